@@ -1,0 +1,18 @@
+# Every dependency is a Debian package; scripts/setup.sh installs them.
+find_package(PkgConfig REQUIRED)
+# libsystemc-dev ships no CMake package, only systemc.pc.
+pkg_check_modules(SYSTEMC REQUIRED IMPORTED_TARGET systemc>=2.3.3)
+if(NOT TARGET SystemC::systemc)
+  add_library(SystemC::systemc ALIAS PkgConfig::SYSTEMC)
+endif()
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(Threads REQUIRED)
+if(SPIKEPIPE_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  include(GoogleTest)
+endif()
+if(SPIKEPIPE_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,64 @@
+#pragma once
+// An SNN as the simulator sees it: layer shapes plus the training parameters that size the work.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace spikepipe {
+
+enum class LayerKind { FC, Conv };
+enum class ResetMode { Zero, Subtract };
+
+const char* to_string(LayerKind k);
+const char* to_string(ResetMode m);
+
+// METHOD.md §1 defaults (paper, Figure 3).
+struct NeuronParams {
+  double c = 4.0;
+  double lambda = 0.25;
+  double theta = 0.5;
+  ResetMode reset = ResetMode::Zero;
+  double surrogate_width = 0.5;  // triangle half-width; defaults to theta
+};
+
+// One weight layer (fc or conv); a following pool is folded into it (pool > 1).
+// An fc layer is a conv with a 1x1 input over the flattened features and a 1x1 kernel.
+struct Layer {
+  std::string name;
+  LayerKind kind = LayerKind::FC;
+  uint32_t in_h = 1, in_w = 1, in_c = 1;  // input feature map (after the previous pool)
+  uint32_t kernel_h = 1, kernel_w = 1, stride = 1, pad = 0;
+  uint32_t out_c = 1;  // output channels (fc: neurons)
+  uint32_t pool = 1;   // pooling window/stride after this layer; 1 = none
+
+  uint32_t conv_h() const;  // output height before pooling
+  uint32_t conv_w() const;
+  uint32_t out_h() const { return conv_h() / pool; }  // after pooling
+  uint32_t out_w() const { return conv_w() / pool; }
+  uint64_t positions() const { return uint64_t(conv_h()) * conv_w(); }  // P_l of METHOD.md §2
+  uint64_t fan_in() const { return uint64_t(kernel_h) * kernel_w * in_c; }  // GEMM K (forward)
+  uint64_t fan_out() const { return out_c; }                               // GEMM N (forward)
+  uint64_t weights() const { return fan_in() * fan_out(); }
+  uint64_t inputs() const { return uint64_t(in_h) * in_w * in_c; }          // per sample, per step
+  uint64_t neurons() const { return positions() * out_c; }                 // before pooling
+  uint64_t outputs() const { return uint64_t(out_h()) * out_w() * out_c; }  // after pooling
+};
+
+struct Network {
+  std::string name;
+  std::string source;  // file it came from, or "preset:<name>"
+  uint32_t in_h = 1, in_w = 1, in_c = 1;
+  uint32_t timesteps = 20;  // T
+  uint32_t batch = 32;      // B
+  NeuronParams neuron;
+  uint32_t act_bits = 16;     // errors and membrane potentials
+  uint32_t weight_bits = 16;  // weights and gradients
+  std::vector<Layer> layers;
+
+  uint64_t samples_steps() const { return uint64_t(batch) * timesteps; }  // B*T
+};
+
+// Checks every layer's shape and chaining; throws Error naming the network, layer and key.
+void validate(const Network& net);
+
+}  // namespace spikepipe

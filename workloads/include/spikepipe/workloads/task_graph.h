@@ -1,0 +1,76 @@
+#pragma once
+// METHOD.md §2 and §4: the training tasks of one iteration (F, D, E, G, U per layer), each costed
+// on the systolic array, and the dataflow edges between them with byte counts and delays.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spikepipe/workloads/cost_model.h"
+#include "spikepipe/workloads/ids.h"
+#include "spikepipe/workloads/network.h"
+
+namespace spikepipe {
+
+enum class TaskKind : uint8_t { F, D, E, G, U };
+inline constexpr int kTaskKinds = 5;
+const char* to_string(TaskKind k);  // "F", "D", ...
+
+// What an edge (and later a NoC message) carries.
+enum class TensorKind : uint8_t { Spikes, Errors, Weights, Gradients, Stash, Input };
+inline constexpr int kTensorKinds = 6;
+const char* to_string(TensorKind k);  // "spikes", "errors", ...
+
+struct Task {
+  TaskId id;
+  TaskKind kind = TaskKind::F;
+  uint32_t layer = 0;  // 0-based layer index
+  std::string name;    // "F1", "E3" (1-based layer number, as in the paper's figures)
+
+  GemmShape gemm;       // empty for D and U
+  GemmCost gemm_cost;   // on the array (sparsity already applied to cycles)
+  uint64_t vector_elements = 0;  // element-wise work per step on the vector unit
+  uint64_t vector_steps = 0;     // sequential steps (T for the IIR scans, 1 otherwise)
+  Cycles array_cycles = 0;
+  Cycles vector_cycles = 0;
+  Cycles cycles() const { return array_cycles + vector_cycles; }  // array then vector unit
+
+  uint64_t bytes_in = 0;   // sum over in-edges
+  uint64_t bytes_out = 0;  // sum over out-edges
+};
+
+// dst of iteration k consumes what src produced for iteration k - distance.
+// Inside an iteration distance = 0. The weight feedback edges U_l -> F_l and U_l -> E_l carry
+// distance 1 here (gradient delay d_l = 0); a schedule adds its d_l on top.
+struct Edge {
+  TaskId src, dst;
+  TensorKind kind = TensorKind::Spikes;
+  uint64_t bytes = 0;
+  uint32_t distance = 0;
+  bool weight_feedback() const { return kind == TensorKind::Weights; }
+};
+
+struct TaskGraph {
+  std::string network;
+  uint32_t layers = 0;
+  uint32_t batch = 0, timesteps = 0;
+  ArrayParams array;
+  std::vector<Task> tasks;  // topological order of one iteration (forward, then backward)
+  std::vector<Edge> edges;
+  std::vector<uint64_t> weight_bytes;  // per layer
+  uint64_t input_bytes = 0;            // one mini-batch of input spikes, read from DRAM by F1
+
+  const Task& task(TaskId id) const { return tasks[id.value]; }
+  // Throws Error if the task does not exist (E of the first layer).
+  TaskId find(TaskKind kind, uint32_t layer) const;
+  bool has(TaskKind kind, uint32_t layer) const;
+  std::vector<uint32_t> in_edges(TaskId id) const;   // indices into edges
+  std::vector<uint32_t> out_edges(TaskId id) const;
+  Cycles total_cycles() const;
+
+  std::vector<std::array<int32_t, kTaskKinds>> index;  // [layer][kind] -> task index or -1
+};
+
+TaskGraph build_task_graph(const Network& net, const ArrayParams& array);
+
+}  // namespace spikepipe
