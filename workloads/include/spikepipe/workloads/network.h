@@ -62,3 +62,14 @@ struct Network {
 void validate(const Network& net);
 
 }  // namespace spikepipe
+
+namespace spikepipe {
+
+// Shipped presets in workloads/networks/<name>.yaml: "mnist-fc", "fmnist-conv", "cifar10-vgg".
+std::vector<std::string> network_presets();
+// A preset name or a path to a YAML file. Errors name the file, line and key.
+Network load_network(const std::string& name_or_path);
+// Parses YAML text; `filename` is only used in error messages.
+Network parse_network_yaml(const std::string& text, const std::string& filename);
+
+}  // namespace spikepipe

@@ -1,0 +1,37 @@
+#pragma once
+// Options shared by the subcommands, each declared once: the same declaration gives the CLI flag,
+// the INI key of platform files, the default and the --help text.
+#include <optional>
+#include <boost/program_options.hpp>
+
+#include "spikepipe/models/params.h"
+#include "spikepipe/platform/cli.h"
+#include "spikepipe/workloads/network.h"
+#include "spikepipe/workloads/scheduler.h"
+
+namespace spikepipe::cli {
+
+namespace po = boost::program_options;
+
+// --network NAME|FILE, --topology FILE, --topology-format conv|gemm, --timesteps, --batch,
+// --act-bits, --weight-bits (the last four override the file, and fill in for topologies).
+po::options_description network_options();
+Network network_from(const po::variables_map& vm);
+
+// --platform NAME|FILE (a preset in platform/configs/ or an INI file) and one flag per platform
+// key (processors, array-rows, array-cols, dataflow, vector-lanes, sram-bytes, noc-*, dram-*,
+// clock-ghz, ...). Precedence: flag > file > built-in default. Errors name the file and key.
+po::options_description platform_options();
+PlatformParams platform_from(const po::variables_map& vm);
+std::vector<std::string> platform_presets();
+
+// --scheduler, --split, --micro-batches. The NoC figures schedulers need come from the platform.
+po::options_description scheduler_options();
+SchedulerOptions scheduler_options_from(const po::variables_map& vm, const PlatformParams& p);
+
+// Parses `args` against `desc`. On --help prints "usage: spikepipe <usage>" and the options with
+// their defaults to stdout and returns nullopt; unknown or malformed options throw Error.
+std::optional<po::variables_map> parse(const Args& args, const po::options_description& desc,
+                                       const std::string& usage);
+
+}  // namespace spikepipe::cli
