@@ -1,8 +1,152 @@
+// `spikepipe layers`: the per-task cost report, laid out like SCALE-Sim's COMPUTE_REPORT so that
+// an architect can check our fold model against theirs row by row.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
 #include "spikepipe/platform/cli.h"
+#include "spikepipe/platform/options.h"
 #include "spikepipe/workloads/error.h"
+#include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe::cli {
+namespace {
 
-int layers(const Args&) { fail("layers", "not built yet"); }
+const std::vector<std::string> kColumns = {
+    "layer",         "task",         "M",    "N",      "K",        "folds",    "array_cycles",
+    "vector_cycles", "total_cycles", "MACs", "util_%", "bytes_in", "bytes_out"};
+
+struct Row {
+  std::string layer, task;
+  GemmShape gemm;
+  uint64_t folds = 0, macs = 0;
+  Cycles array = 0, vector = 0;
+  uint64_t bytes_in = 0, bytes_out = 0;
+  Cycles dense = 0;  // array cycles without zero skipping: utilisation is PE use while running
+};
+
+std::string percent(uint64_t macs, Cycles cycles, const ArrayParams& a) {
+  if (cycles == 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", 100.0 * double(macs) / (double(cycles) * a.rows * a.cols));
+  return buf;
+}
+
+std::vector<std::string> cells(const Row& r, const ArrayParams& a) {
+  auto n = [](uint64_t v) { return std::to_string(v); };
+  const bool g = !r.gemm.empty();
+  return {r.layer,
+          r.task,
+          g ? n(r.gemm.M) : "-",
+          g ? n(r.gemm.N) : "-",
+          g ? n(r.gemm.K) : "-",
+          n(r.folds),
+          n(r.array),
+          n(r.vector),
+          n(r.array + r.vector),
+          n(r.macs),
+          percent(r.macs, r.dense, a),
+          n(r.bytes_in),
+          n(r.bytes_out)};
+}
+
+// Training mode: every task of one iteration, as the schedulers see them. F1's bytes in add the
+// mini-batch of input spikes it reads from DRAM (not an edge of the graph).
+std::vector<Row> task_rows(const Network& net, const TaskGraph& g) {
+  std::vector<Row> rows;
+  for (const Task& t : g.tasks) {
+    const bool reads_input = t.kind == TaskKind::F && t.layer == 0;
+    rows.push_back({net.layers[t.layer].name, t.name, t.gemm, t.gemm_cost.folds, t.gemm_cost.macs,
+                    t.array_cycles, t.vector_cycles, t.bytes_in + (reads_input ? g.input_bytes : 0),
+                    t.bytes_out, t.gemm_cost.folds * t.gemm_cost.cycles_per_fold});
+  }
+  return rows;
+}
+
+// Topology mode: each row as one forward GEMM with B = T = 1, like SCALE-Sim. Bytes in are the
+// row's input spikes (1 bit each) and its weights; bytes out its output spikes.
+std::vector<Row> gemm_rows(const Network& net, const TaskGraph& g) {
+  std::vector<Row> rows;
+  for (uint32_t l = 0; l < g.layers; ++l) {
+    const Task& f = g.task(g.find(TaskKind::F, l));
+    const Layer& y = net.layers[l];
+    rows.push_back({y.name, f.name, f.gemm, f.gemm_cost.folds, f.gemm_cost.macs, f.array_cycles, 0,
+                    (y.inputs() + 7) / 8 + g.weight_bytes[l], (y.outputs() + 7) / 8,
+                    f.gemm_cost.folds * f.gemm_cost.cycles_per_fold});
+  }
+  return rows;
+}
+
+void print_table(const std::vector<std::vector<std::string>>& table) {
+  std::vector<size_t> width(kColumns.size(), 0);
+  for (const auto& r : table)
+    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  for (size_t i = 0; i < table.size(); ++i) {
+    if (i + 1 == table.size()) {  // a rule above the totals
+      size_t total = 0;
+      for (size_t w : width) total += w + 2;
+      std::cout << std::string(total - 2, '-') << "\n";
+    }
+    std::string line;
+    for (size_t c = 0; c < table[i].size(); ++c) {
+      const std::string& s = table[i][c];
+      const std::string pad(width[c] - s.size(), ' ');
+      line += (c < 2 ? s + pad : pad + s) + (c + 1 < table[i].size() ? "  " : "");
+    }
+    std::cout << line << "\n";
+  }
+}
+
+}  // namespace
+
+int layers(const Args& args) {
+  po::options_description desc;
+  desc.add(network_options());
+  desc.add(platform_options());
+  po::options_description own("Report");
+  own.add_options()("csv", po::bool_switch(), "print CSV (no totals row) instead of the table");
+  desc.add(own);
+  const auto vm =
+      parse(args, desc, "layers [--network N | --topology FILE] [--array-rows R ...] [--csv]");
+  if (!vm) return 0;
+
+  const bool topology = vm->count("topology") > 0;
+  Network net = network_from(*vm);
+  if (topology) net.timesteps = net.batch = 1;  // single GEMMs, comparable with SCALE-Sim
+  const ArrayParams array = platform_from(*vm).processor.array;
+  const TaskGraph g = build_task_graph(net, array);
+  const std::vector<Row> rows = topology ? gemm_rows(net, g) : task_rows(net, g);
+
+  std::vector<std::vector<std::string>> table{kColumns};
+  Row total{"total", "", {}, 0, 0, 0, 0, 0, 0, 0};
+  for (const Row& r : rows) {
+    table.push_back(cells(r, array));
+    total.folds += r.folds, total.macs += r.macs, total.array += r.array, total.vector += r.vector;
+    total.bytes_in += r.bytes_in, total.bytes_out += r.bytes_out, total.dense += r.dense;
+  }
+
+  if ((*vm)["csv"].as<bool>()) {
+    for (const auto& r : table) {
+      std::string line;
+      for (size_t c = 0; c < r.size(); ++c) line += (c ? "," : "") + r[c];
+      std::cout << line << "\n";
+    }
+    return 0;
+  }
+  table.push_back(cells(total, array));
+  std::cout << "network " << net.name << " (" << net.source << "): " << net.layers.size()
+            << " layers, B = " << net.batch << ", T = " << net.timesteps
+            << (topology ? ", each row one forward GEMM" : ", one training iteration") << "\n"
+            << "array " << array.rows << "x" << array.cols << " " << to_string(array.dataflow)
+            << ", " << array.vector_lanes << " vector lanes"
+            << (array.sparsity
+                    ? ", sparsity on (firing rate " + std::to_string(array.firing_rate) + ")"
+                    : "")
+            << "\n\n";
+  print_table(table);
+  return 0;
+}
 
 }  // namespace spikepipe::cli

@@ -54,6 +54,9 @@ struct Network {
   uint32_t act_bits = 16;     // errors and membrane potentials
   uint32_t weight_bits = 16;  // weights and gradients
   std::vector<Layer> layers;
+  // true: each layer reads exactly the previous layer's (pooled) output, and validate() checks it.
+  // false for SCALE-Sim imports, where every row gives its own IFMAP.
+  bool chained = true;
 
   uint64_t samples_steps() const { return uint64_t(batch) * timesteps; }  // B*T
 };

@@ -1,0 +1,53 @@
+// --network NAME|FILE: the shipped presets live in workloads/networks/ (SPIKEPIPE_NETWORKS_DIR,
+// set by CMake); anything else is a path to a YAML file.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "spikepipe/workloads/error.h"
+#include "spikepipe/workloads/network.h"
+
+#ifndef SPIKEPIPE_NETWORKS_DIR
+#error "SPIKEPIPE_NETWORKS_DIR must name the folder of the shipped network presets"
+#endif
+
+namespace spikepipe {
+namespace fs = std::filesystem;
+
+std::vector<std::string> network_presets() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(SPIKEPIPE_NETWORKS_DIR, ec))
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Network load_network(const std::string& name_or_path) {
+  const auto presets = network_presets();
+  const bool preset = std::find(presets.begin(), presets.end(), name_or_path) != presets.end();
+  const std::string path =
+      preset ? std::string(SPIKEPIPE_NETWORKS_DIR) + "/" + name_or_path + ".yaml" : name_or_path;
+  std::string list;
+  for (const auto& p : presets) list += (list.empty() ? "" : ", ") + p;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) fail(path, "is a directory, not a network file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const bool looks_like_name =
+        name_or_path.find('/') == std::string::npos && name_or_path.find('.') == std::string::npos;
+    fail(name_or_path, looks_like_name ? "no such preset or file" : "cannot read network file",
+         "a preset (" + list + ") or a path to a YAML file");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) fail(path, "error while reading the network file");
+  Network net = parse_network_yaml(text.str(), path);
+  if (preset) net.source = "preset:" + name_or_path;
+  return net;
+}
+
+}  // namespace spikepipe

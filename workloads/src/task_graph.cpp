@@ -1,0 +1,212 @@
+// METHOD.md §2-4 and notes/contract.md: the F/D/E/G/U tasks of one training iteration, costed on
+// the array and vector unit, and the edges between them with their bytes. Schedulers and the
+// simulator both read costs from here, so every figure has exactly one definition.
+#include "spikepipe/workloads/task_graph.h"
+
+#include <cmath>
+#include <string>
+
+#include "spikepipe/workloads/error.h"
+
+namespace spikepipe {
+
+const char* to_string(TaskKind k) {
+  switch (k) {
+    case TaskKind::F:
+      return "F";
+    case TaskKind::D:
+      return "D";
+    case TaskKind::E:
+      return "E";
+    case TaskKind::G:
+      return "G";
+    case TaskKind::U:
+      return "U";
+  }
+  return "?";
+}
+
+const char* to_string(TensorKind k) {
+  switch (k) {
+    case TensorKind::Spikes:
+      return "spikes";
+    case TensorKind::Errors:
+      return "errors";
+    case TensorKind::Weights:
+      return "weights";
+    case TensorKind::Gradients:
+      return "gradients";
+    case TensorKind::Stash:
+      return "stash";
+    case TensorKind::Input:
+      return "input";
+  }
+  return "?";
+}
+
+TaskId TaskGraph::find(TaskKind kind, uint32_t layer) const {
+  if (!has(kind, layer))
+    fail("task graph of '" + network + "'",
+         std::string("no task ") + to_string(kind) + std::to_string(layer + 1),
+         kind == TaskKind::E ? "E exists for layers 2.." + std::to_string(layers)
+                             : "layers 1.." + std::to_string(layers));
+  return TaskId(uint32_t(index[layer][size_t(kind)]));
+}
+
+bool TaskGraph::has(TaskKind kind, uint32_t layer) const {
+  return layer < index.size() && index[layer][size_t(kind)] >= 0;
+}
+
+std::vector<uint32_t> TaskGraph::in_edges(TaskId id) const {
+  std::vector<uint32_t> r;
+  for (uint32_t i = 0; i < edges.size(); ++i)
+    if (edges[i].dst == id) r.push_back(i);
+  return r;
+}
+
+std::vector<uint32_t> TaskGraph::out_edges(TaskId id) const {
+  std::vector<uint32_t> r;
+  for (uint32_t i = 0; i < edges.size(); ++i)
+    if (edges[i].src == id) r.push_back(i);
+  return r;
+}
+
+Cycles TaskGraph::total_cycles() const {
+  Cycles sum = 0;
+  for (const Task& t : tasks) sum += t.cycles();
+  return sum;
+}
+
+namespace {
+
+uint64_t bytes_of_bits(uint64_t bits) { return (bits + 7) / 8; }
+
+class Builder {
+ public:
+  Builder(const Network& net, const ArrayParams& a) : net_(net), a_(a) {
+    g_.network = net.name;
+    g_.layers = uint32_t(net.layers.size());
+    g_.batch = net.batch;
+    g_.timesteps = net.timesteps;
+    g_.array = a;
+    g_.index.assign(net.layers.size(), {-1, -1, -1, -1, -1});
+  }
+
+  TaskGraph build() {
+    const uint32_t L = g_.layers;
+    for (uint32_t l = 0; l < L; ++l) add_forward(l);
+    for (uint32_t l = L; l-- > 0;) add_backward(l);
+    add_edges();
+    g_.input_bytes = bytes_of_bits(BT() * net_.layers[0].inputs());
+    for (const Layer& layer : net_.layers) g_.weight_bytes.push_back(weight_bytes(layer));
+    for (const Edge& e : g_.edges) {
+      g_.tasks[e.src.value].bytes_out += e.bytes;
+      g_.tasks[e.dst.value].bytes_in += e.bytes;
+    }
+    return std::move(g_);
+  }
+
+ private:
+  uint64_t BT() const { return net_.samples_steps(); }
+  uint64_t weight_bytes(const Layer& layer) const {
+    return bytes_of_bits(layer.weights() * net_.weight_bits);
+  }
+
+  Task& add(TaskKind kind, uint32_t l) {
+    Task t;
+    t.id = TaskId(uint32_t(g_.tasks.size()));
+    t.kind = kind;
+    t.layer = l;
+    t.name = std::string(to_string(kind)) + std::to_string(l + 1);
+    g_.index[l][size_t(kind)] = int32_t(t.id.value);
+    g_.tasks.push_back(std::move(t));
+    return g_.tasks.back();
+  }
+
+  // Spike-driven GEMMs (F, G) skip zero spikes when sparsity is on (H2Learn); MACs and
+  // utilisation stay the dense figures, only the time shrinks.
+  void set_gemm(Task& t, const GemmShape& shape, bool spike_driven) {
+    t.gemm = shape;
+    t.gemm_cost = gemm_cost(shape, a_);
+    if (spike_driven && a_.sparsity && t.gemm_cost.cycles > 0)
+      t.gemm_cost.cycles = Cycles(std::ceil(double(t.gemm_cost.cycles) * a_.firing_rate));
+    t.array_cycles = t.gemm_cost.cycles;
+  }
+
+  void set_vector(Task& t, uint64_t elements_per_step, uint64_t steps) {
+    t.vector_elements = elements_per_step;
+    t.vector_steps = steps;
+    t.vector_cycles = vector_cycles(elements_per_step, steps, a_.vector_lanes);
+  }
+
+  void add_forward(uint32_t l) {
+    const Layer& y = net_.layers[l];
+    Task& f = add(TaskKind::F, l);
+    set_gemm(f, {BT() * y.positions(), y.fan_out(), y.fan_in()}, true);
+    // The IIR scan over every neuron, T steps in sequence; pooling adds one pass per step.
+    const uint64_t per_step = uint64_t(net_.batch) * y.neurons() * (y.pool > 1 ? 2 : 1);
+    set_vector(f, per_step, net_.timesteps);
+  }
+
+  void add_backward(uint32_t l) {
+    const Layer& y = net_.layers[l];
+    Task& d = add(TaskKind::D, l);
+    set_vector(d, uint64_t(net_.batch) * y.neurons(), net_.timesteps);
+    if (l > 0) {
+      Task& e = add(TaskKind::E, l);
+      set_gemm(e, {BT() * y.positions(), y.fan_in(), y.fan_out()}, false);
+    }
+    Task& g = add(TaskKind::G, l);
+    set_gemm(g, {y.fan_out(), y.fan_in(), BT() * y.positions()}, true);
+    Task& u = add(TaskKind::U, l);
+    set_vector(u, y.weights(), 1);
+  }
+
+  void edge(TaskKind sk, uint32_t sl, TaskKind dk, uint32_t dl, TensorKind kind, uint64_t bits,
+            uint32_t distance = 0) {
+    Edge e;
+    e.src = g_.find(sk, sl);
+    e.dst = g_.find(dk, dl);
+    e.kind = kind;
+    e.bytes = bytes_of_bits(bits);
+    e.distance = distance;
+    g_.edges.push_back(e);
+  }
+
+  void add_edges() {
+    const uint64_t bt = BT(), act = net_.act_bits, wb = net_.weight_bits;
+    for (uint32_t l = 0; l < g_.layers; ++l) {
+      const Layer& y = net_.layers[l];
+      using K = TaskKind;
+      using T = TensorKind;
+      // inputs(l) == outputs(l-1) for chained networks; for SCALE-Sim imports the bytes between
+      // two rows are the next row's IFMAP.
+      if (l > 0) edge(K::F, l - 1, K::F, l, T::Spikes, bt * y.inputs());
+      edge(K::F, l, K::D, l, T::Stash, bt * y.neurons() * (act + 1));
+      if (l > 0) {
+        edge(K::D, l, K::E, l, T::Errors, bt * y.neurons() * act);
+        edge(K::E, l, K::D, l - 1, T::Errors, bt * y.inputs() * act);
+      }
+      edge(K::D, l, K::G, l, T::Errors, bt * y.neurons() * act);
+      // The input spikes G needs: stashed by the previous F, or by F1 itself for the first layer.
+      edge(K::F, l == 0 ? 0 : l - 1, K::G, l, T::Stash, bt * y.inputs());
+      edge(K::G, l, K::U, l, T::Gradients, y.weights() * wb);
+      edge(K::U, l, K::F, l, T::Weights, y.weights() * wb, 1);
+      if (l > 0) edge(K::U, l, K::E, l, T::Weights, y.weights() * wb, 1);
+    }
+  }
+
+  const Network& net_;
+  const ArrayParams& a_;
+  TaskGraph g_;
+};
+
+}  // namespace
+
+TaskGraph build_task_graph(const Network& net, const ArrayParams& array) {
+  validate(net);
+  array.validate("array of '" + net.name + "'");
+  return Builder(net, array).build();
+}
+
+}  // namespace spikepipe
