@@ -252,6 +252,8 @@ SchedulerOptions scheduler_options_from(const po::variables_map& vm, const Platf
   o.micro_batches = get<uint32_t>(vm, "micro-batches");
   o.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
   o.hop_latency = p.noc.router_latency;
+  o.dram_latency = p.memory.latency;
+  o.dram_bytes_per_cycle = p.memory.channel_bytes_per_cycle;
   // Mean hop count over ordered pairs of distinct processors, from their placement.
   std::vector<uint32_t> node(p.processors);
   for (uint32_t i = 0; i < p.processors; ++i) {

@@ -59,6 +59,7 @@ struct Schedule {
   Cycles lower_bound = 0;
   std::vector<Cycles> loads;             // per processor: compute + its communication, per period
   std::array<uint64_t, kTensorKinds> bytes_by_kind{};  // inter-processor bytes per iteration
+  std::string note;  // what the scheduler chose that the numbers do not show (e.g. processors left idle)
 
   const Op& op(OpId id) const { return ops[id.value]; }
   bool remote(const Dep& d) const { return op(d.src).proc != op(d.dst).proc; }

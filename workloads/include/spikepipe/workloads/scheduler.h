@@ -16,6 +16,9 @@ struct SchedulerOptions {
   double link_bytes_per_cycle = 32.0;
   Cycles hop_latency = 2;
   double mean_hops = 1.0;
+  // What they know of DRAM, to cost F1's input read (contract.md: latency + bytes / channel rate).
+  Cycles dram_latency = 100;
+  double dram_bytes_per_cycle = 25.6;
 
   void validate() const;
 };

@@ -1,0 +1,55 @@
+// Invariants of every scheduler on every shipped network for P = 1..16: each task runs exactly
+// once per iteration (validate_schedule), every dependency is respected (the list simulation
+// completes without deadlock, inside finalize_schedule), predicted period >= lower bound, and
+// spikepipe (with and without --split) is never slower than pipedream.
+#include <gtest/gtest.h>
+
+#include "spikepipe/workloads/analysis.h"
+#include "spikepipe/workloads/network.h"
+#include "spikepipe/workloads/schedule_io.h"
+#include "spikepipe/workloads/scheduler.h"
+
+namespace spikepipe {
+namespace {
+
+class SchedInvariants : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SchedInvariants, HoldForOneToSixteenProcessors) {
+  const TaskGraph g = build_task_graph(load_network(GetParam()), ArrayParams{});
+  for (uint32_t P = 1; P <= 16; ++P) {
+    SchedulerOptions o;
+    o.processors = P;
+    o.mean_hops = P > 1 ? 1.5 : 0.0;
+    Cycles pipedream = 0;
+    for (const char* name : {"sequential", "gpipe", "pipedream", "spikepipe", "spikepipe --split"}) {
+      SCOPED_TRACE(GetParam() + " P=" + std::to_string(P) + " " + name);
+      o.split = std::string(name) == "spikepipe --split";
+      const Schedule s = make_schedule(o.split ? "spikepipe" : name, g, o);
+      ASSERT_NO_THROW(validate_schedule(s, g));
+      EXPECT_GT(s.predicted_period, 0u);
+      EXPECT_GE(s.predicted_period, s.lower_bound);
+      EXPECT_GE(s.predicted_latency, s.ops.empty() ? 0 : 1);
+      EXPECT_EQ(s.loads.size(), P);
+      for (Cycles l : s.loads) EXPECT_LE(l, s.predicted_period);
+      if (std::string(name) == "pipedream") pipedream = s.predicted_period;
+      if (s.scheduler == "spikepipe") {
+        EXPECT_LE(s.predicted_period, pipedream);
+      }
+      if (s.scheduler == "sequential" || s.scheduler == "gpipe") {
+        for (uint32_t d : s.delays) EXPECT_EQ(d, 0u);
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, SchedInvariants,
+                         ::testing::Values("mnist-fc", "fmnist-conv", "cifar10-vgg"),
+                         [](const ::testing::TestParamInfo<std::string>& p) {
+                           std::string n = p.param;
+                           for (char& c : n)
+                             if (c == '-') c = '_';
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace spikepipe

@@ -1,0 +1,69 @@
+#pragma once
+// What a schedule will do, computed without SystemC: a list simulation that follows exactly the
+// execution and communication rules of the scheduler/simulator contract (cyclic programs, deps
+// with distances, sends that keep the sender busy, head latency per hop, DRAM reads), the
+// iteration bound T-inf and the lower bound of METHOD.md §5.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/workloads/scheduler.h"
+
+namespace spikepipe {
+
+// The communication costs a schedule is predicted with (the simulator charges the same).
+struct CommModel {
+  double link_bytes_per_cycle = 32.0;
+  Cycles hop_latency = 2;
+  double mean_hops = 1.0;
+  Cycles dram_latency = 100;
+  double dram_bytes_per_cycle = 25.6;
+
+  static CommModel from(const SchedulerOptions& o);
+  Cycles inject(uint64_t bytes) const;  // ceil(bytes / link rate): the sender is busy this long
+  Cycles flight() const;                // head latency: round(mean_hops * hop_latency)
+  Cycles dram(uint64_t bytes) const;    // latency + ceil(bytes / channel rate), 0 for no bytes
+};
+
+// An op's time on its processor: DRAM wait, then array, then vector unit (no sends).
+Cycles op_duration(const Op& op, const CommModel& c);
+// Remote out-deps of every op, in dep order (the order the contract sends them in).
+std::vector<std::vector<uint32_t>> remote_out_deps(const Schedule& s);
+// Injection cycles of all remote sends of every op.
+std::vector<Cycles> send_cycles(const Schedule& s, const CommModel& c);
+// Per processor per iteration: op durations + injection cycles (contract.md "load").
+std::vector<Cycles> processor_loads(const Schedule& s, const CommModel& c);
+
+struct SimulationResult {
+  bool deadlock = false;
+  std::string blocked;          // on deadlock: which processor waits for what
+  uint32_t iterations = 0;
+  double period = 0;   // mean completion interval, second half of the iterations before the drain
+  double latency = 0;           // mean (last end - first start) over the same iterations
+  std::vector<Cycles> completion;  // per iteration: its last op end
+  std::vector<Cycles> first_start; // per iteration: its first op start
+  Cycles makespan = 0;
+};
+
+// Runs `iterations` iterations (0: enough for the steady state, from the largest offset).
+SimulationResult simulate(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
+
+// The exact steady-state period of simulate()'s execution (the maximum cycle ratio of its
+// max-plus recursion over rounds; no transient to wait out). Throws Error on a deadlock cycle.
+double steady_period(const Schedule& s, const CommModel& c);
+
+// T-inf = max over dependency cycles of (op times + communication on it) / (sum of distances),
+// on the task-level quotient of the op graph (parts and micro-batches of a task merged, with the
+// shortest part time and communication), which is exact for unsplit schedules and a valid lower
+// bound otherwise. Returns 0 for a graph without cycles; throws Error for a cycle of distance 0.
+double iteration_bound(const Schedule& s, const CommModel& c);
+
+// max(total op time / P, largest op, T-inf), rounded up.
+Cycles lower_bound(const Schedule& s, const CommModel& c);
+
+// Fills loads, bytes_by_kind, weight_versions, lower_bound, predicted_period and
+// predicted_latency (steady_period() rounded up; latency from simulate()); throws Error if the schedule deadlocks.
+void finalize_schedule(Schedule& s, const CommModel& c);
+
+}  // namespace spikepipe

@@ -1,0 +1,116 @@
+// Greedy placement (LPT) and local search for spikepipe. The objective is the period a modulo
+// schedule can reach at best (the largest processor load, compute + injection); the sum of
+// squared loads breaks ties so that the search keeps draining the critical processors.
+#include <algorithm>
+#include <numeric>
+
+#include "assignment.h"
+
+namespace spikepipe::sched {
+
+LoadModel::LoadModel(const Schedule& s, const CommModel& c, uint32_t processors)
+    : dur_(s.ops.size()), out_(s.ops.size()), in_(s.ops.size()), a_(s.ops.size(), -1),
+      load_(processors, 0) {
+  for (const Op& op : s.ops) dur_[op.id.value] = int64_t(op_duration(op, c));
+  for (const Dep& d : s.deps) {
+    const int64_t inj = int64_t(c.inject(d.bytes));
+    if (d.src == d.dst || inj == 0) continue;
+    out_[d.src.value].push_back({d.dst.value, inj});
+    in_[d.dst.value].push_back({d.src.value, inj});
+  }
+}
+
+// Adds (sign = +1) or removes (-1) everything op contributes given the current placement:
+// its time, its sends to ops elsewhere, and its producers' sends to it.
+void LoadModel::account(uint32_t op, int sign) {
+  const int32_t p = a_[op];
+  if (p < 0) return;
+  load_[size_t(p)] += sign * dur_[op];
+  for (const auto& [o, inj] : out_[op])
+    if (a_[o] >= 0 && a_[o] != p) load_[size_t(p)] += sign * inj;
+  for (const auto& [o, inj] : in_[op])
+    if (a_[o] >= 0 && a_[o] != p) load_[size_t(a_[o])] += sign * inj;
+}
+
+void LoadModel::move(uint32_t op, int32_t proc) {
+  account(op, -1);
+  a_[op] = proc;
+  account(op, +1);
+}
+
+std::pair<int64_t, double> LoadModel::objective() const {
+  int64_t mx = 0;
+  double sq = 0;
+  for (int64_t l : load_) {
+    mx = std::max(mx, l);
+    sq += double(l) * double(l);
+  }
+  return {mx, sq};
+}
+
+void assign_lpt(LoadModel& m) {
+  std::vector<uint32_t> order(m.ops());
+  std::iota(order.begin(), order.end(), 0u);
+  std::vector<int64_t> size(m.ops());
+  for (uint32_t v : order) {  // an op's time alone: place it, read the load, take it back
+    m.move(v, 0);
+    const int64_t with = m.loads()[0];
+    m.move(v, -1);
+    size[v] = with - m.loads()[0];
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return size[a] > size[b]; });
+  for (uint32_t v : order) {
+    int32_t best = 0;
+    std::pair<int64_t, double> bo{0, 0};
+    for (uint32_t p = 0; p < m.processors(); ++p) {
+      m.move(v, int32_t(p));
+      const auto o = m.objective();
+      if (p == 0 || o < bo) { bo = o; best = int32_t(p); }
+    }
+    m.move(v, best);
+  }
+}
+
+void local_search(LoadModel& m) {
+  const uint32_t P = m.processors();
+  for (int iter = 0; iter < 20000; ++iter) {
+    const auto cur = m.objective();
+    auto best = cur;
+    uint32_t bv = 0, bu = 0;
+    int32_t bq = -1;
+    bool swap = false;
+    std::vector<uint32_t> critical;
+    for (uint32_t v = 0; v < m.ops(); ++v)
+      if (m.loads()[size_t(m.proc(v))] == cur.first) critical.push_back(v);
+    for (uint32_t v : critical) {
+      const int32_t home = m.proc(v);
+      for (uint32_t q = 0; q < P; ++q) {
+        if (int32_t(q) == home) continue;
+        m.move(v, int32_t(q));
+        const auto o = m.objective();
+        if (o < best) { best = o; bv = v; bq = int32_t(q); swap = false; }
+        m.move(v, home);
+      }
+      for (uint32_t u = 0; u < m.ops(); ++u) {
+        const int32_t there = m.proc(u);
+        if (there == home) continue;
+        m.move(v, there);
+        m.move(u, home);
+        const auto o = m.objective();
+        if (o < best) { best = o; bv = v; bu = u; swap = true; }
+        m.move(u, there);
+        m.move(v, home);
+      }
+    }
+    if (!(best < cur)) return;
+    if (swap) {
+      const int32_t home = m.proc(bv), there = m.proc(bu);
+      m.move(bv, there);
+      m.move(bu, home);
+    } else {
+      m.move(bv, bq);
+    }
+  }
+}
+
+}  // namespace spikepipe::sched

@@ -1,0 +1,40 @@
+#pragma once
+// spikepipe's placement search: ops onto processors minimising the largest processor load
+// INCLUDING the communication the placement adds (contract.md: a remote dep costs its sender
+// ceil(bytes / link rate) injection cycles). Loads are kept incrementally, so a move costs
+// O(degree of the op + P).
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "spikepipe/workloads/analysis.h"
+#include "spikepipe/workloads/schedule.h"
+
+namespace spikepipe::sched {
+
+class LoadModel {
+ public:
+  LoadModel(const Schedule& s, const CommModel& c, uint32_t processors);
+
+  void move(uint32_t op, int32_t proc);  // -1 = unassigned
+  int32_t proc(uint32_t op) const { return a_[op]; }
+  // (largest load, sum of squared loads): lexicographic, smaller is better.
+  std::pair<int64_t, double> objective() const;
+  const std::vector<int64_t>& loads() const { return load_; }
+  size_t ops() const { return a_.size(); }
+  uint32_t processors() const { return uint32_t(load_.size()); }
+
+ private:
+  void account(uint32_t op, int sign);
+  std::vector<int64_t> dur_;
+  std::vector<std::vector<std::pair<uint32_t, int64_t>>> out_, in_;  // (other op, injection)
+  std::vector<int32_t> a_;
+  std::vector<int64_t> load_;
+};
+
+// Longest op first onto the processor that keeps (largest load, sum of squares) smallest.
+void assign_lpt(LoadModel& m);
+// Moves and swaps of ops on the most loaded processors while the objective improves.
+void local_search(LoadModel& m);
+
+}  // namespace spikepipe::sched

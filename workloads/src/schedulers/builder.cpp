@@ -1,0 +1,162 @@
+// Ops from tasks and deps from edges. The cost of a part or a micro-batch comes from the cost
+// model with the smaller shape (fold counts do not divide evenly), scaled like the whole task
+// (sparsity), so that cutting a task never looks cheaper than the array can do it.
+#include <algorithm>
+#include <cmath>
+
+#include "builder.h"
+#include "spikepipe/workloads/error.h"
+
+namespace spikepipe::sched {
+namespace {
+
+uint64_t share(uint64_t total, uint32_t i, uint32_t n) { return total / n + (i < total % n ? 1 : 0); }
+uint64_t cut(uint64_t total, uint32_t i, uint32_t n) { return total * i / n; }  // start of part i
+uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+bool micro_batched(TaskKind k) { return k != TaskKind::U; }
+
+// Whether a dst op needs the whole tensor of this edge (the GEMM operand that is not cut when the
+// dst is split by output columns).
+bool needs_whole(const Edge& e, TaskKind dst) {
+  const bool gemm = dst == TaskKind::F || dst == TaskKind::E || dst == TaskKind::G;
+  return gemm && (e.kind == TensorKind::Spikes || e.kind == TensorKind::Errors);
+}
+
+}  // namespace
+
+uint32_t max_parts(const Task& t) {
+  const uint64_t n = t.gemm.empty() ? t.vector_elements : t.gemm.N;
+  return uint32_t(std::max<uint64_t>(1, std::min<uint64_t>(n, 0xFFFF)));
+}
+
+Builder::Builder(const TaskGraph& g, std::string scheduler, uint32_t processors) : g_(g) {
+  s_.scheduler = std::move(scheduler);
+  s_.processors = processors;
+  s_.programs.assign(processors, {});
+  s_.delays.assign(g.layers, 0);
+  ops_of_task_.assign(g.tasks.size(), {});
+}
+
+std::vector<OpId> Builder::add(TaskId id, const std::vector<ProcessorId>& procs, uint16_t micro,
+                               uint16_t micros) {
+  const Task& t = g_.task(id);
+  const uint32_t parts = uint32_t(procs.size());
+  if (parts == 0 || parts > max_parts(t))
+    fail("scheduler " + s_.scheduler, "task " + t.name + " cut into " + std::to_string(parts) + " parts",
+         "1.." + std::to_string(max_parts(t)));
+  const uint32_t m = micro_batched(t.kind) ? micros : 1;
+  const double whole = t.gemm.empty() ? 0.0 : double(gemm_cost(t.gemm, g_.array).cycles);
+  const double scale = whole > 0 ? double(t.array_cycles) / whole : 0.0;
+  std::vector<OpId> out;
+  for (uint32_t i = 0; i < parts; ++i) {
+    Op op;
+    op.id = OpId(uint32_t(s_.ops.size()));
+    op.task = id;
+    op.kind = t.kind;
+    op.layer = t.layer;
+    op.part = uint16_t(i);
+    op.parts = uint16_t(parts);
+    op.micro = uint16_t(m > 1 ? micro : 0);
+    op.micros = uint16_t(m);
+    op.proc = procs[i];
+    if (parts == 1 && m == 1) {
+      op.array_cycles = t.array_cycles;
+      op.vector_cycles = t.vector_cycles;
+    } else {
+      if (!t.gemm.empty()) {
+        GemmShape sh = t.gemm;
+        sh.N = share(sh.N, i, parts);
+        if (t.kind == TaskKind::G) sh.K = ceil_div(sh.K, m);
+        else sh.M = ceil_div(sh.M, m);
+        op.array_cycles = sh.empty() ? 0 : Cycles(std::ceil(double(gemm_cost(sh, g_.array).cycles) * scale));
+      }
+      if (t.vector_elements) {
+        const uint64_t el = share(ceil_div(t.vector_elements, m), i, parts);
+        op.vector_cycles = el ? vector_cycles(el, t.vector_steps, g_.array.vector_lanes) : 0;
+      }
+    }
+    if (t.kind == TaskKind::F && t.layer == 0) op.dram_read_bytes = ceil_div(g_.input_bytes, m);
+    if (t.kind != TaskKind::D) op.weight_bytes = share(g_.weight_bytes[t.layer], i, parts);
+    s_.ops.push_back(op);
+    s_.programs[op.proc.value].push_back(op.id);
+    ops_of_task_[id.value].push_back(op.id);
+    out.push_back(op.id);
+  }
+  return out;
+}
+
+void Builder::connect() {
+  for (const Edge& e : g_.edges) {
+    const auto& src = ops_of_task_[e.src.value];
+    const auto& dst = ops_of_task_[e.dst.value];
+    if (src.empty() || dst.empty()) fail("scheduler " + s_.scheduler, "edge between unscheduled tasks");
+    const Op& s0 = s_.op(src.front());
+    const Op& d0 = s_.op(dst.front());
+    const uint32_t ps = s0.parts, pd = d0.parts;
+    const bool both_micro = s0.micros > 1 && d0.micros > 1;
+    const uint64_t bytes = both_micro ? ceil_div(e.bytes, s0.micros) : e.bytes;
+    const bool whole = needs_whole(e, d0.kind);
+    const size_t first_dep = s_.deps.size();
+    for (OpId a : src) {
+      const Op& so = s_.op(a);
+      for (OpId b : dst) {
+        const Op& dop = s_.op(b);
+        if (both_micro && so.micro != dop.micro) continue;
+        uint64_t pair = 0;
+        if (whole) {
+          pair = share(bytes, so.part, ps);
+        } else if (ps == 1 || pd == 1) {
+          pair = ps == 1 ? share(bytes, dop.part, pd) : share(bytes, so.part, ps);
+        } else {
+          const uint64_t lo = std::max(cut(bytes, so.part, ps), cut(bytes, dop.part, pd));
+          const uint64_t hi = std::min(cut(bytes, so.part + 1u, ps), cut(bytes, dop.part + 1u, pd));
+          if (hi <= lo) continue;
+          pair = hi - lo;
+        }
+        s_.deps.push_back(Dep{a, b, e.distance, e.kind, pair});
+      }
+    }
+    // Every dst op must wait for its producer task, even when it receives no bytes from it.
+    for (OpId b : dst) {
+      bool has = false;
+      for (size_t d = first_dep; d < s_.deps.size() && !has; ++d) has = s_.deps[d].dst == b;
+      if (!has) {
+        const Op& dop = s_.op(b);
+        OpId a = src[std::min<size_t>(src.size() - 1, size_t(dop.part) * ps / pd)];
+        if (both_micro)
+          for (OpId x : src)
+            if (s_.op(x).micro == dop.micro && s_.op(x).part == s_.op(a).part) a = x;
+        s_.deps.push_back(Dep{a, b, e.distance, e.kind, 0});
+      }
+    }
+  }
+}
+
+std::vector<Block> single_op_blocks(const Schedule& s) {
+  const size_t n = s.ops.size();
+  std::vector<uint32_t> indeg(n, 0);
+  std::vector<std::vector<uint32_t>> succ(n);
+  for (const Dep& d : s.deps)
+    if (d.distance == 0) {
+      ++indeg[d.dst.value];
+      succ[d.src.value].push_back(d.dst.value);
+    }
+  // Kahn's algorithm; ties by op id so that the order (and the schedule) is deterministic.
+  std::vector<uint32_t> ready;
+  for (uint32_t i = 0; i < n; ++i)
+    if (!indeg[i]) ready.push_back(i);
+  std::vector<Block> out;
+  while (!ready.empty()) {
+    auto it = std::min_element(ready.begin(), ready.end());
+    const uint32_t v = *it;
+    ready.erase(it);
+    out.push_back(Block{{OpId(v)}});
+    for (uint32_t w : succ[v])
+      if (--indeg[w] == 0) ready.push_back(w);
+  }
+  if (out.size() != n) fail("schedule '" + s.scheduler + "'", "the in-iteration deps form a cycle");
+  return out;
+}
+
+}  // namespace spikepipe::sched

@@ -1,0 +1,39 @@
+// The explicit name -> scheduler table (no registration by static initialisation).
+#include "schedulers.h"
+#include "spikepipe/workloads/error.h"
+#include "spikepipe/workloads/scheduler.h"
+
+namespace spikepipe {
+
+void SchedulerOptions::validate() const {
+  const std::string where = "scheduler options";
+  if (processors == 0 || processors > 4096) fail(where, "processors = " + std::to_string(processors), "1..4096");
+  if (micro_batches == 0) fail(where, "micro-batches = 0", ">= 1");
+  if (!(link_bytes_per_cycle > 0)) fail(where, "link bytes per cycle must be positive", "> 0");
+  if (!(mean_hops >= 0)) fail(where, "mean hops must not be negative", ">= 0");
+  if (!(dram_bytes_per_cycle > 0)) fail(where, "DRAM bytes per cycle must be positive", "> 0");
+}
+
+const std::vector<SchedulerEntry>& schedulers() {
+  static const std::vector<SchedulerEntry> table = {
+      {"sequential", "no pipelining: every task split over all processors, a barrier between tasks",
+       sched::sequential},
+      {"gpipe", "stages of whole layers, m micro-batches, a flush every iteration (no stale weights)",
+       sched::gpipe},
+      {"pipedream", "stages of whole layers, 1F1B, weight stashing; the baseline", sched::pipedream},
+      {"spikepipe", "F/D/E/G/U tasks placed on processors for the smallest period, minimal delays",
+       sched::spikepipe},
+  };
+  return table;
+}
+
+Schedule make_schedule(const std::string& name, const TaskGraph& g, const SchedulerOptions& o) {
+  std::string known;
+  for (const SchedulerEntry& e : schedulers()) {
+    if (name == e.name) return e.fn(g, o);
+    known += (known.empty() ? "" : ", ") + std::string(e.name);
+  }
+  fail("--scheduler", "unknown scheduler '" + name + "'", known);
+}
+
+}  // namespace spikepipe

@@ -1,0 +1,19 @@
+#pragma once
+// The four schedulers of METHOD.md §5 (one file each); registry.cpp names them.
+#include <vector>
+
+#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/workloads/scheduler.h"
+#include "spikepipe/workloads/task_graph.h"
+
+namespace spikepipe::sched {
+
+Schedule sequential(const TaskGraph& g, const SchedulerOptions& o);
+Schedule gpipe(const TaskGraph& g, const SchedulerOptions& o);
+Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o);
+Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o);
+
+// Processor (= stage) of every layer in pipedream's balanced partition; stages = min(P, layers).
+std::vector<uint32_t> pipedream_stages(const TaskGraph& g, const SchedulerOptions& o);
+
+}  // namespace spikepipe::sched
