@@ -52,6 +52,7 @@ po::options_description platform_keys() {
       ("sparsity", po::value<bool>()->default_value(d.processor.array.sparsity), "skip zero spikes in the F and G GEMMs (true/false)")
       ("firing-rate", po::value<double>()->default_value(d.processor.array.firing_rate), "spike firing rate used when sparsity is on, (0, 1]")
       ("sram-bytes", po::value<uint64_t>()->default_value(d.processor.sram_bytes), "local SRAM per processor, bytes")
+      ("overlap-units", po::value<bool>()->default_value(d.processor.overlap_units), "let the next op's array part start while the vector unit finishes (true/false; schedulers do not predict it)")
       ("noc-topology", po::value<std::string>()->default_value(to_string(d.noc.topology)), "mesh, torus, ring or crossbar")
       ("noc-cols", po::value<uint32_t>()->default_value(0), "NoC columns (ring: nodes); 0 = smallest fitting the processors")
       ("noc-rows", po::value<uint32_t>()->default_value(0), "NoC rows; 0 = smallest fitting the processors")
@@ -195,6 +196,7 @@ PlatformParams platform_from(const po::variables_map& cli_vm) {
   a.sparsity = get<bool>(vm, "sparsity");
   a.firing_rate = get<double>(vm, "firing-rate");
   p.processor.sram_bytes = get<uint64_t>(vm, "sram-bytes");
+  p.processor.overlap_units = get<bool>(vm, "overlap-units");
   auto& n = p.noc;
   n.topology = parse_topology(get<std::string>(vm, "noc-topology"), where + ": noc-topology");
   n.cols = get<uint32_t>(vm, "noc-cols");

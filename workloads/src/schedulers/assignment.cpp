@@ -49,25 +49,34 @@ std::pair<int64_t, double> LoadModel::objective() const {
 }
 
 void assign_lpt(LoadModel& m) {
-  std::vector<uint32_t> order(m.ops());
+  std::vector<std::vector<uint32_t>> single(m.ops());
+  for (uint32_t v = 0; v < m.ops(); ++v) single[v] = {v};
+  assign_lpt(m, single);
+}
+
+void assign_lpt(LoadModel& m, const std::vector<std::vector<uint32_t>>& bundles) {
+  auto put = [&](const std::vector<uint32_t>& b, int32_t p) {
+    for (uint32_t v : b) m.move(v, p);
+  };
+  std::vector<uint32_t> order(bundles.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::vector<int64_t> size(m.ops());
-  for (uint32_t v : order) {  // an op's time alone: place it, read the load, take it back
-    m.move(v, 0);
+  std::vector<int64_t> size(bundles.size());
+  for (uint32_t i : order) {  // a bundle's time alone: place it, read the load, take it back
+    put(bundles[i], 0);
     const int64_t with = m.loads()[0];
-    m.move(v, -1);
-    size[v] = with - m.loads()[0];
+    put(bundles[i], -1);
+    size[i] = with - m.loads()[0];
   }
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return size[a] > size[b]; });
-  for (uint32_t v : order) {
+  for (uint32_t i : order) {
     int32_t best = 0;
     std::pair<int64_t, double> bo{0, 0};
     for (uint32_t p = 0; p < m.processors(); ++p) {
-      m.move(v, int32_t(p));
+      put(bundles[i], int32_t(p));
       const auto o = m.objective();
       if (p == 0 || o < bo) { bo = o; best = int32_t(p); }
     }
-    m.move(v, best);
+    put(bundles[i], best);
   }
 }
 

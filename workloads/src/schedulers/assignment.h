@@ -34,6 +34,9 @@ class LoadModel {
 
 // Longest op first onto the processor that keeps (largest load, sum of squares) smallest.
 void assign_lpt(LoadModel& m);
+// The same with bundles of ops placed together (the parts of one layer that share an
+// output-neuron range, so that their slices stay local); every op in exactly one bundle.
+void assign_lpt(LoadModel& m, const std::vector<std::vector<uint32_t>>& bundles);
 // Moves and swaps of ops on the most loaded processors while the objective improves.
 void local_search(LoadModel& m);
 

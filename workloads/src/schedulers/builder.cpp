@@ -16,17 +16,22 @@ uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 bool micro_batched(TaskKind k) { return k != TaskKind::U; }
 
-// Whether a dst op needs the whole tensor of this edge (the GEMM operand that is not cut when the
-// dst is split by output columns).
-bool needs_whole(const Edge& e, TaskKind dst) {
+// Whether a dst op needs the whole tensor of this edge (the GEMM operand that is not cut): F and
+// E cut by output columns need all spikes / errors; G = delta^T x (M = fan_out, N = fan_in) cut
+// by columns needs all of delta, cut by rows all of the (1-bit) input spikes x. E cut by rows
+// (samples x time steps x positions) needs all of W, which is small next to delta in conv layers.
+bool needs_whole(const Edge& e, TaskKind dst, bool rows) {
+  if (dst == TaskKind::E && rows) return e.kind == TensorKind::Weights;
+  if (dst == TaskKind::G && rows) return e.kind == TensorKind::Stash || e.kind == TensorKind::Spikes;
   const bool gemm = dst == TaskKind::F || dst == TaskKind::E || dst == TaskKind::G;
   return gemm && (e.kind == TensorKind::Spikes || e.kind == TensorKind::Errors);
 }
 
 }  // namespace
 
-uint32_t max_parts(const Task& t) {
-  const uint64_t n = t.gemm.empty() ? t.vector_elements : t.gemm.N;
+uint32_t max_parts(const Task& t, bool rows) {
+  const bool by_rows = rows && (t.kind == TaskKind::G || t.kind == TaskKind::E);
+  const uint64_t n = t.gemm.empty() ? t.vector_elements : (by_rows ? t.gemm.M : t.gemm.N);
   return uint32_t(std::max<uint64_t>(1, std::min<uint64_t>(n, 0xFFFF)));
 }
 
@@ -39,12 +44,13 @@ Builder::Builder(const TaskGraph& g, std::string scheduler, uint32_t processors)
 }
 
 std::vector<OpId> Builder::add(TaskId id, const std::vector<ProcessorId>& procs, uint16_t micro,
-                               uint16_t micros) {
+                               uint16_t micros, bool rows) {
   const Task& t = g_.task(id);
   const uint32_t parts = uint32_t(procs.size());
-  if (parts == 0 || parts > max_parts(t))
+  rows = rows && parts > 1 && (t.kind == TaskKind::G || t.kind == TaskKind::U || t.kind == TaskKind::E);
+  if (parts == 0 || parts > max_parts(t, rows))
     fail("scheduler " + s_.scheduler, "task " + t.name + " cut into " + std::to_string(parts) + " parts",
-         "1.." + std::to_string(max_parts(t)));
+         "1.." + std::to_string(max_parts(t, rows)));
   const uint32_t m = micro_batched(t.kind) ? micros : 1;
   const double whole = t.gemm.empty() ? 0.0 : double(gemm_cost(t.gemm, g_.array).cycles);
   const double scale = whole > 0 ? double(t.array_cycles) / whole : 0.0;
@@ -66,7 +72,8 @@ std::vector<OpId> Builder::add(TaskId id, const std::vector<ProcessorId>& procs,
     } else {
       if (!t.gemm.empty()) {
         GemmShape sh = t.gemm;
-        sh.N = share(sh.N, i, parts);
+        if (rows) sh.M = share(sh.M, i, parts);
+        else sh.N = share(sh.N, i, parts);
         if (t.kind == TaskKind::G) sh.K = ceil_div(sh.K, m);
         else sh.M = ceil_div(sh.M, m);
         op.array_cycles = sh.empty() ? 0 : Cycles(std::ceil(double(gemm_cost(sh, g_.array).cycles) * scale));
@@ -79,11 +86,24 @@ std::vector<OpId> Builder::add(TaskId id, const std::vector<ProcessorId>& procs,
     if (t.kind == TaskKind::F && t.layer == 0) op.dram_read_bytes = ceil_div(g_.input_bytes, m);
     if (t.kind != TaskKind::D) op.weight_bytes = share(g_.weight_bytes[t.layer], i, parts);
     s_.ops.push_back(op);
+    rows_.push_back(rows ? 1 : 0);
     s_.programs[op.proc.value].push_back(op.id);
     ops_of_task_[id.value].push_back(op.id);
     out.push_back(op.id);
   }
   return out;
+}
+
+bool Builder::sample_cut(const Op& op) const { return op.kind == TaskKind::E && rows_[op.id.value]; }
+
+WeightAxis Builder::axis(const Op& op) const {
+  switch (op.kind) {
+    case TaskKind::F: return WeightAxis::Rows;
+    case TaskKind::E: return WeightAxis::Cols;
+    case TaskKind::G:
+    case TaskKind::U: return rows_[op.id.value] ? WeightAxis::Rows : WeightAxis::Cols;
+    default: return WeightAxis::None;
+  }
 }
 
 void Builder::connect() {
@@ -96,7 +116,11 @@ void Builder::connect() {
     const uint32_t ps = s0.parts, pd = d0.parts;
     const bool both_micro = s0.micros > 1 && d0.micros > 1;
     const uint64_t bytes = both_micro ? ceil_div(e.bytes, s0.micros) : e.bytes;
-    const bool whole = needs_whole(e, d0.kind);
+    const bool whole = needs_whole(e, d0.kind, rows_[d0.id.value] != 0);
+    // Every part of F1 reads the whole input from DRAM, so a part of G1 that needs all of it gets
+    // it from one F1 part (the one with its index scaled, which the placement tends to co-locate).
+    const bool replicated = whole && e.kind == TensorKind::Stash && s0.kind == TaskKind::F && s0.layer == 0;
+    const bool weightish = e.kind == TensorKind::Weights || e.kind == TensorKind::Gradients;
     const size_t first_dep = s_.deps.size();
     for (OpId a : src) {
       const Op& so = s_.op(a);
@@ -104,8 +128,17 @@ void Builder::connect() {
         const Op& dop = s_.op(b);
         if (both_micro && so.micro != dop.micro) continue;
         uint64_t pair = 0;
-        if (whole) {
+        if (replicated) {
+          if (so.part != uint32_t(dop.part) * ps / pd) continue;
+          pair = bytes;
+        } else if (whole) {
           pair = share(bytes, so.part, ps);
+        } else if (ps > 1 && pd > 1 &&
+                   ((weightish && (rows_[a.value] || rows_[b.value]) && axis(so) != axis(dop)) ||
+                    (e.kind == TensorKind::Errors && (sample_cut(so) || sample_cut(dop))))) {
+          // A row range of W meets a column range, or a range of samples (row-cut E) a range of
+          // neurons: every pair shares one block.
+          pair = share(share(bytes, so.part, ps), dop.part, pd);
         } else if (ps == 1 || pd == 1) {
           pair = ps == 1 ? share(bytes, dop.part, pd) : share(bytes, so.part, ps);
         } else {

@@ -15,8 +15,15 @@
 
 namespace spikepipe::sched {
 
-// How many parts a task can be cut into by output columns (GEMM N; element count for D, U).
-uint32_t max_parts(const Task& t);
+// How many parts a task can be cut into: by output columns (GEMM N; element count for D, U), or
+// with `rows` by GEMM rows M (G: M = fan_out, by output neuron; E: M = B*T*positions).
+uint32_t max_parts(const Task& t, bool rows = false);
+
+// Which slice of a layer's weight matrix W [fan_out x fan_in] an op of a split task touches:
+// F (output columns = output neurons) and row-cut G/U a row range, E (output columns = fan_in)
+// and column-cut G a column range. Weights and gradients between ops that slice W along
+// different axes are exchanged block by block (bytes / (parts x parts) per pair).
+enum class WeightAxis : uint8_t { None, Rows, Cols };
 
 class Builder {
  public:
@@ -24,12 +31,18 @@ class Builder {
 
   // The ops of task t: one per entry of `procs` (parts = procs.size()), micro-batch `micro` of
   // `micros` (costed with batch / micros, METHOD.md: micro-batch cost is not cost / m).
+  // With `rows`, a G task is cut by GEMM rows (its output neurons: each part needs only its
+  // slice of the layer's errors plus all input spikes) and a U task by the matching weight
+  // rows, and an E task by GEMM rows (samples x time steps x positions: each part needs all of
+  // W and its block of the errors); F and D ignore it (F's output columns are its neurons).
   std::vector<OpId> add(TaskId t, const std::vector<ProcessorId>& procs, uint16_t micro = 0,
-                        uint16_t micros = 1);
+                        uint16_t micros = 1, bool rows = false);
   // One dep per (src op, dst op) pair that exchanges data, for every edge of the task graph.
   // A dst part that needs its producer's whole tensor (the non-partitioned GEMM operand: spikes
-  // into F, errors into E and G) gets every src part's share; a partitioned operand (weights,
-  // stash into D/G, gradients, element-wise inputs) flows between overlapping column ranges.
+  // into F, errors into E and column-cut G, input spikes into row-cut G) gets every src part's
+  // share; a partitioned operand (weights, stash into D and column-cut G, errors into row-cut G,
+  // gradients, element-wise inputs) flows between overlapping ranges, or block by block when a
+  // row-cut op exchanges weights/gradients with an op that slices W by columns (WeightAxis).
   // Micro-batches connect to the same micro-batch; a single op (U) to every micro-batch.
   void connect();
 
@@ -40,6 +53,9 @@ class Builder {
   const TaskGraph& g_;
   Schedule s_;
   std::vector<std::vector<OpId>> ops_of_task_;
+  std::vector<char> rows_;  // per op: cut by rows (G, U)
+  WeightAxis axis(const Op& op) const;
+  bool sample_cut(const Op& op) const;  // E cut by rows: a range of samples x steps x positions
 };
 
 // A run of ops that must execute back to back on one processor (pipedream's backward block);

@@ -10,9 +10,23 @@
 
 namespace spikepipe {
 
+// ceil(bytes / bytes_per_cycle): cycles to serialise `bytes` at a rate, the NoC injection time and
+// the DRAM transfer time of contract.md. Shared so that schedulers and models round alike.
+inline Cycles serial_cycles(uint64_t bytes, double bytes_per_cycle) {
+  if (bytes == 0) return 0;
+  const double c = static_cast<double>(bytes) / bytes_per_cycle;
+  Cycles whole = static_cast<Cycles>(c);
+  return (c - static_cast<double>(whole) > 1e-9) ? whole + 1 : (whole == 0 ? 1 : whole);
+}
+
 struct ProcessorParams {
   ArrayParams array;                  // array-rows, array-cols, dataflow, vector-lanes, sparsity
   uint64_t sram_bytes = 4ull << 20;   // sram-bytes: local SRAM (weights, stash, inbox)
+  // overlap-units: the next op's array part may start while the vector unit finishes the
+  // previous op, and messages are injected by a DMA engine beside the compute (false = contract.md:
+  // array then vector then sending, strictly one after the other).
+  bool overlap_units = false;
+  uint64_t min_sram_bytes() const;    // one RxC tile of 16-bit weights, double-buffered
   void validate(const std::string& where) const;
 };
 
@@ -28,6 +42,7 @@ struct NocParams {
   uint32_t packet_bytes = 256;          // noc-packet-bytes, max payload of one packet
   std::vector<uint32_t> processor_nodes;  // processor-nodes: node of processor p (default p)
   uint32_t nodes() const { return topology == Topology::Ring ? cols : cols * rows; }
+  uint32_t node_of(uint32_t processor) const;  // processor_nodes, or p when empty
   void validate(const std::string& where, uint32_t processors) const;
 };
 
@@ -37,6 +52,7 @@ struct MemoryParams {
   Cycles latency = 100;                  // dram-latency
   uint32_t interleave_bytes = 256;       // dram-interleave
   std::vector<uint32_t> controller_nodes;  // dram-nodes: NoC nodes of the memory controllers
+  std::vector<uint32_t> controllers() const;  // controller_nodes, or {0} when empty
   void validate(const std::string& where, uint32_t noc_nodes) const;
 };
 

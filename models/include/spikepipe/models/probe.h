@@ -38,7 +38,8 @@ struct MessageEvent {
   uint64_t bytes = 0;
   uint32_t hops = 0;
   uint32_t packets = 0;
-  Cycles sent = 0, received = 0;
+  Cycles sent = 0, received = 0;   // injection start; arrival of the last byte
+  Cycles injected = 0;             // injection end: the sender was busy from sent to injected
 };
 
 struct LinkEvent {

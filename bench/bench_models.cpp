@@ -1,0 +1,218 @@
+// Model throughput: packets per second through a loaded 8x8 mesh (the link-reservation engine
+// alone, and under the SystemC kernel with one thread per node), and task instances per second
+// on a processor run by simulate().
+//
+// SystemC elaborates once per process, so by default this program runs itself once per
+// benchmark (a child per --benchmark_filter); pass --benchmark_filter yourself to run one.
+#include <benchmark/benchmark.h>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "spikepipe/models/noc.h"
+#include "spikepipe/models/payload.h"
+#include "spikepipe/models/sim_time.h"
+#include "spikepipe/platform/sc_entry.h"
+#include "spikepipe/platform/simulate.h"
+#include "spikepipe/workloads/network.h"
+#include "spikepipe/workloads/scheduler.h"
+
+namespace spikepipe {
+namespace {
+
+constexpr uint32_t kSide = 8, kNodes = kSide * kSide;
+constexpr uint64_t kMessageBytes = 1024;  // 4 packets of 256 bytes
+
+NocParams mesh8() {
+  NocParams p;
+  p.cols = p.rows = kSide;
+  p.link_bytes_per_cycle = 32;
+  p.router_latency = 2;
+  p.packet_bytes = 256;
+  return p;
+}
+
+// Counts what the probe sees, as a recorder would.
+struct CountingProbe : Probe {
+  uint64_t links = 0, messages = 0;
+  void on_link(const LinkEvent&) override { ++links; }
+  void on_message(const MessageEvent&) override { ++messages; }
+};
+
+// The engine without a kernel: every node sends to a random node, messages in time order.
+void BM_NocTimingMesh8(benchmark::State& state) {
+  CountingProbe probe;
+  NocTiming noc(mesh8(), probe);
+  std::mt19937 rng(42);
+  std::uniform_int_distribution<uint32_t> node(0, kNodes - 1);
+  Cycles t = 0;
+  uint64_t packets = 0;
+  for (auto _ : state) {
+    for (uint32_t src = 0; src < kNodes; ++src) {
+      uint32_t dst = node(rng);
+      if (dst == src) dst = (dst + 1) % kNodes;
+      packets += noc.send(src, dst, kMessageBytes, t, packets).packets;
+    }
+    t += kMessageBytes / 32;  // every node injects back to back: a fully loaded mesh
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(packets));
+  state.counters["packets"] = static_cast<double>(packets);
+  state.counters["link_events"] = static_cast<double>(probe.links);
+}
+BENCHMARK(BM_NocTimingMesh8);
+
+// One SC_THREAD per node injecting messages to random nodes back to back through the Noc module.
+struct Node : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Node> out;
+  tlm_utils::simple_target_socket<Node> in;
+  PayloadPool pool;
+  std::mt19937 rng;
+  uint32_t id;
+  uint64_t received = 0, packets = 0, next = 0;
+  SC_HAS_PROCESS(Node);
+  Node(const sc_core::sc_module_name& n, uint32_t i)
+      : sc_module(n), out("out"), in("in"), rng(1000 + i), id(i) {
+    in.register_b_transport(this, &Node::receive);
+    SC_THREAD(run);
+  }
+  void receive(tlm::tlm_generic_payload& t, sc_core::sc_time&) {
+    ++received;
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+  void run() {
+    std::uniform_int_distribution<uint32_t> node(0, kNodes - 1);
+    for (;;) {
+      uint32_t dst = node(rng);
+      if (dst == id) dst = (dst + 1) % kNodes;
+      auto& t = pool.acquire();
+      MessageExt& e = ext_of(t);
+      e.id = (uint64_t(id) << 40) | next++;
+      e.src = ProcessorId(id);
+      e.dst = ProcessorId(dst);
+      e.bytes = kMessageBytes;
+      t.set_command(tlm::TLM_WRITE_COMMAND);
+      sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+      out->b_transport(t, d);
+      packets += ext_of(t).packets;
+      t.release();
+      wait(d);
+    }
+  }
+};
+
+void BM_SystemCMesh8Loaded(benchmark::State& state) {
+  static CountingProbe probe;
+  static std::unique_ptr<Noc> noc;
+  static std::vector<std::unique_ptr<Node>> nodes;
+  if (!noc) {
+    std::vector<uint32_t> ports(kNodes);
+    for (uint32_t i = 0; i < kNodes; ++i) ports[i] = i;
+    noc = std::make_unique<Noc>("noc", mesh8(), ports, -1, std::vector<uint32_t>{}, probe);
+    for (uint32_t i = 0; i < kNodes; ++i) {
+      nodes.push_back(std::make_unique<Node>(("node" + std::to_string(i)).c_str(), i));
+      nodes.back()->out.bind(noc->in);
+      noc->out.bind(nodes.back()->in);
+    }
+  }
+  auto count = [] {
+    uint64_t p = 0;
+    for (const auto& n : nodes) p += n->packets;
+    return p;
+  };
+  const uint64_t before = count();
+  for (auto _ : state) sc_core::sc_start(to_time(10000));
+  const uint64_t packets = count() - before;
+  state.SetItemsProcessed(static_cast<int64_t>(packets));
+  state.counters["packets"] = static_cast<double>(packets);
+  state.counters["messages"] = static_cast<double>(packets / (kMessageBytes / 256));
+}
+BENCHMARK(BM_SystemCMesh8Loaded)->Unit(benchmark::kMillisecond);
+
+// simulate() with one processor running a program of 5 ops (no messages) for many iterations.
+void BM_ProcessorTasks(benchmark::State& state) {
+  PlatformParams p;
+  p.processors = 1;
+  p.noc.cols = p.noc.rows = 1;
+  Schedule s;
+  s.scheduler = "bench";
+  s.processors = 1;
+  s.programs.resize(1);
+  for (uint32_t i = 0; i < 5; ++i) {
+    Op o;
+    o.id = OpId(i);
+    o.task = TaskId(i);
+    o.kind = static_cast<TaskKind>(i);
+    o.proc = ProcessorId(0);
+    o.array_cycles = 100 + i;
+    o.vector_cycles = 10;
+    s.ops.push_back(o);
+    s.programs[0].push_back(o.id);
+    if (i) s.deps.push_back(Dep{OpId(i - 1), OpId(i), 0, TensorKind::Errors, 4096});  // local
+  }
+  SimOptions opt;
+  opt.iterations = static_cast<uint32_t>(state.range(0));
+  NullProbe probe;
+  uint64_t ops = 0;
+  for (auto _ : state) ops = simulate(p, s, opt, probe).ops_run;
+  state.SetItemsProcessed(static_cast<int64_t>(ops));
+}
+BENCHMARK(BM_ProcessorTasks)->Arg(400000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// A whole run: spikepipe's schedule of a shipped network on 64 processors (8x8 mesh), every
+// event counted by a probe as a recorder would see it.
+void BM_SimulateSpikepipeMesh64(benchmark::State& state) {
+  PlatformParams p;
+  p.processors = kNodes;
+  p.noc = mesh8();
+  p.memory.controller_nodes = {0, 63};
+  const TaskGraph g = build_task_graph(load_network("cifar10-vgg"), p.processor.array);
+  SchedulerOptions so;
+  so.processors = kNodes;
+  so.split = true;
+  so.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
+  so.hop_latency = p.noc.router_latency;
+  so.mean_hops = 16.0 / 3.0;
+  const Schedule s = make_schedule("spikepipe", g, so);
+  SimOptions opt;
+  opt.iterations = static_cast<uint32_t>(state.range(0));
+  CountingProbe probe;
+  SimResult r;
+  for (auto _ : state) r = simulate(p, s, opt, probe);
+  state.SetItemsProcessed(static_cast<int64_t>(r.ops_run));
+  state.counters["ops"] = static_cast<double>(r.ops_run);
+  state.counters["messages"] = static_cast<double>(r.messages);
+  state.counters["link_events"] = static_cast<double>(probe.links);
+  state.counters["messages_per_s"] =
+      benchmark::Counter(static_cast<double>(r.messages), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SimulateSpikepipeMesh64)->Arg(200)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace spikepipe
+
+int sc_main(int argc, char* argv[]) {
+  bool filtered = false;
+  for (int i = 1; i < argc; ++i)
+    filtered = filtered || std::string(argv[i]).rfind("--benchmark_filter", 0) == 0;
+  if (!filtered) {
+    std::string rest;
+    for (int i = 1; i < argc; ++i) rest += std::string(" '") + argv[i] + "'";
+    int rc = 0;
+    for (const char* name : {"BM_NocTimingMesh8", "BM_SystemCMesh8Loaded", "BM_ProcessorTasks",
+                             "BM_SimulateSpikepipeMesh64"}) {
+      const std::string cmd =
+          std::string("'") + argv[0] + "' --benchmark_filter='^" + name + "'" + rest;
+      rc |= std::system(cmd.c_str());
+    }
+    return rc == 0 ? 0 : 1;
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

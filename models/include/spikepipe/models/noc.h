@@ -1,0 +1,94 @@
+#pragma once
+// The network-on-chip as one TLM-2.0 interconnect module (loosely timed, no process): every
+// b_transport reserves the links on its route (busy_until per link) packet by packet, then
+// forwards the payload to its target with the arrival time as the timing annotation.
+//
+// Ports: `in` and `out` are bound in the same order, port i sitting at node node_of_port(i).
+// Processors are ports 0..P-1 (processor p on port p); the DRAM is the last port, reached through
+// the memory controller nearest to the requester.
+//
+// Timing of one message of b bytes sent at t0 (MODELS.md has the derivation):
+//   packets of at most packet_bytes; packet i leaves the sender during [t0 + ceil(c_{i-1}/bw),
+//   t0 + ceil(c_i/bw)) where c_i is the bytes of packets 0..i (so the sender is busy ceil(b/bw));
+//   on each link j of its route the packet starts at max(head + router_latency, busy_until[j])
+//   and holds the link for its serialisation time; it arrives when its tail crosses the last
+//   link. Without contention: arrival = t0 + ceil(b/bw) + hops * router_latency. Since the
+//   packets of a message leave back to back and all links have one rate, a delay met by the
+//   first packet on a link is met by all, so the model reserves each link once per message for
+//   its whole train (same result as packet by packet, O(hops) per message).
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+#include <cstdint>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <vector>
+
+#include "spikepipe/models/noc_topology.h"
+#include "spikepipe/models/params.h"
+#include "spikepipe/models/probe.h"
+
+namespace spikepipe {
+
+struct LinkStats {
+  uint64_t bytes = 0;
+  uint64_t packets = 0;
+  Cycles busy = 0;
+};
+
+// The routing and link-reservation engine, plain C++ so that it can be tested and benchmarked
+// without a kernel.
+class NocTiming {
+ public:
+  NocTiming(const NocParams& p, Probe& probe);
+
+  struct Transfer {
+    Cycles injected = 0;  // end of injection at the sender
+    Cycles arrival = 0;   // last byte at the destination
+    uint32_t hops = 0, packets = 0;
+  };
+  // A message of `bytes` from node a to node b whose injection starts at `t0`. Reports one
+  // LinkEvent per link (the message's packets hold it back to back), tagged `message`.
+  Transfer send(uint32_t a, uint32_t b, uint64_t bytes, Cycles t0, uint64_t message);
+
+  const NocTopology& topology() const { return topo_; }
+  const std::vector<LinkStats>& stats() const { return stats_; }
+  const NocParams& params() const { return p_; }
+
+ private:
+  NocParams p_;
+  NocTopology topo_;
+  Probe& probe_;
+  std::vector<Cycles> busy_until_;
+  std::vector<LinkStats> stats_;
+  std::vector<LinkId> route_;  // scratch
+};
+
+class Noc : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<Noc> in;
+  tlm_utils::multi_passthrough_initiator_socket<Noc> out;
+
+  // port_nodes[i] = NoC node of port i; `memory_port` receives DRAM requests (or -1: none),
+  // reached from the controller node nearest to the requester.
+  Noc(const sc_core::sc_module_name& name, const NocParams& p, std::vector<uint32_t> port_nodes,
+      int memory_port, std::vector<uint32_t> controller_nodes, Probe& probe);
+
+  const NocTiming& timing() const { return timing_; }
+  uint32_t controller_for(uint32_t node) const;  // nearest controller node (ties: first listed)
+  uint64_t messages() const { return messages_; }
+
+ private:
+  void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void forward(int port, tlm::tlm_generic_payload& trans, Cycles at);
+
+  NocTiming timing_;
+  std::vector<uint32_t> port_nodes_;
+  int memory_port_;
+  std::vector<uint32_t> controllers_;
+  Probe& probe_;
+  uint64_t messages_ = 0;
+};
+
+}  // namespace spikepipe

@@ -1,0 +1,99 @@
+#include "spikepipe/models/dram.h"
+
+#include <algorithm>
+
+#include "spikepipe/models/payload.h"
+#include "spikepipe/models/sim_time.h"
+
+namespace spikepipe {
+
+DramTiming::DramTiming(const MemoryParams& p)
+    : p_(p),
+      busy_until_(p.channels, 0),
+      bytes_(p.channels, 0),
+      busy_(p.channels, 0),
+      share_(p.channels, 0) {}
+
+void DramTiming::split(uint64_t address, uint64_t bytes, std::vector<uint64_t>& per) const {
+  const uint64_t il = p_.interleave_bytes, ch = p_.channels;
+  per.assign(ch, 0);
+  if (bytes == 0) return;
+  // Head up to the first unit boundary, then whole rounds over all channels, then the tail.
+  uint64_t a = address, left = bytes;
+  const uint64_t head = std::min(left, il - a % il);
+  per[(a / il) % ch] += head;
+  a += head;
+  left -= head;
+  const uint64_t units = left / il, rounds = units / ch;
+  if (rounds) {
+    for (auto& v : per) v += rounds * il;
+    a += rounds * ch * il;
+    left -= rounds * ch * il;
+  }
+  while (left > 0) {
+    const uint64_t take = std::min(left, il);
+    per[(a / il) % ch] += take;
+    a += take;
+    left -= take;
+  }
+}
+
+DramTiming::Access DramTiming::access(uint64_t address, uint64_t bytes, Cycles t,
+                                      const MemoryEvent& proto, Probe& probe) {
+  split(address, bytes, share_);
+  Access r;
+  r.first = ~Cycles(0);
+  for (uint32_t c = 0; c < p_.channels; ++c) {
+    if (share_[c] == 0) continue;
+    const Cycles start = std::max(t + p_.latency, busy_until_[c]);
+    const Cycles dur = serial_cycles(share_[c], p_.channel_bytes_per_cycle);
+    busy_until_[c] = start + dur;
+    bytes_[c] += share_[c];
+    busy_[c] += dur;
+    r.first = std::min(r.first, start);
+    r.done = std::max(r.done, start + dur);
+    MemoryEvent ev = proto;
+    ev.channel = c;
+    ev.bytes = share_[c];
+    ev.start = start;
+    ev.end = start + dur;
+    probe.on_memory(ev);
+  }
+  if (r.first == ~Cycles(0)) r.first = r.done = t + p_.latency;  // an empty access
+  return r;
+}
+
+Dram::Dram(const sc_core::sc_module_name& name, const MemoryParams& p, Probe& probe)
+    : sc_module(name), socket("socket"), timing_(p), probe_(probe) {
+  socket.register_b_transport(this, &Dram::b_transport);
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  MessageExt* e = nullptr;
+  trans.get_extension(e);
+  if (!e || trans.get_byte_enable_ptr() != nullptr ||
+      (e->what != PayloadKind::MemoryRead && e->what != PayloadKind::MemoryWrite)) {
+    trans.set_response_status(e ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE
+                                : tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  const bool write = e->what == PayloadKind::MemoryWrite;
+  if (trans.get_command() != (write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND)) {
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  const Cycles now = now_cycles();
+  MemoryEvent proto;
+  proto.requester = e->src;
+  proto.kind = e->kind;
+  proto.write = write;
+  proto.spill = e->spill;
+  const DramTiming::Access a =
+      timing_.access(trans.get_address(), e->bytes, now + to_cycles(delay), proto, probe_);
+  e->data_first = a.first;
+  e->data_done = a.done;
+  delay = to_time(a.done - now);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+}  // namespace spikepipe

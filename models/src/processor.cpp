@@ -1,0 +1,361 @@
+// The processor's thread: wait for inputs, read DRAM, compute, hand results on (see processor.h).
+#include "spikepipe/models/processor.h"
+
+#include <algorithm>
+#include <map>
+
+#include "spikepipe/models/sim_time.h"
+#include "spikepipe/workloads/error.h"
+
+namespace spikepipe {
+
+namespace {
+constexpr uint64_t kRegionBits = 40;  // 1 TiB of address space per processor
+constexpr uint64_t kSpillBase = 1ull << 38, kSpillSpan = 1ull << 37;
+constexpr uint64_t kWeightBase = 1ull << 37;
+constexpr uint64_t kOutputBase = 1ull << 39;
+uint64_t round_up(uint64_t v, uint64_t to) { return (v + to - 1) / to * to; }
+bool holds_weights(const Op& op) {
+  return op.weight_bytes &&
+         (op.kind == TaskKind::F || op.kind == TaskKind::E || op.kind == TaskKind::U);
+}
+}  // namespace
+
+SystolicProcessor::SystolicProcessor(const sc_core::sc_module_name& name, ProcessorId id,
+                                     const ProcessorParams& p, const Schedule& schedule,
+                                     RunLog& log, PayloadPool& pool, Probe& probe)
+    : sc_module(name),
+      noc("noc"),
+      inbox("inbox"),
+      id_(id),
+      params_(p),
+      s_(schedule),
+      log_(log),
+      pool_(pool),
+      probe_(probe),
+      sram_(p.sram_bytes, 0),
+      region_(uint64_t(id.value + 1) << kRegionBits) {
+  const size_t n = s_.ops.size();
+  in_.resize(n);
+  out_remote_.resize(n);
+  out_local_.resize(n);
+  done_.assign(n, 0);
+  finish_.assign(n, 0);
+  for (uint32_t d = 0; d < s_.deps.size(); ++d) {
+    const Dep& dep = s_.deps[d];
+    if (s_.op(dep.dst).proc == id_) in_[dep.dst.value].push_back(d);
+    if (s_.op(dep.src).proc == id_)
+      (s_.remote(dep) ? out_remote_ : out_local_)[dep.src.value].push_back(d);
+  }
+  // Resident weights per (layer, part): F and E read the version of their iteration, so they
+  // keep weight_versions copies (weight stashing); U alone keeps the master copy; G only writes
+  // gradients, which travel as a tensor (a dep), not as resident weights.
+  std::map<std::pair<uint32_t, uint32_t>, uint64_t> w;
+  if (id_.value < s_.programs.size()) {
+    for (OpId o : s_.programs[id_.value]) {
+      const Op& op = s_.op(o);
+      if (!holds_weights(op)) continue;
+      uint64_t copies = 1;
+      if (op.kind == TaskKind::F || op.kind == TaskKind::E) {
+        copies =
+            op.layer < s_.weight_versions.size() ? std::max(1u, s_.weight_versions[op.layer]) : 1;
+      }
+      auto& v = w[{op.layer, op.part}];
+      v = std::max(v, op.weight_bytes * copies);
+    }
+  }
+  for (const auto& kv : w) weight_total_ += kv.second;
+  sram_ = SramModel(p.sram_bytes, weight_total_);
+  inbox.register_b_transport(this, &SystolicProcessor::inbox_transport);
+  SC_THREAD(run);
+}
+
+void SystolicProcessor::run() {
+  try {
+    sram_changed(0);
+    run_program();
+    finished_ = true;
+  } catch (const std::exception& e) {
+    if (log_.error.empty()) log_.error = e.what();
+    sc_core::sc_stop();
+  }
+}
+
+void SystolicProcessor::run_program() {
+  if (id_.value >= s_.programs.size() || s_.programs[id_.value].empty()) return;
+  const auto& program = s_.programs[id_.value];
+  int64_t r_begin = 0, r_end = 0;
+  for (OpId o : program) {
+    r_begin = std::min<int64_t>(r_begin, s_.op(o).offset);
+    r_end = std::max<int64_t>(r_end, int64_t(s_.op(o).offset) + log_.iterations);
+  }
+  for (int64_t r = r_begin; r < r_end; ++r) {
+    for (OpId o : program) {
+      const Op& op = s_.op(o);
+      const int64_t k64 = r - op.offset;
+      if (k64 < 0 || k64 >= int64_t(log_.iterations)) continue;
+      const auto k = static_cast<uint32_t>(k64);
+      wait_inputs(op, k);
+      read_memory(op, k);
+      const Cycles start = now_cycles();
+      Cycles end = start + op.array_cycles + op.vector_cycles;
+      if (params_.overlap_units) {
+        // The thread follows the array; the vector part queues on its own unit.
+        end = std::max(start + op.array_cycles, vector_free_) + op.vector_cycles;
+        vector_free_ = end;
+        wait(to_time(op.array_cycles));
+      } else {
+        wait(to_time(end - start));
+      }
+      TaskEvent t;
+      t.proc = id_;
+      t.op = op.id;
+      t.kind = op.kind;
+      t.layer = op.layer;
+      t.iteration = k;
+      t.start = start;
+      t.array_end = start + op.array_cycles;
+      t.end = end;
+      probe_.on_task(t);
+      log_.record_task(k, start, t.end);
+      finish(op, k, end);
+      log_.maybe_progress();
+    }
+  }
+}
+
+bool SystolicProcessor::satisfied(uint32_t d, uint32_t k, Cycles& at) const {
+  const Dep& dep = s_.deps[d];
+  if (k < dep.distance) return true;  // initial weights
+  const uint32_t j = k - dep.distance;
+  if (!s_.remote(dep)) {
+    if (done_[dep.src.value] <= j) return false;
+    at = std::max(at, finish_[dep.src.value]);  // later than now only with overlap-units
+    return true;
+  }
+  auto it = slots_.find(key(d, j));
+  if (it == slots_.end() || it->second.arrival == kNever) return false;
+  at = std::max(at, it->second.arrival);
+  return true;
+}
+
+void SystolicProcessor::wait_inputs(const Op& op, uint32_t k) {
+  const Cycles begin = now_cycles();
+  wait_op_ = op.id;
+  wait_iter_ = k;
+  waiting_ = true;
+  for (;;) {
+    Cycles at = now_cycles();
+    bool all = true;
+    for (uint32_t d : in_[op.id.value]) all = satisfied(d, k, at) && all;
+    if (all) {
+      if (at > now_cycles()) wait(to_time(at - now_cycles()));
+      break;
+    }
+    wait(announced_);  // a local producer cannot finish while we wait: that stays a deadlock
+  }
+  waiting_ = false;
+  if (now_cycles() > begin) {
+    WaitEvent w;
+    w.proc = id_;
+    w.op = op.id;
+    w.iteration = k;
+    w.start = begin;
+    w.end = now_cycles();
+    probe_.on_wait(w);
+  }
+}
+
+void SystolicProcessor::read_memory(const Op& op, uint32_t k) {
+  const Cycles begin = now_cycles();
+  Cycles done = begin;
+  if (op.dram_read_bytes) {
+    const uint64_t addr = region_ + (k % 16) * round_up(op.dram_read_bytes, 4096);
+    done = std::max(done, memory(false, false, TensorKind::Input, addr, op.dram_read_bytes, 0));
+  }
+  // Spilled inputs come back from where they were written; weights that do not fit in SRAM are
+  // streamed, this op's share of them.
+  for (uint32_t d : in_[op.id.value]) {
+    const Dep& dep = s_.deps[d];
+    if (k < dep.distance) continue;
+    auto it = slots_.find(key(d, k - dep.distance));
+    if (it == slots_.end() || it->second.held.spilled == 0) continue;
+    done = std::max(
+        done, memory(false, true, dep.kind, it->second.spill_address, it->second.held.spilled, 0));
+  }
+  if (sram_.weight_excess() && holds_weights(op) && weight_total_) {
+    const auto bytes = static_cast<uint64_t>(double(op.weight_bytes) *
+                                             double(sram_.weight_excess()) / double(weight_total_));
+    if (bytes) {
+      const uint64_t addr =
+          region_ + kWeightBase + (uint64_t(op.layer) << 28) + (uint64_t(op.part) << 24);
+      done = std::max(done, memory(false, true, TensorKind::Weights, addr, bytes, 0));
+    }
+  }
+  if (done > begin) {
+    WaitEvent w;
+    w.proc = id_;
+    w.op = op.id;
+    w.iteration = k;
+    w.start = begin;
+    w.end = done;
+    probe_.on_wait(w);
+    wait(to_time(done - begin));
+  }
+}
+
+void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
+  ++done_[op.id.value];
+  finish_[op.id.value] = end;
+  const Cycles now = now_cycles();
+  if (op.dram_write_bytes) {
+    memory(true, false, TensorKind::Stash,
+           region_ + kOutputBase + (k % 16) * round_up(op.dram_write_bytes, 4096),
+           op.dram_write_bytes, end - now);
+  }
+  bool changed = false;
+  for (uint32_t d : in_[op.id.value]) {  // inputs consumed
+    const Dep& dep = s_.deps[d];
+    if (k < dep.distance) continue;
+    auto it = slots_.find(key(d, k - dep.distance));
+    if (it == slots_.end()) continue;
+    sram_.release(it->second.held);
+    changed = changed || it->second.held.resident || it->second.held.spilled;
+    slots_.erase(it);
+  }
+  for (uint32_t d : out_local_[op.id.value]) {  // outputs kept for local consumers
+    const Dep& dep = s_.deps[d];
+    if (dep.kind == TensorKind::Weights || uint64_t(k) + dep.distance >= log_.iterations) continue;
+    Slot& slot = slots_[key(d, k)];
+    slot.arrival = now;
+    hold(slot, dep.kind, dep.bytes, end - now);
+    changed = changed || dep.bytes;
+  }
+  if (changed) sram_changed(now);
+  // contract.md: one message per remote out-dep, also when its consumer's iteration is past the
+  // last one (the sender cannot know the run ends; the receiver drops it).
+  for (uint32_t d : out_remote_[op.id.value]) send(d, k, end);
+}
+
+void SystolicProcessor::send(uint32_t d, uint32_t k, Cycles at) {
+  const Dep& dep = s_.deps[d];
+  const Op& src = s_.op(dep.src);
+  tlm::tlm_generic_payload& trans = pool_.acquire();
+  MessageExt& e = ext_of(trans);
+  e.what = PayloadKind::Message;
+  e.id = log_.next_id++;
+  e.dep = DepId(d);
+  e.src = id_;
+  e.dst = s_.op(dep.dst).proc;
+  e.kind = dep.kind;
+  e.layer = src.layer;
+  e.iteration = k;
+  e.bytes = dep.bytes;
+  trans.set_command(tlm::TLM_WRITE_COMMAND);
+  trans.set_data_length(static_cast<unsigned>(std::min<uint64_t>(dep.bytes, 0xffffffffu)));
+  trans.set_streaming_width(trans.get_data_length());
+  // With overlap-units the DMA injects at the op's end (or when it is free), the thread goes on.
+  const Cycles t0 = params_.overlap_units ? std::max(at, dma_free_) : now_cycles();
+  sc_core::sc_time delay = to_time(t0 - now_cycles());
+  noc->b_transport(trans, delay);
+  check(trans, "message");
+  trans.release();
+  ++log_.messages;
+  if (params_.overlap_units) {
+    dma_free_ = now_cycles() + to_cycles(delay);
+  } else {
+    wait(delay);  // busy injecting
+  }
+}
+
+Cycles SystolicProcessor::memory(bool write, bool spill, TensorKind kind, uint64_t address,
+                                 uint64_t bytes, Cycles after) {
+  tlm::tlm_generic_payload& trans = pool_.acquire();
+  MessageExt& e = ext_of(trans);
+  e.what = write ? PayloadKind::MemoryWrite : PayloadKind::MemoryRead;
+  e.id = log_.next_id++;
+  e.src = id_;
+  e.dst = id_;
+  e.kind = kind;
+  e.bytes = bytes;
+  e.spill = spill;
+  trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  trans.set_address(address);
+  trans.set_data_length(static_cast<unsigned>(std::min<uint64_t>(bytes, 0xffffffffu)));
+  trans.set_streaming_width(trans.get_data_length());
+  sc_core::sc_time delay = to_time(after);
+  noc->b_transport(trans, delay);
+  check(trans, write ? "DRAM write" : "DRAM read");
+  const Cycles done = now_cycles() + to_cycles(delay);
+  trans.release();
+  return done;
+}
+
+void SystolicProcessor::inbox_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  MessageExt* e = nullptr;
+  trans.get_extension(e);
+  if (!e || e->what != PayloadKind::Message || e->dst != id_ || e->dep.value >= s_.deps.size() ||
+      s_.op(s_.deps[e->dep.value].dst).proc != id_) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const Cycles now = now_cycles();
+  const Cycles arrival = now + to_cycles(delay);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (uint64_t(e->iteration) + s_.deps[e->dep.value].distance >= log_.iterations)
+    return;  // no consumer
+  Slot& slot = slots_[key(e->dep.value, e->iteration)];
+  slot.arrival = arrival;
+  if (e->kind != TensorKind::Weights) {
+    // The receive buffer is taken when the transfer starts; what does not fit streams to DRAM.
+    hold(slot, e->kind, e->bytes, arrival - now);
+    sram_changed(now);
+  }
+  announced_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void SystolicProcessor::hold(Slot& slot, TensorKind kind, uint64_t bytes, Cycles after) {
+  slot.held = sram_.hold(bytes);
+  if (slot.held.spilled == 0) return;
+  slot.spill_address = region_ + kSpillBase + spill_cursor_ % kSpillSpan;
+  spill_cursor_ += round_up(slot.held.spilled, 4096);
+  memory(true, true, kind, slot.spill_address, slot.held.spilled, after);
+}
+
+void SystolicProcessor::sram_changed(Cycles at) {
+  SramEvent ev;
+  ev.proc = id_;
+  ev.time = at;
+  ev.bytes = sram_.occupancy();
+  ev.spilled = sram_.spilled();
+  probe_.on_sram(ev);
+}
+
+void SystolicProcessor::check(tlm::tlm_generic_payload& trans, const char* what) const {
+  if (trans.is_response_error()) {
+    fail(name(), std::string(what) + " failed: " + trans.get_response_string());
+  }
+}
+
+std::string SystolicProcessor::blocked() const {
+  if (finished_) return {};
+  const std::string who = "processor " + std::to_string(id_.value);
+  if (!waiting_) return who + " stopped outside a wait";
+  const Op& op = s_.op(wait_op_);
+  std::string msg = who + " waits for " + op.label() + " (op " + std::to_string(op.id.value) +
+                    ") of iteration " + std::to_string(wait_iter_) + ": missing";
+  for (uint32_t d : in_[op.id.value]) {
+    Cycles at = 0;
+    if (satisfied(d, wait_iter_, at)) continue;
+    const Dep& dep = s_.deps[d];
+    const Op& src = s_.op(dep.src);
+    msg += " " + src.label() + " (op " + std::to_string(src.id.value) + ") on processor " +
+           std::to_string(src.proc.value) + " iteration " +
+           std::to_string(wait_iter_ - dep.distance) + " [" + to_string(dep.kind) + ", dep " +
+           std::to_string(d) + "];";
+  }
+  if (msg.back() == ';') msg.pop_back();
+  return msg;
+}
+
+}  // namespace spikepipe

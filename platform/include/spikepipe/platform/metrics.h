@@ -1,0 +1,143 @@
+#pragma once
+// METHOD.md §6: every figure of a run, computed from its events and its schedule after the
+// simulation. The steady state is the span from the completion of the last warm-up iteration to
+// the completion of the last measured one; the run continues for `drain` iterations more so that
+// every measured iteration completes inside a full pipeline (a draining pipeline skips work and
+// would finish its last iterations faster than the period).
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "spikepipe/models/params.h"
+#include "spikepipe/platform/recorders/event_log.h"
+#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/workloads/task_graph.h"
+
+namespace spikepipe {
+
+struct IterationPlan {
+  uint32_t warmup = 0;    // iterations before the measured ones
+  uint32_t measured = 8;  // iterations whose completions define the period
+  uint32_t drain = 0;     // iterations simulated after them (the pipeline depth)
+  uint32_t total() const { return warmup + measured + drain; }
+  uint32_t first_measured() const { return warmup; }
+  uint32_t last_measured() const { return warmup + measured - 1; }
+};
+
+// Pipeline depth in rounds: the largest op offset minus the smallest.
+uint32_t pipeline_depth(const Schedule& s);
+// drain: the pipeline depth or the longest dependency distance, whichever is larger; warmup < 0
+// means automatic: four times the drain.
+IterationPlan plan_iterations(const Schedule& s, uint32_t measured, int warmup);
+
+struct ProcessorMetrics {
+  Cycles busy = 0;  // task cycles inside the steady-state span
+  std::array<Cycles, kTaskKinds> busy_by_kind{};
+  Cycles sending = 0, waiting = 0;
+  double utilisation = 0.0;      // busy / span
+  uint64_t peak_sram_bytes = 0;  // largest occupancy reported over the run
+  uint64_t peak_spilled_bytes = 0;
+  uint64_t weight_footprint_bytes = 0;  // weights held x versions (from the schedule)
+  uint64_t ops = 0;                     // op instances run over the whole run
+};
+
+struct LinkMetrics {
+  std::string name;
+  uint64_t bytes = 0;  // per iteration, steady state
+  Cycles busy = 0;     // inside the span
+  double utilisation = 0.0;
+  uint64_t transfers = 0;  // whole run
+};
+
+struct ChannelMetrics {
+  uint64_t bytes = 0;  // per iteration, steady state
+  Cycles busy = 0;
+  double utilisation = 0.0;
+  uint64_t accesses = 0;  // whole run
+};
+
+struct LatencyStats {
+  uint64_t count = 0;
+  double mean = 0.0;
+  Cycles min = 0, p50 = 0, p95 = 0, max = 0;
+};
+LatencyStats latency_stats(std::vector<Cycles> values);  // nearest-rank percentiles
+
+struct Metrics {
+  std::string scheduler;
+  bool split = false;
+  uint32_t processors = 0;
+  uint32_t batch = 0;
+  double clock_ghz = 1.0;
+  IterationPlan plan;
+
+  std::vector<Cycles> iteration_start, iteration_end, iteration_latency;  // every iteration
+  Cycles span_begin = 0, span_end = 0;                                    // steady-state span
+  double period_cycles = 0.0;
+  // (largest - smallest completion interval of the measured iterations) / their mean. The run is
+  // steady when the intervals repeat (within 0.5%) with a cycle of `cycle` iterations, at most
+  // half the measured ones; the period is then the mean over the last whole cycles: iterations
+  // measured_from .. measured_from + measured_used - 1 (all steady-state figures use them).
+  double interval_spread = 0.0;
+  uint32_t cycle = 0;
+  bool steady = false;
+  uint32_t measured_from = 0, measured_used = 0;
+  double latency_cycles = 0.0;  // mean over the measured iterations
+  Cycles latency_min = 0, latency_max = 0;
+  Cycles fill_cycles = 0;   // time 0 to the first completion
+  Cycles drain_cycles = 0;  // start of the last iteration to the end of the run
+  Cycles end_time = 0;
+  double throughput_samples_per_s = 0.0;
+
+  Cycles predicted_period_cycles = 0, predicted_latency_cycles = 0, lower_bound_cycles = 0;
+  double simulated_over_predicted = 0.0;  // period / predicted period
+  double gap_to_lower_bound = 0.0;        // period / lower bound - 1
+
+  std::vector<uint32_t> delays, weight_versions;
+  std::vector<Cycles> predicted_loads;
+
+  std::vector<ProcessorMetrics> per_processor;
+  double mean_utilisation = 0.0;
+  uint64_t peak_sram_bytes = 0;  // max over processors
+
+  // Bytes per iteration in steady state.
+  std::array<uint64_t, kTensorKinds> bytes_by_kind{};            // sent between processors
+  std::array<uint64_t, kTensorKinds> received_by_kind{};         // arrived (equal when complete)
+  std::array<uint64_t, kTensorKinds> predicted_bytes_by_kind{};  // the schedule's
+  std::array<uint64_t, kTensorKinds> dram_bytes_by_kind{};
+  uint64_t inter_processor_bytes = 0, dram_bytes = 0, dram_spill_bytes = 0;
+  uint64_t graph_bytes = 0;      // every edge of one iteration, local or remote
+  uint64_t training_bytes = 0;   // graph_bytes + dram_bytes
+  uint64_t pipedream_bytes = 0;  // pipedream's inter-processor bytes on the same platform
+  double comm_overhead = 0.0;    // (inter_processor_bytes - pipedream_bytes) / training_bytes
+
+  std::vector<LinkMetrics> links;
+  double mean_link_utilisation = 0.0, max_link_utilisation = 0.0;
+  std::vector<ChannelMetrics> channels;
+  LatencyStats message_latency;
+  uint64_t messages = 0, ops_run = 0;
+};
+
+struct MetricsInput {
+  const PlatformParams& platform;
+  const Schedule& schedule;
+  const TaskGraph& graph;
+  const EventLog& log;  // sorted
+  IterationPlan plan;
+  uint64_t pipedream_bytes = 0;
+  std::vector<std::string> link_names;
+};
+
+// Throws Error when an iteration of the plan never completed (the run is incomplete).
+Metrics compute_metrics(const MetricsInput& in);
+
+nlohmann::ordered_json to_json(const Metrics& m);
+// The table `spikepipe run` prints.
+std::string summary_text(const Metrics& m);
+
+// Sum of a per-kind array.
+uint64_t total(const std::array<uint64_t, kTensorKinds>& a);
+
+}  // namespace spikepipe

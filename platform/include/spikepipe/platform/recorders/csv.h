@@ -1,0 +1,19 @@
+#pragma once
+// Plain tables of a run, one row per event, for spreadsheets and scripts (e.g. Gantt charts).
+#include <string>
+
+#include "spikepipe/platform/recorders/trace_input.h"
+
+namespace spikepipe {
+
+// tasks.csv: processor,op,task,kind,layer,iteration,start,array_end,end,cycles
+// (layer is 1-based as in "F3"; times in cycles; every task instance of the run).
+std::string tasks_csv(const TraceInput& in);
+// links.csv: link,name,message,src,dst,kind,layer,iteration,bytes,start,end (one row per transfer)
+std::string links_csv(const TraceInput& in);
+// memory.csv: channel,requester,kind,access,spill,bytes,start,end (one row per DRAM access)
+std::string memory_csv(const TraceInput& in);
+// messages.csv: message,src,dst,kind,layer,iteration,bytes,hops,packets,sent,received,latency
+std::string messages_csv(const TraceInput& in);
+
+}  // namespace spikepipe

@@ -1,0 +1,28 @@
+#pragma once
+// GTKWave save file for trace.vcd: one group per processor, per link and for the DRAM channels,
+// processor states shown by name through a translate filter file.
+#include <string>
+
+#include "spikepipe/platform/recorders/trace_input.h"
+
+namespace spikepipe {
+
+inline constexpr const char* kStateFilterFile = "gtkwave_states.txt";
+inline constexpr const char* kTaskFilterFile = "gtkwave_tasks.txt";
+
+// GTKWave "translate filter files": decimal value -> name, for `state` ("2 F") and for `task`
+// ("26 F3") of a network of `layers` layers.
+std::string gtkw_state_filter();
+std::string gtkw_task_filter(uint32_t layers);
+// Layers named by the schedule's ops (largest layer index + 1).
+uint32_t schedule_layers(const Schedule& s);
+
+// `dir` is the absolute directory where trace.vcd, trace.gtkw and the filter file will live
+// (GTKWave resolves the filter by absolute path).
+std::string gtkw_text(const TraceInput& in, const std::string& dir);
+
+// VCD time units per cycle (1 when $timescale is one clock period) and the $timescale text.
+double vcd_units_per_cycle(double clock_ghz);
+std::string vcd_timescale(double clock_ghz);
+
+}  // namespace spikepipe

@@ -1,0 +1,15 @@
+#pragma once
+// Chrome trace-event JSON for ui.perfetto.dev and chrome://tracing: one track per processor, per
+// processor inbox, per link and per DRAM channel; a slice per task, send, transfer and access;
+// SRAM occupancy counters; an async slice per iteration (its pipeline latency); and a flow arrow
+// ("s" -> "f", id = message id) from each send to its arrival at the destination's inbox.
+// Timestamps are microseconds of simulated time (cycles / clock).
+#include <string>
+
+#include "spikepipe/platform/recorders/trace_input.h"
+
+namespace spikepipe {
+
+std::string perfetto_json(const TraceInput& in);
+
+}  // namespace spikepipe

@@ -1,0 +1,25 @@
+#pragma once
+// What every recorder reads: the platform, the schedule that ran, the sorted event log and the
+// part of the run to show. Recorders return file contents as strings; the run writes them.
+#include <string>
+#include <vector>
+
+#include "spikepipe/models/params.h"
+#include "spikepipe/platform/recorders/event_log.h"
+#include "spikepipe/workloads/schedule.h"
+
+namespace spikepipe {
+
+struct TraceInput {
+  const PlatformParams& platform;
+  const Schedule& schedule;
+  const EventLog& log;  // sorted
+  TraceWindow window;
+  std::vector<std::string> link_names;  // by LinkId; a link without a name reads "link<N>"
+
+  std::string link_name(LinkId id) const;
+  uint32_t link_count() const;  // named links and every link an event mentions
+  TimeSpan span() const { return time_span(log, window); }
+};
+
+}  // namespace spikepipe

@@ -1,0 +1,221 @@
+// summary.json and the printed table of one run.
+#include <cstdio>
+#include <sstream>
+
+#include "spikepipe/platform/metrics.h"
+
+namespace spikepipe {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json by_kind(const std::array<uint64_t, kTensorKinds>& a) {
+  json j = json::object();
+  for (int k = 0; k < kTensorKinds; ++k) j[to_string(static_cast<TensorKind>(k))] = a[k];
+  return j;
+}
+
+// Doubles rounded to 6 significant digits so that summaries read well and diff cleanly.
+double r6(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return std::strtod(buf, nullptr);
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string bytes_text(double b) {
+  if (b >= 1048576.0) return fmt("%.2f MiB", b / 1048576.0);
+  if (b >= 1024.0) return fmt("%.1f KiB", b / 1024.0);
+  return fmt("%.0f B", b);
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Metrics& m) {
+  json j;
+  j["scheduler"] = m.scheduler;
+  j["split"] = m.split;
+  j["processors"] = m.processors;
+  j["batch"] = m.batch;
+  j["clock_ghz"] = m.clock_ghz;
+  j["iterations"] = {{"warmup", m.plan.warmup},
+                     {"measured", m.plan.measured},
+                     {"drain", m.plan.drain},
+                     {"simulated", m.plan.total()}};
+  j["period_cycles"] = r6(m.period_cycles);
+  j["steady_state_reached"] = m.steady;
+  j["steady_state_cycle_iterations"] = m.cycle;
+  j["interval_spread"] = r6(m.interval_spread);
+  j["predicted_period_cycles"] = m.predicted_period_cycles;
+  j["lower_bound_cycles"] = m.lower_bound_cycles;
+  j["simulated_over_predicted"] = r6(m.simulated_over_predicted);
+  j["gap_to_lower_bound"] = r6(m.gap_to_lower_bound);
+  j["latency_cycles"] = r6(m.latency_cycles);
+  j["latency_min_cycles"] = m.latency_min;
+  j["latency_max_cycles"] = m.latency_max;
+  j["predicted_latency_cycles"] = m.predicted_latency_cycles;
+  j["fill_cycles"] = m.fill_cycles;
+  j["drain_cycles"] = m.drain_cycles;
+  j["end_time_cycles"] = m.end_time;
+  j["steady_state"] = {{"begin_cycles", m.span_begin},
+                       {"end_cycles", m.span_end},
+                       {"first_iteration", m.measured_from},
+                       {"iterations", m.measured_used}};
+  j["throughput_samples_per_s"] = r6(m.throughput_samples_per_s);
+
+  json per = json::array();
+  for (const auto& p : m.per_processor) per.push_back(r6(p.utilisation));
+  j["utilisation"] = {{"mean", r6(m.mean_utilisation)}, {"per_processor", per}};
+  j["bytes_by_kind"] = by_kind(m.bytes_by_kind);
+  j["received_bytes_by_kind"] = by_kind(m.received_by_kind);
+  j["predicted_bytes_by_kind"] = by_kind(m.predicted_bytes_by_kind);
+  j["dram_bytes_by_kind"] = by_kind(m.dram_bytes_by_kind);
+  j["inter_processor_bytes"] = m.inter_processor_bytes;
+  j["dram_bytes"] = m.dram_bytes;
+  j["dram_spill_bytes"] = m.dram_spill_bytes;
+  j["graph_bytes"] = m.graph_bytes;
+  j["training_bytes"] = m.training_bytes;
+  j["pipedream_bytes"] = m.pipedream_bytes;
+  j["comm_overhead"] = r6(m.comm_overhead);
+  j["peak_sram_bytes"] = m.peak_sram_bytes;
+  j["delays"] = m.delays;
+  j["weight_versions"] = m.weight_versions;
+
+  json procs = json::array();
+  for (size_t p = 0; p < m.per_processor.size(); ++p) {
+    const auto& pm = m.per_processor[p];
+    json busy = json::object();
+    for (int k = 0; k < kTaskKinds; ++k)
+      busy[to_string(static_cast<TaskKind>(k))] = pm.busy_by_kind[k];
+    procs.push_back(
+        {{"processor", p},
+         {"utilisation", r6(pm.utilisation)},
+         {"busy_cycles", pm.busy},
+         {"busy_by_kind", busy},
+         {"sending_cycles", pm.sending},
+         {"waiting_cycles", pm.waiting},
+         {"ops_run", pm.ops},
+         {"predicted_load_cycles", p < m.predicted_loads.size() ? m.predicted_loads[p] : 0},
+         {"peak_sram_bytes", pm.peak_sram_bytes},
+         {"peak_spilled_bytes", pm.peak_spilled_bytes},
+         {"weight_footprint_bytes", pm.weight_footprint_bytes}});
+  }
+  j["per_processor"] = procs;
+
+  json links = json::array();
+  for (const auto& l : m.links) {
+    links.push_back({{"link", l.name},
+                     {"bytes_per_iteration", l.bytes},
+                     {"busy_cycles", l.busy},
+                     {"utilisation", r6(l.utilisation)},
+                     {"transfers", l.transfers}});
+  }
+  j["links"] = links;
+  j["link_utilisation"] = {{"mean", r6(m.mean_link_utilisation)},
+                           {"max", r6(m.max_link_utilisation)}};
+  json ch = json::array();
+  for (size_t c = 0; c < m.channels.size(); ++c) {
+    const auto& cm = m.channels[c];
+    ch.push_back({{"channel", c},
+                  {"bytes_per_iteration", cm.bytes},
+                  {"busy_cycles", cm.busy},
+                  {"utilisation", r6(cm.utilisation)},
+                  {"accesses", cm.accesses}});
+  }
+  j["dram_channels"] = ch;
+  const auto& ml = m.message_latency;
+  j["message_latency_cycles"] = {{"count", ml.count}, {"mean", r6(ml.mean)}, {"min", ml.min},
+                                 {"p50", ml.p50},     {"p95", ml.p95},       {"max", ml.max}};
+  j["messages"] = m.messages;
+  j["ops_run"] = m.ops_run;
+
+  json its = json::array();
+  for (size_t k = 0; k < m.iteration_start.size(); ++k) {
+    its.push_back({{"iteration", k},
+                   {"start_cycles", m.iteration_start[k]},
+                   {"end_cycles", m.iteration_end[k]},
+                   {"latency_cycles", m.iteration_latency[k]}});
+  }
+  j["per_iteration"] = its;
+  return j;
+}
+
+std::string summary_text(const Metrics& m) {
+  std::ostringstream os;
+  const auto& pl = m.plan;
+  os << "iterations: " << pl.warmup << " warm-up + " << pl.measured << " measured + " << pl.drain
+     << " drain = " << pl.total() << " simulated\n";
+  os << "  iteration       start         end     latency\n";
+  for (size_t k = 0; k < m.iteration_start.size(); ++k) {
+    const bool measured = k >= m.measured_from && k < m.measured_from + m.measured_used;
+    os << fmt("  %9.0f", static_cast<double>(k))
+       << fmt(" %11.0f", static_cast<double>(m.iteration_start[k]))
+       << fmt(" %11.0f", static_cast<double>(m.iteration_end[k]))
+       << fmt(" %11.0f", static_cast<double>(m.iteration_latency[k])) << (measured ? "  *" : "")
+       << "\n";
+  }
+  os << "  (* measured: steady state from cycle " << m.span_begin << " to " << m.span_end;
+  if (m.cycle > 1) os << "; completions repeat every " << m.cycle << " iterations";
+  os << ")\n\n";
+  auto row = [&](const std::string& name, const std::string& value) {
+    os << "  " << name << std::string(name.size() < 28 ? 28 - name.size() : 1, ' ') << value
+       << "\n";
+  };
+  row("period (simulated)", fmt("%.1f cycles", m.period_cycles) +
+                                (m.steady ? ""
+                                          : "  (NOT steady: intervals vary by " +
+                                                fmt("%.1f%%", 100.0 * m.interval_spread) +
+                                                " without repeating; raise --warmup)"));
+  row("period (predicted)", std::to_string(m.predicted_period_cycles) +
+                                " cycles  (simulated/predicted " +
+                                fmt("%.4f", m.simulated_over_predicted) + ")");
+  row("lower bound", std::to_string(m.lower_bound_cycles) + " cycles  (period is " +
+                         fmt("%+.1f%%", 100.0 * m.gap_to_lower_bound) + " above it)");
+  row("latency (mean, min..max)", fmt("%.1f", m.latency_cycles) + " cycles  (" +
+                                      std::to_string(m.latency_min) + ".." +
+                                      std::to_string(m.latency_max) + "; predicted " +
+                                      std::to_string(m.predicted_latency_cycles) + ")");
+  row("fill / drain",
+      std::to_string(m.fill_cycles) + " / " + std::to_string(m.drain_cycles) + " cycles");
+  row("throughput",
+      fmt("%.1f samples/s", m.throughput_samples_per_s) + fmt(" at %.3g GHz", m.clock_ghz));
+  std::string u;
+  for (size_t p = 0; p < m.per_processor.size(); ++p) {
+    if (p && p % 8 == 0) u += "\n" + std::string(30, ' ');
+    u += fmt("P%-2.0f ", static_cast<double>(p)) +
+         fmt("%5.1f%%  ", 100.0 * m.per_processor[p].utilisation);
+  }
+  row("utilisation (mean " + fmt("%.1f%%", 100.0 * m.mean_utilisation) + ")", u);
+  std::string b;
+  for (int k = 0; k < kTensorKinds; ++k) {
+    if (m.bytes_by_kind[k] == 0) continue;
+    b += std::string(b.empty() ? "" : ", ") + to_string(static_cast<TensorKind>(k)) + " " +
+         bytes_text(static_cast<double>(m.bytes_by_kind[k]));
+  }
+  row("NoC bytes per iteration", bytes_text(static_cast<double>(m.inter_processor_bytes)) +
+                                     (b.empty() ? "" : "  (" + b + ")"));
+  row("DRAM bytes per iteration", bytes_text(static_cast<double>(m.dram_bytes)) + "  (spill " +
+                                      bytes_text(static_cast<double>(m.dram_spill_bytes)) + ")");
+  row("comm overhead vs pipedream", fmt("%+.3f%%", 100.0 * m.comm_overhead) + " of " +
+                                        bytes_text(static_cast<double>(m.training_bytes)) +
+                                        " training bytes");
+  row("message latency", fmt("mean %.1f", m.message_latency.mean) + ", p95 " +
+                             std::to_string(m.message_latency.p95) + ", max " +
+                             std::to_string(m.message_latency.max) + " cycles (" +
+                             std::to_string(m.message_latency.count) + " messages)");
+  row("links", fmt("mean %.1f%%", 100.0 * m.mean_link_utilisation) +
+                   fmt(", max %.1f%% busy", 100.0 * m.max_link_utilisation));
+  row("peak SRAM", bytes_text(static_cast<double>(m.peak_sram_bytes)) + " (max over processors)");
+  std::string d;
+  for (size_t l = 0; l < m.delays.size(); ++l) d += (l ? " " : "") + std::to_string(m.delays[l]);
+  row("gradient delays d_l", d.empty() ? "-" : d);
+  return os.str();
+}
+
+}  // namespace spikepipe

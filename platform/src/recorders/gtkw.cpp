@@ -1,0 +1,162 @@
+#include "spikepipe/platform/recorders/gtkw.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "spikepipe/platform/recorders/vcd.h"
+
+namespace spikepipe {
+
+namespace {
+
+// GTKWave trace flags (analyzer.h).
+constexpr unsigned kDec = 0x4, kBin = 0x8, kRjustify = 0x20, kBlank = 0x200, kTranslated = 0x2000,
+                   kGroupBegin = 0x800000, kCollapsed = 0x1000, kGroupEnd = 0x1000000,
+                   kClosed = 0x400000;
+
+void flags(std::ostringstream& os, unsigned f) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "@%x\n", f);
+  os << buf;
+}
+
+void group(std::ostringstream& os, const std::string& name, bool closed,
+           const std::vector<std::string>& lines) {
+  flags(os, kGroupBegin | kBlank | (closed ? kClosed : 0));
+  os << '-' << name << '\n';
+  for (const auto& l : lines) os << l;
+  flags(os, kGroupEnd | kBlank | (closed ? kClosed | kCollapsed : 0));
+  os << '-' << name << '\n';
+}
+
+std::string line(unsigned f, const std::string& signal, const std::string& filter = {},
+                 const std::string& alias = {}) {
+  std::ostringstream os;
+  flags(os, f);
+  // GTKWave numbers the filter files of a save file: 1 = states, 2 = tasks.
+  const bool task = filter.size() >= std::string(kTaskFilterFile).size() &&
+                    filter.compare(filter.size() - std::string(kTaskFilterFile).size(),
+                                   std::string::npos, kTaskFilterFile) == 0;
+  if (!filter.empty()) os << (task ? "^2 " : "^1 ") << filter << '\n';
+  if (!alias.empty()) os << "+{" << alias << "} ";
+  os << signal << '\n';
+  return os.str();
+}
+
+uint32_t nch_of(const TraceInput& in) {
+  uint32_t nch = in.platform.memory.channels;
+  for (const auto& e : in.log.memory) nch = std::max(nch, e.channel + 1);
+  return nch;
+}
+
+}  // namespace
+
+double vcd_units_per_cycle(double clock_ghz) {
+  const double ns = 1.0 / clock_ghz;
+  const long r = std::lround(ns);
+  if (std::fabs(ns - static_cast<double>(r)) < 1e-9 && (r == 1 || r == 10 || r == 100)) return 1.0;
+  return ns * 1000.0;
+}
+
+std::string vcd_timescale(double clock_ghz) {
+  if (vcd_units_per_cycle(clock_ghz) == 1.0)
+    return std::to_string(std::lround(1.0 / clock_ghz)) + "ns";
+  return "1ps";
+}
+
+std::string gtkw_state_filter() {
+  std::ostringstream os;
+  os << "# GTKWave translate filter: processor state values of a SpikePipe-SC trace\n";
+  for (int s = 0; s < kProcStates; ++s)
+    os << s << ' ' << to_string(static_cast<ProcState>(s)) << '\n';
+  return os.str();
+}
+
+std::string gtkw_task_filter(uint32_t layers) {
+  std::ostringstream os;
+  os << "# GTKWave translate filter: processor task values (layer * 8 + state) of a SpikePipe-SC "
+        "trace\n";
+  os << "0 idle\n";
+  for (uint32_t l = 0; l <= layers; ++l) {
+    for (int s = 1; s < kProcStates; ++s) {
+      const uint64_t v = task_value(static_cast<ProcState>(s), l);
+      os << v << ' ' << task_name(v) << '\n';
+    }
+  }
+  return os.str();
+}
+
+uint32_t schedule_layers(const Schedule& s) {
+  uint32_t n = 0;
+  for (const auto& op : s.ops) n = std::max(n, op.layer + 1);
+  return n;
+}
+
+std::string gtkw_text(const TraceInput& in, const std::string& dir) {
+  const TimeSpan span = in.span();
+  const double scale = vcd_units_per_cycle(in.platform.clock_ghz);
+  const double width = std::max(1.0, static_cast<double>(span.end - span.begin) * scale);
+  // GTKWave shows 2^-zoom / ~200 time units per pixel (measured with 3.3.118); fit ~950 pixels.
+  const double zoom = -(std::log2(width / 950.0) + 7.64);
+  const std::string filter = dir + "/" + kStateFilterFile;
+  const std::string tasks = dir + "/" + kTaskFilterFile;
+
+  std::ostringstream os;
+  os << "[*]\n[*] SpikePipe-SC: open with `gtkwave " << dir << "/trace.gtkw`\n[*]\n";
+  os << "[dumpfile] \"" << dir << "/trace.vcd\"\n";
+  os << "[savefile] \"" << dir << "/trace.gtkw\"\n";
+  os << "[timestart] "
+     << static_cast<uint64_t>(std::llround(static_cast<double>(span.begin) * scale)) << '\n';
+  os << "[size] 1600 900\n[pos] -1 -1\n";
+  char buf[64];
+  std::snprintf(
+      buf, sizeof buf, "*%.6f %llu", zoom,
+      static_cast<unsigned long long>(std::llround(static_cast<double>(span.begin) * scale)));
+  os << buf;
+  for (int i = 0; i < 26; ++i) os << " -1";
+  os << "\n[sst_width] 220\n[signals_width] 300\n[sst_expanded] 1\n[sst_vpaned_height] 240\n";
+
+  // A pipeline overview first: every processor's state, one row each.
+  std::vector<std::string> overview;
+  for (uint32_t p = 0; p < in.platform.processors; ++p) {
+    overview.push_back(line(kDec | kRjustify | kTranslated,
+                            "top.P" + std::to_string(p) + ".task[15:0]", tasks,
+                            "P" + std::to_string(p)));
+  }
+  overview.push_back(line(kDec | kRjustify, "top.iterations_done[31:0]", {}, "iterations done"));
+  group(os, "pipeline", false, overview);
+  // Communication at a glance: every link's busy flag, named by its end points (open when few).
+  std::vector<std::string> noc;
+  for (uint32_t l = 0; l < in.link_count(); ++l) {
+    noc.push_back(line(kBin | kRjustify, "top.links." + vcd_link_scope(in, LinkId(l)) + ".busy", {},
+                       in.link_name(LinkId(l))));
+  }
+  for (uint32_t c = 0; c < nch_of(in); ++c) {
+    noc.push_back(line(kBin | kRjustify, "top.dram.ch" + std::to_string(c) + ".busy", {},
+                       "dram ch" + std::to_string(c)));
+  }
+  group(os, "noc and dram busy", in.link_count() > 32, noc);
+  for (uint32_t p = 0; p < in.platform.processors; ++p) {
+    const std::string s = "top.P" + std::to_string(p) + ".";
+    group(os, "P" + std::to_string(p), true,
+          {line(kDec | kRjustify | kTranslated, s + "state[3:0]", filter),
+           line(kDec | kRjustify | kTranslated, s + "task[15:0]", tasks),
+           line(kDec | kRjustify, s + "layer[15:0]"), line(kDec | kRjustify, s + "iteration[31:0]"),
+           line(kDec | kRjustify, s + "sram_bytes[47:0]")});
+  }
+  for (uint32_t l = 0; l < in.link_count(); ++l) {
+    const std::string scope = vcd_link_scope(in, LinkId(l));
+    const std::string s = "top.links." + scope + ".";
+    group(os, scope, true,
+          {line(kBin | kRjustify, s + "busy"), line(kDec | kRjustify, s + "bytes[47:0]")});
+  }
+  std::vector<std::string> dram;
+  for (uint32_t c = 0; c < nch_of(in); ++c)
+    dram.push_back(line(kBin | kRjustify, "top.dram.ch" + std::to_string(c) + ".busy"));
+  group(os, "dram", true, dram);
+  return os.str();
+}
+
+}  // namespace spikepipe

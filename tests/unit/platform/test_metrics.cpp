@@ -1,0 +1,265 @@
+// METHOD.md §6 metrics on hand-made events whose figures are worked out by hand: a two-stage
+// pipeline with period 100, P0 busy 60 cycles per period, P1 80, one 1000-byte message each.
+#include <gtest/gtest.h>
+
+#include "spikepipe/platform/metrics.h"
+#include "spikepipe/workloads/error.h"
+
+using namespace spikepipe;
+
+namespace {
+
+// Two ops (F1 on P0 with offset 0, F2 on P1 with offset 1) and one spikes dep between them.
+Schedule two_stage() {
+  Schedule s;
+  s.scheduler = "hand";
+  s.processors = 2;
+  Op a;
+  a.id = OpId(0);
+  a.kind = TaskKind::F;
+  a.layer = 0;
+  a.proc = ProcessorId(0);
+  a.weight_bytes = 500;
+  Op b = a;
+  b.id = OpId(1);
+  b.layer = 1;
+  b.proc = ProcessorId(1);
+  b.offset = 1;
+  b.weight_bytes = 300;
+  s.ops = {a, b};
+  s.programs = {{OpId(0)}, {OpId(1)}};
+  Dep d;
+  d.src = OpId(0);
+  d.dst = OpId(1);
+  d.kind = TensorKind::Spikes;
+  d.bytes = 1000;
+  s.deps = {d};
+  s.delays = {0, 0};
+  s.weight_versions = {2, 1};
+  s.predicted_period = 95;
+  s.lower_bound = 80;
+  s.bytes_by_kind[static_cast<int>(TensorKind::Spikes)] = 1000;
+  return s;
+}
+
+TaskGraph two_edges() {
+  TaskGraph g;
+  g.layers = 2;
+  g.batch = 32;
+  Edge e;
+  e.bytes = 1000;
+  Edge f;
+  f.bytes = 3000;
+  g.edges = {e, f};
+  return g;
+}
+
+// Iteration k: F1 on P0 [100k, 100k+60); message sent at 100k+60, injected by +10, arrives at
+// +70; F2 on P1 [100k+70, 100k+150). So iteration k completes at 100k+150 and runs 150 cycles.
+EventLog pipeline_log(uint32_t iterations) {
+  EventLog log;
+  for (uint32_t k = 0; k < iterations; ++k) {
+    const Cycles t = 100 * k;
+    log.on_task({ProcessorId(0), OpId(0), TaskKind::F, 0, k, t, t + 60, t + 40});
+    log.on_task({ProcessorId(1), OpId(1), TaskKind::F, 1, k, t + 70, t + 150, t + 150});
+    MessageEvent m;
+    m.id = k + 1;
+    m.src = ProcessorId(0);
+    m.dst = ProcessorId(1);
+    m.bytes = 1000;
+    m.iteration = k;
+    m.sent = t + 60;
+    m.injected = t + 70;
+    m.received = t + 70;
+    log.on_message(m);
+    log.on_link({LinkId(0), k + 1, 1000, t + 60, t + 70});
+    MemoryEvent r;
+    r.channel = 0;
+    r.kind = TensorKind::Input;
+    r.bytes = 200;
+    r.start = t;
+    r.end = t + 20;
+    log.on_memory(r);
+  }
+  log.on_sram({ProcessorId(0), 0, 700, 0});
+  log.on_sram({ProcessorId(0), 10, 900, 50});
+  log.on_sram({ProcessorId(1), 5, 400, 0});
+  log.sort();
+  return log;
+}
+
+PlatformParams two_procs() {
+  PlatformParams p;
+  p.processors = 2;
+  p.clock_ghz = 1.0;
+  p.memory.channels = 1;
+  p.noc.link_bytes_per_cycle = 100.0;
+  return p;
+}
+
+}  // namespace
+
+TEST(Metrics, PeriodLatencyThroughputOfAHandMadePipeline) {
+  const Schedule s = two_stage();
+  const TaskGraph g = two_edges();
+  const EventLog log = pipeline_log(4);
+  const PlatformParams p = two_procs();
+  IterationPlan plan;
+  plan.warmup = 1;
+  plan.measured = 2;
+  plan.drain = 1;
+  const Metrics m = compute_metrics({p, s, g, log, plan, 600, {"r0c0->r0c1"}});
+  EXPECT_EQ(m.span_begin, 150u);  // iteration 0 completes
+  EXPECT_EQ(m.span_end, 350u);    // iteration 2 completes
+  EXPECT_DOUBLE_EQ(m.period_cycles, 100.0);
+  EXPECT_DOUBLE_EQ(m.latency_cycles, 150.0);
+  EXPECT_EQ(m.fill_cycles, 150u);
+  EXPECT_EQ(m.drain_cycles, 450u - 300u);
+  EXPECT_DOUBLE_EQ(m.throughput_samples_per_s, 32 * 1e9 / 100.0);
+  EXPECT_DOUBLE_EQ(m.simulated_over_predicted, 100.0 / 95.0);
+  EXPECT_DOUBLE_EQ(m.gap_to_lower_bound, 100.0 / 80.0 - 1.0);
+  EXPECT_TRUE(m.steady);
+  EXPECT_DOUBLE_EQ(m.interval_spread, 0.0);
+}
+
+TEST(Metrics, UnevenCompletionsAreFlaggedAsNotSteady) {
+  const Schedule s = two_stage();
+  const TaskGraph g = two_edges();
+  EventLog log = pipeline_log(4);
+  for (auto& e : log.tasks) {
+    if (e.iteration == 2 && e.proc == ProcessorId(1)) e.end += 20;  // completes at 370, not 350
+  }
+  const Metrics m = compute_metrics({two_procs(), s, g, log, IterationPlan{1, 2, 1}, 0, {}});
+  EXPECT_DOUBLE_EQ(m.period_cycles, 110.0);           // (370 - 150) / 2
+  EXPECT_DOUBLE_EQ(m.interval_spread, 20.0 / 110.0);  // intervals 100 and 120
+  EXPECT_FALSE(m.steady);
+}
+
+TEST(Metrics, UtilisationBytesAndOverheadInSteadyState) {
+  const Schedule s = two_stage();
+  const TaskGraph g = two_edges();
+  const EventLog log = pipeline_log(4);
+  IterationPlan plan;
+  plan.warmup = 1;
+  plan.measured = 2;
+  plan.drain = 1;
+  const Metrics m = compute_metrics({two_procs(), s, g, log, plan, 600, {"r0c0->r0c1"}});
+  // Span [150, 350): P0 busy [150,160) + [200,260) + [300,350) = 120 -> 60%.
+  EXPECT_EQ(m.per_processor[0].busy, 120u);
+  EXPECT_DOUBLE_EQ(m.per_processor[0].utilisation, 0.6);
+  EXPECT_EQ(m.per_processor[0].busy_by_kind[static_cast<int>(TaskKind::F)], 120u);
+  // P1: [170,250) + [270,350) = 160 -> 80%.
+  EXPECT_DOUBLE_EQ(m.per_processor[1].utilisation, 0.8);
+  EXPECT_DOUBLE_EQ(m.mean_utilisation, 0.7);
+  // Sending: [160,170) and [260,270) on P0.
+  EXPECT_EQ(m.per_processor[0].sending, 20u);
+  // Messages of iterations 1 and 2: 1000 bytes each.
+  EXPECT_EQ(m.bytes_by_kind[static_cast<int>(TensorKind::Spikes)], 1000u);
+  EXPECT_EQ(m.received_by_kind[static_cast<int>(TensorKind::Spikes)], 1000u);
+  EXPECT_EQ(m.inter_processor_bytes, 1000u);
+  // DRAM: reads [200,220) and [300,320) inside the span: 200 bytes per iteration.
+  EXPECT_EQ(m.dram_bytes_by_kind[static_cast<int>(TensorKind::Input)], 200u);
+  EXPECT_EQ(m.dram_bytes, 200u);
+  // Communication overhead: (1000 - 600) / (1000 + 3000 edge bytes + 200 DRAM bytes).
+  EXPECT_EQ(m.training_bytes, 4200u);
+  EXPECT_DOUBLE_EQ(m.comm_overhead, 400.0 / 4200.0);
+  // Link: busy [160,170) and [260,270) -> 20 of 200 cycles; 1000 bytes per iteration.
+  ASSERT_EQ(m.links.size(), 1u);
+  EXPECT_EQ(m.links[0].name, "r0c0->r0c1");
+  EXPECT_EQ(m.links[0].busy, 20u);
+  EXPECT_DOUBLE_EQ(m.links[0].utilisation, 0.1);
+  EXPECT_EQ(m.links[0].bytes, 1000u);
+  EXPECT_EQ(m.links[0].transfers, 4u);
+  // Message latency: 10 cycles each.
+  EXPECT_EQ(m.message_latency.count, 4u);
+  EXPECT_DOUBLE_EQ(m.message_latency.mean, 10.0);
+  // SRAM peaks and the weights each processor holds (x versions).
+  EXPECT_EQ(m.per_processor[0].peak_sram_bytes, 900u);
+  EXPECT_EQ(m.per_processor[0].peak_spilled_bytes, 50u);
+  EXPECT_EQ(m.peak_sram_bytes, 900u);
+  EXPECT_EQ(m.per_processor[0].weight_footprint_bytes, 1000u);  // 500 x 2 versions
+  EXPECT_EQ(m.per_processor[1].weight_footprint_bytes, 300u);
+}
+
+TEST(Metrics, ProratedBytesAreExactForAPeriodicPatternCutAnywhere) {
+  // DRAM reads of 300 bytes over [100k+140, 100k+170) straddle both ends of the span [150, 350):
+  // 200 (k = 0) + 300 (k = 1) + 100 (k = 2) bytes fall inside it, 300 per iteration.
+  const Schedule s = two_stage();
+  const TaskGraph g = two_edges();
+  EventLog log = pipeline_log(4);
+  log.memory.clear();
+  for (uint32_t k = 0; k < 4; ++k) {
+    MemoryEvent r;
+    r.bytes = 300;
+    r.start = 100 * k + 140;
+    r.end = 100 * k + 170;
+    log.on_memory(r);
+  }
+  log.sort();
+  IterationPlan plan{1, 2, 1};
+  const Metrics m = compute_metrics({two_procs(), s, g, log, plan, 0, {}});
+  EXPECT_EQ(m.dram_bytes, 300u);
+}
+
+TEST(Metrics, PlanCoversTheLongestDependencyAndThePipelineDepth) {
+  Schedule s = two_stage();
+  IterationPlan p = plan_iterations(s, 8, -1);
+  EXPECT_EQ(pipeline_depth(s), 1u);
+  EXPECT_EQ(p.warmup, 4u);  // 4 x the drain
+  EXPECT_EQ(p.drain, 1u);
+  EXPECT_EQ(p.total(), 13u);
+  s.deps[0].distance = 4;  // a weight edge with d_l = 3
+  p = plan_iterations(s, 8, 2);
+  EXPECT_EQ(p.warmup, 2u);
+  EXPECT_EQ(p.drain, 4u);
+  EXPECT_EQ(p.first_measured(), 2u);
+  EXPECT_EQ(p.last_measured(), 9u);
+  EXPECT_THROW(plan_iterations(s, 0, -1), Error);
+}
+
+TEST(Metrics, AnIterationThatNeverRanIsAnError) {
+  const Schedule s = two_stage();
+  const TaskGraph g = two_edges();
+  const EventLog log = pipeline_log(3);  // the plan needs 4
+  IterationPlan plan{1, 2, 1};
+  try {
+    compute_metrics({two_procs(), s, g, log, plan, 0, {}});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("iteration 3"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Metrics, LatencyStatsUseNearestRankPercentiles) {
+  std::vector<Cycles> v;
+  for (Cycles i = 1; i <= 20; ++i) v.push_back(21 - i);
+  const LatencyStats s = latency_stats(v);
+  EXPECT_EQ(s.count, 20u);
+  EXPECT_EQ(s.min, 1u);
+  EXPECT_EQ(s.max, 20u);
+  EXPECT_EQ(s.p50, 10u);
+  EXPECT_EQ(s.p95, 19u);
+  EXPECT_DOUBLE_EQ(s.mean, 10.5);
+  EXPECT_EQ(latency_stats({}).count, 0u);
+}
+
+TEST(Metrics, SummaryJsonHasTheRequiredKeys) {
+  const Schedule s = two_stage();
+  const TaskGraph g = two_edges();
+  const EventLog log = pipeline_log(4);
+  const Metrics m = compute_metrics({two_procs(), s, g, log, IterationPlan{1, 2, 1}, 600, {}});
+  const auto j = to_json(m);
+  for (const char* key :
+       {"period_cycles", "predicted_period_cycles", "latency_cycles", "throughput_samples_per_s",
+        "lower_bound_cycles", "utilisation", "bytes_by_kind", "comm_overhead", "peak_sram_bytes",
+        "per_iteration", "per_processor", "links", "message_latency_cycles", "dram_bytes_by_kind",
+        "simulated_over_predicted", "gap_to_lower_bound", "fill_cycles", "drain_cycles",
+        "delays"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["utilisation"]["per_processor"].size(), 2u);
+  EXPECT_DOUBLE_EQ(j["utilisation"]["mean"].get<double>(), 0.7);
+  EXPECT_EQ(j["bytes_by_kind"]["spikes"].get<uint64_t>(), 1000u);
+  EXPECT_EQ(j["per_iteration"].size(), 4u);
+  EXPECT_NE(summary_text(m).find("period (simulated)"), std::string::npos);
+}
