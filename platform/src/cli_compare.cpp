@@ -74,12 +74,13 @@ std::string table(const std::vector<Row>& rows, bool csv) {
             "latency_cycles",
             "utilisation"};
     for (auto k : kKinds) head.push_back(std::string(k) + "_bytes");
-    head.insert(head.end(), {"comm_overhead", "peak_sram_bytes", "steady_state"});
+    head.insert(head.end(),
+                {"comm_overhead", "comm_overhead_all_traffic", "peak_sram_bytes", "steady_state"});
   } else {
     head = {"scheduler",     "period",      "predicted", "sim/pred",   "vs pipedream",
             "vs sequential", "lower bound", "latency",   "utilisation"};
     for (auto k : kKinds) head.push_back(std::string(k) + " KiB");
-    head.insert(head.end(), {"comm overhead", "peak SRAM KiB", "steady"});
+    head.insert(head.end(), {"comm overhead", "all traffic", "peak SRAM KiB", "steady"});
   }
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
@@ -103,6 +104,8 @@ std::string table(const std::vector<Row>& rows, bool csv) {
       c.push_back(csv ? f("%.0f", b) : f("%.1f", b / 1024.0));
     }
     c.push_back(f(csv ? "%.6f" : "%+.3f%%", (csv ? 1.0 : 100.0) * num(r.s, "comm_overhead")));
+    c.push_back(
+        f(csv ? "%.6f" : "%+.3f%%", (csv ? 1.0 : 100.0) * num(r.s, "comm_overhead_all_traffic")));
     const double sram = num(r.s, "peak_sram_bytes");
     c.push_back(csv ? f("%.0f", sram) : f("%.1f", sram / 1024.0));
     const bool steady =
@@ -221,12 +224,13 @@ int compare(const Args& args) {
   out.commit();
   std::cout << (vm["csv"].as<bool>() ? csv : text);
   if (!vm["csv"].as<bool>()) {
-    std::cout << "(periods and latency in cycles; bytes per iteration between processors; speedups "
-                 "from the "
-                 "simulated periods;\n steady = the measured completion intervals repeat; when "
-                 "`no`, raise --warmup)\nruns: "
-              << out.final_path().string()
-              << "/<scheduler>/ (summary.json, trace.vcd, trace.gtkw, trace.perfetto.json)\n";
+    std::cout
+        << "(periods and latency in cycles; bytes per iteration between processors; speedups "
+           "from the simulated periods;\n comm overhead = (bytes - pipedream's) / (all edges + "
+           "DRAM); all traffic also counts the SRAM<->array operand traffic;\n steady = the "
+           "measured completion intervals repeat; when `no`, raise --warmup)\nruns: "
+        << out.final_path().string()
+        << "/<scheduler>/ (summary.json, trace.vcd, trace.gtkw, trace.perfetto.json)\n";
   }
   if (failed)
     fail("", "some schedulers failed (see their rows above and " + out.final_path().string() +

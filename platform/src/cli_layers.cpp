@@ -15,8 +15,10 @@ namespace spikepipe::cli {
 namespace {
 
 const std::vector<std::string> kColumns = {
-    "layer",         "task",         "M",    "N",      "K",        "folds",    "array_cycles",
-    "vector_cycles", "total_cycles", "MACs", "util_%", "bytes_in", "bytes_out"};
+    "layer", "task", "M", "N", "K", "folds", "array_cycles", "vector_cycles", "total_cycles",
+    "MACs", "util_%", "bytes_in", "bytes_out",
+    // SCALE-Sim's SRAM access counts (elements) and our bytes, array and vector unit together.
+    "ifmap_reads", "filter_reads", "ofmap_writes", "sram_read_bytes", "sram_write_bytes"};
 
 struct Row {
   std::string layer, task;
@@ -25,7 +27,30 @@ struct Row {
   Cycles array = 0, vector = 0;
   uint64_t bytes_in = 0, bytes_out = 0;
   Cycles dense = 0;  // array cycles without zero skipping: utilisation is PE use while running
+  uint64_t ifmap_reads = 0, filter_reads = 0, ofmap_writes = 0;  // elements
+  uint64_t sram_read = 0, sram_write = 0;                        // bytes
 };
+
+Row row_of(const std::string& layer, const Task& t, bool with_vector, uint64_t bytes_in,
+           uint64_t bytes_out) {
+  Row r;
+  r.layer = layer;
+  r.task = t.name;
+  r.gemm = t.gemm;
+  r.folds = t.gemm_cost.folds;
+  r.macs = t.gemm_cost.macs;
+  r.array = t.array_cycles;
+  r.vector = with_vector ? t.vector_cycles : 0;
+  r.bytes_in = bytes_in;
+  r.bytes_out = bytes_out;
+  r.dense = t.gemm_cost.folds * t.gemm_cost.cycles_per_fold;
+  r.ifmap_reads = t.gemm_cost.ifmap_reads;
+  r.filter_reads = t.gemm_cost.filter_reads;
+  r.ofmap_writes = t.gemm_cost.ofmap_writes;
+  r.sram_read = with_vector ? t.sram_read_bytes() : t.array_read_bytes;
+  r.sram_write = with_vector ? t.sram_write_bytes() : t.array_write_bytes;
+  return r;
+}
 
 std::string percent(uint64_t macs, Cycles cycles, const ArrayParams& a) {
   if (cycles == 0) return "-";
@@ -37,6 +62,7 @@ std::string percent(uint64_t macs, Cycles cycles, const ArrayParams& a) {
 std::vector<std::string> cells(const Row& r, const ArrayParams& a) {
   auto n = [](uint64_t v) { return std::to_string(v); };
   const bool g = !r.gemm.empty();
+  const bool acc = g || r.ifmap_reads || r.filter_reads || r.ofmap_writes;  // GEMM row or total
   return {r.layer,
           r.task,
           g ? n(r.gemm.M) : "-",
@@ -49,7 +75,12 @@ std::vector<std::string> cells(const Row& r, const ArrayParams& a) {
           n(r.macs),
           percent(r.macs, r.dense, a),
           n(r.bytes_in),
-          n(r.bytes_out)};
+          n(r.bytes_out),
+          acc ? n(r.ifmap_reads) : "-",
+          acc ? n(r.filter_reads) : "-",
+          acc ? n(r.ofmap_writes) : "-",
+          n(r.sram_read),
+          n(r.sram_write)};
 }
 
 // Training mode: every task of one iteration, as the schedulers see them. F1's bytes in add the
@@ -58,9 +89,8 @@ std::vector<Row> task_rows(const Network& net, const TaskGraph& g) {
   std::vector<Row> rows;
   for (const Task& t : g.tasks) {
     const bool reads_input = t.kind == TaskKind::F && t.layer == 0;
-    rows.push_back({net.layers[t.layer].name, t.name, t.gemm, t.gemm_cost.folds, t.gemm_cost.macs,
-                    t.array_cycles, t.vector_cycles, t.bytes_in + (reads_input ? g.input_bytes : 0),
-                    t.bytes_out, t.gemm_cost.folds * t.gemm_cost.cycles_per_fold});
+    rows.push_back(row_of(net.layers[t.layer].name, t, true,
+                          t.bytes_in + (reads_input ? g.input_bytes : 0), t.bytes_out));
   }
   return rows;
 }
@@ -72,9 +102,8 @@ std::vector<Row> gemm_rows(const Network& net, const TaskGraph& g) {
   for (uint32_t l = 0; l < g.layers; ++l) {
     const Task& f = g.task(g.find(TaskKind::F, l));
     const Layer& y = net.layers[l];
-    rows.push_back({y.name, f.name, f.gemm, f.gemm_cost.folds, f.gemm_cost.macs, f.array_cycles, 0,
-                    (y.inputs() + 7) / 8 + g.weight_bytes[l], (y.outputs() + 7) / 8,
-                    f.gemm_cost.folds * f.gemm_cost.cycles_per_fold});
+    rows.push_back(
+        row_of(y.name, f, false, (y.inputs() + 7) / 8 + g.weight_bytes[l], (y.outputs() + 7) / 8));
   }
   return rows;
 }
@@ -120,11 +149,15 @@ int layers(const Args& args) {
   const std::vector<Row> rows = topology ? gemm_rows(net, g) : task_rows(net, g);
 
   std::vector<std::vector<std::string>> table{kColumns};
-  Row total{"total", "", {}, 0, 0, 0, 0, 0, 0, 0};
+  Row total;
+  total.layer = "total";
   for (const Row& r : rows) {
     table.push_back(cells(r, array));
     total.folds += r.folds, total.macs += r.macs, total.array += r.array, total.vector += r.vector;
     total.bytes_in += r.bytes_in, total.bytes_out += r.bytes_out, total.dense += r.dense;
+    total.ifmap_reads += r.ifmap_reads, total.filter_reads += r.filter_reads;
+    total.ofmap_writes += r.ofmap_writes;
+    total.sram_read += r.sram_read, total.sram_write += r.sram_write;
   }
 
   if ((*vm)["csv"].as<bool>()) {

@@ -304,6 +304,13 @@ Metrics compute_metrics(const MetricsInput& in) {
                                         static_cast<double>(m.pipedream_bytes)) /
                                            static_cast<double>(m.training_bytes)
                                      : 0.0;
+  m.sram_operand_bytes = in.graph.sram_bytes();
+  m.all_traffic_bytes = m.training_bytes + m.sram_operand_bytes;
+  m.comm_overhead_all_traffic = m.all_traffic_bytes
+                                    ? (static_cast<double>(m.inter_processor_bytes) -
+                                       static_cast<double>(m.pipedream_bytes)) /
+                                          static_cast<double>(m.all_traffic_bytes)
+                                    : 0.0;
   return m;
 }
 

@@ -83,6 +83,9 @@ nlohmann::ordered_json to_json(const Metrics& m) {
   j["training_bytes"] = m.training_bytes;
   j["pipedream_bytes"] = m.pipedream_bytes;
   j["comm_overhead"] = r6(m.comm_overhead);
+  j["sram_operand_bytes"] = m.sram_operand_bytes;
+  j["all_traffic_bytes"] = m.all_traffic_bytes;
+  j["comm_overhead_all_traffic"] = r6(m.comm_overhead_all_traffic);
   j["peak_sram_bytes"] = m.peak_sram_bytes;
   j["delays"] = m.delays;
   j["weight_versions"] = m.weight_versions;
@@ -205,6 +208,10 @@ std::string summary_text(const Metrics& m) {
   row("comm overhead vs pipedream", fmt("%+.3f%%", 100.0 * m.comm_overhead) + " of " +
                                         bytes_text(static_cast<double>(m.training_bytes)) +
                                         " training bytes");
+  row("comm overhead, all traffic",
+      fmt("%+.3f%%", 100.0 * m.comm_overhead_all_traffic) + " of " +
+          bytes_text(static_cast<double>(m.all_traffic_bytes)) + " (+ " +
+          bytes_text(static_cast<double>(m.sram_operand_bytes)) + " operand traffic)");
   row("message latency", fmt("mean %.1f", m.message_latency.mean) + ", p95 " +
                              std::to_string(m.message_latency.p95) + ", max " +
                              std::to_string(m.message_latency.max) + " cycles (" +

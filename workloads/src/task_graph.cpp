@@ -77,6 +77,12 @@ Cycles TaskGraph::total_cycles() const {
   return sum;
 }
 
+uint64_t TaskGraph::sram_bytes() const {
+  uint64_t sum = 0;
+  for (const Task& t : tasks) sum += t.sram_read_bytes() + t.sram_write_bytes();
+  return sum;
+}
+
 namespace {
 
 uint64_t bytes_of_bits(uint64_t bits) { return (bits + 7) / 8; }
@@ -108,6 +114,8 @@ class Builder {
 
  private:
   uint64_t BT() const { return net_.samples_steps(); }
+  uint64_t act() const { return net_.act_bits; }
+  uint64_t wb() const { return net_.weight_bits; }
   uint64_t weight_bytes(const Layer& layer) const {
     return bytes_of_bits(layer.weights() * net_.weight_bits);
   }
@@ -125,9 +133,11 @@ class Builder {
 
   // Spike-driven GEMMs (F, G) skip zero spikes when sparsity is on (H2Learn); MACs and
   // utilisation stay the dense figures, only the time shrinks.
-  void set_gemm(Task& t, const GemmShape& shape, bool spike_driven) {
+  void set_gemm(Task& t, const GemmShape& shape, bool spike_driven, const OperandBits& bits) {
     t.gemm = shape;
     t.gemm_cost = gemm_cost(shape, a_);
+    t.array_read_bytes = gemm_sram_read_bytes(t.gemm_cost, bits);
+    t.array_write_bytes = gemm_sram_write_bytes(t.gemm_cost, bits);
     if (spike_driven && a_.sparsity && t.gemm_cost.cycles > 0)
       t.gemm_cost.cycles = Cycles(std::ceil(double(t.gemm_cost.cycles) * a_.firing_rate));
     t.array_cycles = t.gemm_cost.cycles;
@@ -139,27 +149,50 @@ class Builder {
     t.vector_cycles = vector_cycles(elements_per_step, steps, a_.vector_lanes);
   }
 
+  // Vector-unit operand traffic: `elements` element-steps, each reading read_bits and writing
+  // write_bits from/to SRAM (state carried between steps lives in SRAM: elements exceed lanes).
+  void add_vector_traffic(Task& t, uint64_t elements, uint64_t read_bits, uint64_t write_bits) {
+    t.vector_read_bytes += bytes_of_bits(elements * read_bits);
+    t.vector_write_bytes += bytes_of_bits(elements * write_bits);
+  }
+
   void add_forward(uint32_t l) {
     const Layer& y = net_.layers[l];
     Task& f = add(TaskKind::F, l);
-    set_gemm(f, {BT() * y.positions(), y.fan_out(), y.fan_in()}, true);
+    // X = input spikes (1 bit), W = weights, Y = input currents (act_bits).
+    set_gemm(f, {BT() * y.positions(), y.fan_out(), y.fan_in()}, true, {1, wb(), act()});
     // The IIR scan over every neuron, T steps in sequence; pooling adds one pass per step.
     const uint64_t per_step = uint64_t(net_.batch) * y.neurons() * (y.pool > 1 ? 2 : 1);
     set_vector(f, per_step, net_.timesteps);
+    // Scan: reads I[t], v[t-1] (act_bits) and s[t-1]; writes v[t] and s[t] (the stash).
+    add_vector_traffic(f, BT() * y.neurons(), 2 * act() + 1, act() + 1);
+    // Pooling: reads the layer's spikes, writes the pooled ones.
+    if (y.pool > 1) {
+      const uint64_t r = bytes_of_bits(BT() * y.neurons()), w = bytes_of_bits(BT() * y.outputs());
+      f.vector_read_bytes += r;
+      f.vector_write_bytes += w;
+    }
   }
 
   void add_backward(uint32_t l) {
     const Layer& y = net_.layers[l];
     Task& d = add(TaskKind::D, l);
     set_vector(d, uint64_t(net_.batch) * y.neurons(), net_.timesteps);
+    // Reverse scan: reads the incoming error, the carried error (act_bits each) and the stash
+    // v[t], s[t]; writes the error of the step.
+    add_vector_traffic(d, BT() * y.neurons(), 3 * act() + 1, act());
     if (l > 0) {
       Task& e = add(TaskKind::E, l);
-      set_gemm(e, {BT() * y.positions(), y.fan_in(), y.fan_out()}, false);
+      // X = errors, W = weights (transposed), Y = errors of the layer's inputs.
+      set_gemm(e, {BT() * y.positions(), y.fan_in(), y.fan_out()}, false, {act(), wb(), act()});
     }
     Task& g = add(TaskKind::G, l);
-    set_gemm(g, {y.fan_out(), y.fan_in(), BT() * y.positions()}, true);
+    // X = errors (transposed), W = the stashed input spikes (1 bit), Y = gradients.
+    set_gemm(g, {y.fan_out(), y.fan_in(), BT() * y.positions()}, true, {act(), 1, wb()});
     Task& u = add(TaskKind::U, l);
     set_vector(u, y.weights(), 1);
+    // Reads weight and gradient, writes the weight.
+    add_vector_traffic(u, y.weights(), 2 * wb(), wb());
   }
 
   void edge(TaskKind sk, uint32_t sl, TaskKind dk, uint32_t dl, TensorKind kind, uint64_t bits,

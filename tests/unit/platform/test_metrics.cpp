@@ -243,18 +243,58 @@ TEST(Metrics, LatencyStatsUseNearestRankPercentiles) {
   EXPECT_EQ(latency_stats({}).count, 0u);
 }
 
+TEST(Metrics, OverheadOverAllTrafficAddsTheOperandTraffic) {
+  const Schedule s = two_stage();
+  TaskGraph g = two_edges();
+  Task a;  // SRAM <-> array/vector operand traffic of the iteration's tasks: 2000 + 300 + 500
+  a.array_read_bytes = 1500;
+  a.array_write_bytes = 500;
+  a.vector_write_bytes = 300;
+  Task b;
+  b.vector_read_bytes = 500;
+  g.tasks = {a, b};
+  const Metrics m =
+      compute_metrics({two_procs(), s, g, pipeline_log(4), IterationPlan{1, 2, 1}, 600, {}});
+  // Same numerator (1000 - 600); denominators 1000 + 3000 + 200 DRAM, and that + 2800.
+  EXPECT_EQ(m.training_bytes, 4200u);
+  EXPECT_DOUBLE_EQ(m.comm_overhead, 400.0 / 4200.0);
+  EXPECT_EQ(m.sram_operand_bytes, 2800u);
+  EXPECT_EQ(m.all_traffic_bytes, 7000u);
+  EXPECT_DOUBLE_EQ(m.comm_overhead_all_traffic, 400.0 / 7000.0);
+  const auto j = to_json(m);
+  EXPECT_EQ(j["sram_operand_bytes"].get<uint64_t>(), 2800u);
+  EXPECT_EQ(j["all_traffic_bytes"].get<uint64_t>(), 7000u);
+  EXPECT_DOUBLE_EQ(j["comm_overhead_all_traffic"].get<double>(), 0.0571429);  // 6 digits
+  EXPECT_NE(summary_text(m).find("comm overhead, all traffic  +5.714%"), std::string::npos)
+      << summary_text(m);
+}
+
 TEST(Metrics, SummaryJsonHasTheRequiredKeys) {
   const Schedule s = two_stage();
   const TaskGraph g = two_edges();
   const EventLog log = pipeline_log(4);
   const Metrics m = compute_metrics({two_procs(), s, g, log, IterationPlan{1, 2, 1}, 600, {}});
   const auto j = to_json(m);
-  for (const char* key :
-       {"period_cycles", "predicted_period_cycles", "latency_cycles", "throughput_samples_per_s",
-        "lower_bound_cycles", "utilisation", "bytes_by_kind", "comm_overhead", "peak_sram_bytes",
-        "per_iteration", "per_processor", "links", "message_latency_cycles", "dram_bytes_by_kind",
-        "simulated_over_predicted", "gap_to_lower_bound", "fill_cycles", "drain_cycles",
-        "delays"}) {
+  for (const char* key : {"period_cycles",
+                          "predicted_period_cycles",
+                          "latency_cycles",
+                          "throughput_samples_per_s",
+                          "lower_bound_cycles",
+                          "utilisation",
+                          "bytes_by_kind",
+                          "comm_overhead",
+                          "comm_overhead_all_traffic",
+                          "peak_sram_bytes",
+                          "per_iteration",
+                          "per_processor",
+                          "links",
+                          "message_latency_cycles",
+                          "dram_bytes_by_kind",
+                          "simulated_over_predicted",
+                          "gap_to_lower_bound",
+                          "fill_cycles",
+                          "drain_cycles",
+                          "delays"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["utilisation"]["per_processor"].size(), 2u);

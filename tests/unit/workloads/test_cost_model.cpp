@@ -1,6 +1,8 @@
 // The fold model of METHOD.md §3 against numbers worked out by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "spikepipe/workloads/cost_model.h"
 #include "spikepipe/workloads/error.h"
 
@@ -103,6 +105,87 @@ TEST(CostModel, VectorUnitCyclesPerStepAreRoundedUp) {
   EXPECT_EQ(vector_cycles(65, 1, 32), 3u);
   EXPECT_EQ(vector_cycles(0, 5, 32), 0u);
   EXPECT_THROW(vector_cycles(1, 1, 0), Error);
+}
+
+// SRAM <-> array operand traffic (SCALE-Sim's SRAM reads/writes) of kShape on 4x4. Folds: os
+// M = 4+4+2 by N = 4+2; ws K = 4+3 by N = 4+2; is K = 4+3 by M = 4+4+2.
+TEST(CostModel, OperandTrafficOutputStationary) {
+  // Every fold streams its rows of X (rows*7) and its columns of W (7*cols); outputs once.
+  // X = (4+4+2)*7 * 2 column folds = 140; W = 7*(4+2) * 3 row folds = 126; Y = 60.
+  const GemmCost c = gemm_cost(kShape, array(4, 4, Dataflow::OS));
+  EXPECT_EQ(c.ifmap_reads, 140u);
+  EXPECT_EQ(c.filter_reads, 126u);
+  EXPECT_EQ(c.ofmap_writes, 60u);
+}
+
+TEST(CostModel, OperandTrafficWeightStationary) {
+  // W loaded once (42); X: 10 rows x (4+3) inputs per column fold, 2 column folds = 140;
+  // partial sums 10 x (4+2) per row fold, 2 row folds = 120.
+  const GemmCost c = gemm_cost(kShape, array(4, 4, Dataflow::WS));
+  EXPECT_EQ(c.ifmap_reads, 140u);
+  EXPECT_EQ(c.filter_reads, 42u);
+  EXPECT_EQ(c.ofmap_writes, 120u);
+}
+
+TEST(CostModel, OperandTrafficInputStationary) {
+  // X loaded once (70); W: 6 columns x (4+3) inputs per M fold, 3 M folds = 126;
+  // partial sums 6 x (4+4+2) per K fold, 2 K folds = 120.
+  const GemmCost c = gemm_cost(kShape, array(4, 4, Dataflow::IS));
+  EXPECT_EQ(c.ifmap_reads, 70u);
+  EXPECT_EQ(c.filter_reads, 126u);
+  EXPECT_EQ(c.ofmap_writes, 120u);
+}
+
+TEST(CostModel, OperandTrafficKeepsRowsAndColumnsApart) {
+  // 2 rows x 8 columns: os W re-read ceil(10/2) = 5 times, X once (N = 6 fits 8 columns);
+  // ws/is partial sums written ceil(7/2) = 4 times; is W re-read ceil(10/8) = 2 times.
+  const GemmCost os = gemm_cost(kShape, array(2, 8, Dataflow::OS));
+  EXPECT_EQ(os.ifmap_reads, 70u);
+  EXPECT_EQ(os.filter_reads, 210u);
+  EXPECT_EQ(os.ofmap_writes, 60u);
+  const GemmCost ws = gemm_cost(kShape, array(2, 8, Dataflow::WS));
+  EXPECT_EQ(ws.ifmap_reads, 70u);
+  EXPECT_EQ(ws.filter_reads, 42u);
+  EXPECT_EQ(ws.ofmap_writes, 240u);
+  const GemmCost is = gemm_cost(kShape, array(2, 8, Dataflow::IS));
+  EXPECT_EQ(is.ifmap_reads, 70u);
+  EXPECT_EQ(is.filter_reads, 84u);
+  EXPECT_EQ(is.ofmap_writes, 240u);
+}
+
+// The closed forms against an explicit walk over the fold table (METHOD.md §3).
+TEST(CostModel, OperandTrafficMatchesAFoldByFoldWalk) {
+  for (Dataflow d : {Dataflow::OS, Dataflow::WS, Dataflow::IS}) {
+    for (const GemmShape g : {GemmShape{33, 5, 17}, GemmShape{8, 40, 3}, GemmShape{1, 1, 1}}) {
+      const uint64_t R = 3, C = 5;
+      const uint64_t Sr = d == Dataflow::OS ? g.M : g.K;
+      const uint64_t Sc = d == Dataflow::IS ? g.M : g.N;
+      const uint64_t Tt = d == Dataflow::OS ? g.K : d == Dataflow::WS ? g.M : g.N;
+      uint64_t x = 0, w = 0, y = 0;
+      for (uint64_t i = 0; i < Sr; i += R) {
+        for (uint64_t j = 0; j < Sc; j += C) {
+          const uint64_t r = std::min(R, Sr - i), c = std::min(C, Sc - j);
+          if (d == Dataflow::OS) x += r * Tt, w += Tt * c, y += r * c;
+          if (d == Dataflow::WS) w += r * c, x += Tt * r, y += Tt * c;
+          if (d == Dataflow::IS) x += r * c, w += Tt * r, y += Tt * c;
+        }
+      }
+      const GemmCost cost = gemm_cost(g, array(uint32_t(R), uint32_t(C), d));
+      EXPECT_EQ(cost.ifmap_reads, x) << to_string(d);
+      EXPECT_EQ(cost.filter_reads, w) << to_string(d);
+      EXPECT_EQ(cost.ofmap_writes, y) << to_string(d);
+    }
+  }
+}
+
+TEST(CostModel, OperandTrafficInBytes) {
+  // os 4x4: X 140 one-bit spikes -> 18 B (17.5 rounded up), W 126 x 16 bit = 252 B, Y 60 x 8 bit.
+  const GemmCost c = gemm_cost(kShape, array(4, 4, Dataflow::OS));
+  EXPECT_EQ(gemm_sram_read_bytes(c, {1, 16, 8}), 18u + 252u);
+  EXPECT_EQ(gemm_sram_write_bytes(c, {1, 16, 8}), 60u);
+  const GemmCost none = gemm_cost({0, 6, 7}, array(4, 4, Dataflow::OS));
+  EXPECT_EQ(gemm_sram_read_bytes(none, {}), 0u);
+  EXPECT_EQ(gemm_sram_write_bytes(none, {}), 0u);
 }
 
 TEST(CostModel, DataflowNamesRoundTrip) {

@@ -164,6 +164,68 @@ TEST(TaskGraph, EdgeBytesOfATwoLayerNet) {
   EXPECT_EQ(task(g, K::U, 1).bytes_out, 160u);
 }
 
+// SRAM <-> array / vector operand traffic (bytes) of the two-layer net on 4x4 os, BT = 6,
+// act_bits = 8, weight_bits = 16. GEMM elements from cost_model.cpp's closed forms.
+TEST(TaskGraph, SramOperandTrafficOfATwoLayerNet) {
+  const TaskGraph g = build_task_graph(two_layer(), array4());
+  using K = TaskKind;
+  // F1: M = 96, N = 2, K = 9. X = 96*9*ceil(2/4) = 864 spikes -> 108 B; W = 9*2*ceil(96/4) = 432
+  // x 16 bit = 864 B; Y = 192 currents x 8 bit = 192 B.
+  const Task& f1 = task(g, K::F, 0);
+  EXPECT_EQ(f1.gemm_cost.ifmap_reads, 864u);
+  EXPECT_EQ(f1.gemm_cost.filter_reads, 432u);
+  EXPECT_EQ(f1.gemm_cost.ofmap_writes, 192u);
+  EXPECT_EQ(f1.array_read_bytes, 108u + 864);
+  EXPECT_EQ(f1.array_write_bytes, 192u);
+  // Scan: 6*32 = 192 element-steps reading 2*8+1 bits (408 B), writing 8+1 bits (216 B);
+  // pooling reads the 192 spikes (24 B) and writes 6*8 pooled ones (6 B).
+  EXPECT_EQ(f1.vector_read_bytes, 408u + 24);
+  EXPECT_EQ(f1.vector_write_bytes, 216u + 6);
+  EXPECT_EQ(f1.sram_read_bytes(), 972u + 432);
+  EXPECT_EQ(f1.sram_write_bytes(), 192u + 222);
+  // F2: M = 6, N = 5, K = 8: X = 6*8*2 = 96 -> 12 B, W = 8*5*2 = 80 -> 160 B, Y = 30 -> 30 B;
+  // scan 30 element-steps: 510 bits -> 64 B read, 270 bits -> 34 B written.
+  const Task& f2 = task(g, K::F, 1);
+  EXPECT_EQ(f2.array_read_bytes, 12u + 160);
+  EXPECT_EQ(f2.array_write_bytes, 30u);
+  EXPECT_EQ(f2.vector_read_bytes, 64u);
+  EXPECT_EQ(f2.vector_write_bytes, 34u);
+  // D2: 30 element-steps reading 3*8+1 bits (750 bits -> 94 B), writing 8 bits (30 B).
+  EXPECT_EQ(task(g, K::D, 1).sram_read_bytes(), 94u);
+  EXPECT_EQ(task(g, K::D, 1).sram_write_bytes(), 30u);
+  EXPECT_EQ(task(g, K::D, 1).array_read_bytes, 0u);
+  // E2: M = 6, N = 8, K = 5: X = 6*5*2 = 60 errors (60 B), W = 5*8*2 = 80 weights (160 B),
+  // Y = 48 errors (48 B).
+  EXPECT_EQ(task(g, K::E, 1).sram_read_bytes(), 60u + 160);
+  EXPECT_EQ(task(g, K::E, 1).sram_write_bytes(), 48u);
+  // G2: M = 5, N = 8, K = 6: X = 5*6*2 = 60 errors (60 B), W = 6*8*2 = 96 spikes (12 B),
+  // Y = 40 gradients (80 B).
+  EXPECT_EQ(task(g, K::G, 1).sram_read_bytes(), 60u + 12);
+  EXPECT_EQ(task(g, K::G, 1).sram_write_bytes(), 80u);
+  // U2: 40 weights, reading weight + gradient (160 B), writing the weight (80 B).
+  EXPECT_EQ(task(g, K::U, 1).sram_read_bytes(), 160u);
+  EXPECT_EQ(task(g, K::U, 1).sram_write_bytes(), 80u);
+  // D1: 192 element-steps: 4800 bits -> 600 B read, 1536 bits -> 192 B written.
+  EXPECT_EQ(task(g, K::D, 0).sram_read_bytes(), 600u);
+  EXPECT_EQ(task(g, K::D, 0).sram_write_bytes(), 192u);
+  // G1: M = 2, N = 9, K = 96: X = 2*96*3 = 576 errors (576 B), W = 96*9*1 = 864 spikes (108 B),
+  // Y = 18 gradients (36 B).
+  EXPECT_EQ(task(g, K::G, 0).sram_read_bytes(), 576u + 108);
+  EXPECT_EQ(task(g, K::G, 0).sram_write_bytes(), 36u);
+  EXPECT_EQ(task(g, K::U, 0).sram_read_bytes(), 72u);
+  EXPECT_EQ(task(g, K::U, 0).sram_write_bytes(), 36u);
+  EXPECT_EQ(g.sram_bytes(), 1818u + 300 + 124 + 268 + 152 + 240 + 792 + 720 + 108);
+}
+
+TEST(TaskGraph, ZeroSkippingLeavesOperandTrafficDense) {
+  ArrayParams a = array4();
+  a.sparsity = true;
+  a.firing_rate = 0.5;
+  const TaskGraph g = build_task_graph(two_layer(), a);
+  EXPECT_EQ(task(g, TaskKind::F, 0).array_read_bytes, 972u);
+  EXPECT_EQ(task(g, TaskKind::G, 0).array_read_bytes, 684u);
+}
+
 TEST(TaskGraph, EveryEdgeGoesForwardInsideAnIteration) {
   const TaskGraph g = build_task_graph(two_layer(), array4());
   for (const Edge& e : g.edges) {

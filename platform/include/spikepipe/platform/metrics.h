@@ -112,6 +112,12 @@ struct Metrics {
   uint64_t training_bytes = 0;   // graph_bytes + dram_bytes
   uint64_t pipedream_bytes = 0;  // pipedream's inter-processor bytes on the same platform
   double comm_overhead = 0.0;    // (inter_processor_bytes - pipedream_bytes) / training_bytes
+  // The same numerator over all data movement training needs: training_bytes plus every task's
+  // SRAM <-> array/vector operand traffic of one iteration (TaskGraph::sram_bytes, SCALE-Sim's
+  // SRAM reads and writes). An additional basis, not a replacement (docs/RESULTS.md).
+  uint64_t sram_operand_bytes = 0;
+  uint64_t all_traffic_bytes = 0;  // training_bytes + sram_operand_bytes
+  double comm_overhead_all_traffic = 0.0;
 
   std::vector<LinkMetrics> links;
   double mean_link_utilisation = 0.0, max_link_utilisation = 0.0;

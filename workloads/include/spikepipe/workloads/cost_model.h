@@ -36,7 +36,21 @@ struct GemmCost {
   Cycles cycles = 0;
   uint64_t macs = 0;
   double utilisation = 0.0;  // macs / (cycles * R * C)
+  // SRAM <-> array operand traffic in elements (SCALE-Sim's SRAM reads/writes), summed over all
+  // folds: the streamed and stationary operands read, and the outputs (or partial sums) written.
+  // Derivation per dataflow in cost_model.cpp. Dense: zero skipping shortens time, not traffic.
+  uint64_t ifmap_reads = 0;   // elements of X [M x K]
+  uint64_t filter_reads = 0;  // elements of W [K x N]
+  uint64_t ofmap_writes = 0;  // elements of Y [M x N], partial sums included
 };
+
+// Bits per element of a GEMM's three operands, to turn its element traffic into bytes.
+struct OperandBits {
+  uint64_t ifmap = 16, filter = 16, ofmap = 16;
+};
+// ceil(elements * bits / 8) per operand; reads = ifmap + filter, writes = ofmap.
+uint64_t gemm_sram_read_bytes(const GemmCost& c, const OperandBits& b);
+uint64_t gemm_sram_write_bytes(const GemmCost& c, const OperandBits& b);
 
 GemmCost gemm_cost(const GemmShape& g, const ArrayParams& a);
 

@@ -37,6 +37,13 @@ struct Task {
 
   uint64_t bytes_in = 0;   // sum over in-edges
   uint64_t bytes_out = 0;  // sum over out-edges
+
+  // Operand traffic between the processor's SRAM and its array / vector unit for one run of the
+  // task (SCALE-Sim's SRAM reads and writes; widths in task_graph.cpp). Local: never on the NoC.
+  uint64_t array_read_bytes = 0, array_write_bytes = 0;
+  uint64_t vector_read_bytes = 0, vector_write_bytes = 0;
+  uint64_t sram_read_bytes() const { return array_read_bytes + vector_read_bytes; }
+  uint64_t sram_write_bytes() const { return array_write_bytes + vector_write_bytes; }
 };
 
 // dst of iteration k consumes what src produced for iteration k - distance.
@@ -67,6 +74,7 @@ struct TaskGraph {
   std::vector<uint32_t> in_edges(TaskId id) const;   // indices into edges
   std::vector<uint32_t> out_edges(TaskId id) const;
   Cycles total_cycles() const;
+  uint64_t sram_bytes() const;  // every task's SRAM reads + writes for one iteration
 
   std::vector<std::array<int32_t, kTaskKinds>> index;  // [layer][kind] -> task index or -1
 };
