@@ -1,15 +1,18 @@
 // Greedy placement (LPT) and local search for spikepipe. The objective is the period a modulo
 // schedule can reach at best (the largest processor load, compute + injection); the sum of
 // squared loads breaks ties so that the search keeps draining the critical processors.
+#include "assignment.h"
+
 #include <algorithm>
 #include <numeric>
-
-#include "assignment.h"
 
 namespace spikepipe::sched {
 
 LoadModel::LoadModel(const Schedule& s, const CommModel& c, uint32_t processors)
-    : dur_(s.ops.size()), out_(s.ops.size()), in_(s.ops.size()), a_(s.ops.size(), -1),
+    : dur_(s.ops.size()),
+      out_(s.ops.size()),
+      in_(s.ops.size()),
+      a_(s.ops.size(), -1),
       load_(processors, 0) {
   for (const Op& op : s.ops) dur_[op.id.value] = int64_t(op_duration(op, c));
   for (const Dep& d : s.deps) {
@@ -67,37 +70,53 @@ void assign_lpt(LoadModel& m, const std::vector<std::vector<uint32_t>>& bundles)
     put(bundles[i], -1);
     size[i] = with - m.loads()[0];
   }
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return size[a] > size[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return size[a] > size[b]; });
   for (uint32_t i : order) {
     int32_t best = 0;
     std::pair<int64_t, double> bo{0, 0};
     for (uint32_t p = 0; p < m.processors(); ++p) {
       put(bundles[i], int32_t(p));
       const auto o = m.objective();
-      if (p == 0 || o < bo) { bo = o; best = int32_t(p); }
+      if (p == 0 || o < bo) {
+        bo = o;
+        best = int32_t(p);
+      }
     }
     put(bundles[i], best);
   }
 }
 
-void local_search(LoadModel& m) {
+void local_search(LoadModel& m, uint64_t max_trials, bool one_critical) {
   const uint32_t P = m.processors();
-  for (int iter = 0; iter < 20000; ++iter) {
+  uint64_t trials = 0;
+  for (int iter = 0; iter < 20000 && trials < max_trials; ++iter) {
     const auto cur = m.objective();
     auto best = cur;
     uint32_t bv = 0, bu = 0;
     int32_t bq = -1;
     bool swap = false;
     std::vector<uint32_t> critical;
+    int32_t first = -1;
     for (uint32_t v = 0; v < m.ops(); ++v)
-      if (m.loads()[size_t(m.proc(v))] == cur.first) critical.push_back(v);
+      if (m.loads()[size_t(m.proc(v))] == cur.first) {
+        if (first < 0) first = m.proc(v);
+        if (!one_critical || m.proc(v) == first) critical.push_back(v);
+      }
     for (uint32_t v : critical) {
+      if (trials >= max_trials) break;
       const int32_t home = m.proc(v);
       for (uint32_t q = 0; q < P; ++q) {
         if (int32_t(q) == home) continue;
         m.move(v, int32_t(q));
+        ++trials;
         const auto o = m.objective();
-        if (o < best) { best = o; bv = v; bq = int32_t(q); swap = false; }
+        if (o < best) {
+          best = o;
+          bv = v;
+          bq = int32_t(q);
+          swap = false;
+        }
         m.move(v, home);
       }
       for (uint32_t u = 0; u < m.ops(); ++u) {
@@ -105,8 +124,14 @@ void local_search(LoadModel& m) {
         if (there == home) continue;
         m.move(v, there);
         m.move(u, home);
+        ++trials;
         const auto o = m.objective();
-        if (o < best) { best = o; bv = v; bu = u; swap = true; }
+        if (o < best) {
+          best = o;
+          bv = v;
+          bu = u;
+          swap = true;
+        }
         m.move(u, there);
         m.move(v, home);
       }

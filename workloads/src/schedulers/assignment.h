@@ -37,7 +37,10 @@ void assign_lpt(LoadModel& m);
 // The same with bundles of ops placed together (the parts of one layer that share an
 // output-neuron range, so that their slices stay local); every op in exactly one bundle.
 void assign_lpt(LoadModel& m, const std::vector<std::vector<uint32_t>>& bundles);
-// Moves and swaps of ops on the most loaded processors while the objective improves.
-void local_search(LoadModel& m);
+// Moves and swaps of ops on the most loaded processors while the objective improves, for at most
+// `max_trials` evaluated moves/swaps (deterministic effort bound: with hundreds of parts on
+// 64 processors an unbounded search takes seconds). `one_critical`: only the ops of the first
+// most loaded processor, not of every processor tied with it.
+void local_search(LoadModel& m, uint64_t max_trials = UINT64_MAX, bool one_critical = false);
 
 }  // namespace spikepipe::sched

@@ -1,38 +1,104 @@
 // Ops from tasks and deps from edges. The cost of a part or a micro-batch comes from the cost
 // model with the smaller shape (fold counts do not divide evenly), scaled like the whole task
 // (sparsity), so that cutting a task never looks cheaper than the array can do it.
+#include "builder.h"
+
 #include <algorithm>
 #include <cmath>
 
-#include "builder.h"
 #include "spikepipe/workloads/error.h"
 
 namespace spikepipe::sched {
 namespace {
 
-uint64_t share(uint64_t total, uint32_t i, uint32_t n) { return total / n + (i < total % n ? 1 : 0); }
+uint64_t share(uint64_t total, uint32_t i, uint32_t n) {
+  return total / n + (i < total % n ? 1 : 0);
+}
 uint64_t cut(uint64_t total, uint32_t i, uint32_t n) { return total * i / n; }  // start of part i
 uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 bool micro_batched(TaskKind k) { return k != TaskKind::U; }
 
+// Which GEMM dimension a part of task t with layout `l` cuts: 'N' output columns, 'M' rows,
+// 'K' the reduction (G by samples), 0 for element-wise tasks.
+char cut_dim(const Task& t, Layout l) {
+  if (t.gemm.empty()) return 0;
+  if (l == Layout::Rows) return t.kind == TaskKind::G || t.kind == TaskKind::E ? 'M' : 'N';
+  if (l == Layout::Samples)
+    return t.kind == TaskKind::G ? 'K' : t.kind == TaskKind::F || t.kind == TaskKind::E ? 'M' : 'N';
+  return 'N';
+}
+
 // Whether a dst op needs the whole tensor of this edge (the GEMM operand that is not cut): F and
 // E cut by output columns need all spikes / errors; G = delta^T x (M = fan_out, N = fan_in) cut
-// by columns needs all of delta, cut by rows all of the (1-bit) input spikes x. E cut by rows
-// (samples x time steps x positions) needs all of W, which is small next to delta in conv layers.
-bool needs_whole(const Edge& e, TaskKind dst, bool rows) {
-  if (dst == TaskKind::E && rows) return e.kind == TensorKind::Weights;
-  if (dst == TaskKind::G && rows) return e.kind == TensorKind::Stash || e.kind == TensorKind::Spikes;
+// by columns needs all of delta, cut by rows all of the (1-bit) input spikes x. F and E cut by
+// samples (rows M = samples x time steps x positions) need all of W, which is small next to the
+// activations in conv layers; G cut by samples (its reduction K) needs nothing whole.
+bool needs_whole(const Edge& e, TaskKind dst, Layout l) {
+  if ((dst == TaskKind::E || dst == TaskKind::F) && l == Layout::Samples)
+    return e.kind == TensorKind::Weights;
+  if (dst == TaskKind::G && l == Layout::Samples) return false;
+  if (dst == TaskKind::G && l == Layout::Rows)
+    return e.kind == TensorKind::Stash || e.kind == TensorKind::Spikes;
   const bool gemm = dst == TaskKind::F || dst == TaskKind::E || dst == TaskKind::G;
   return gemm && (e.kind == TensorKind::Spikes || e.kind == TensorKind::Errors);
 }
 
 }  // namespace
 
-uint32_t max_parts(const Task& t, bool rows) {
-  const bool by_rows = rows && (t.kind == TaskKind::G || t.kind == TaskKind::E);
-  const uint64_t n = t.gemm.empty() ? t.vector_elements : (by_rows ? t.gemm.M : t.gemm.N);
+Layout normalize(const Task& t, Layout l, uint32_t parts) {
+  if (parts <= 1) return Layout::Cols;
+  switch (t.kind) {
+    case TaskKind::F:
+    case TaskKind::D:
+      return l == Layout::Samples ? l : Layout::Cols;
+    case TaskKind::E:
+      return l == Layout::Cols ? l : Layout::Samples;  // E's rows are samples
+    case TaskKind::G:
+      return l;
+    case TaskKind::U:
+      return l == Layout::Rows ? l : Layout::Cols;
+  }
+  return Layout::Cols;
+}
+
+uint32_t max_parts(const Task& t, Layout l) {
+  uint64_t n = t.vector_elements;
+  switch (cut_dim(t, normalize(t, l, 2))) {
+    case 'M':
+      n = t.gemm.M;
+      break;
+    case 'N':
+      n = t.gemm.N;
+      break;
+    case 'K':
+      n = t.gemm.K;
+      break;
+    default:
+      break;
+  }
   return uint32_t(std::max<uint64_t>(1, std::min<uint64_t>(n, 0xFFFF)));
+}
+
+uint32_t useful_parts(const Task& t, const ArrayParams& a, Layout l) {
+  const uint32_t most = max_parts(t, l);
+  const char d = cut_dim(t, normalize(t, l, 2));
+  if (!d) return most;
+  const uint64_t dim = d == 'M' ? t.gemm.M : d == 'N' ? t.gemm.N : t.gemm.K;
+  uint64_t extent = 0;   // array extent the cut dimension is laid out on (0: streamed)
+  switch (a.dataflow) {  // cost_model.cpp: os M x N spatial, ws K x N, is K x M
+    case Dataflow::OS:
+      extent = d == 'M' ? a.rows : d == 'N' ? a.cols : 0;
+      break;
+    case Dataflow::WS:
+      extent = d == 'K' ? a.rows : d == 'N' ? a.cols : 0;
+      break;
+    case Dataflow::IS:
+      extent = d == 'K' ? a.rows : d == 'M' ? a.cols : 0;
+      break;
+  }
+  const uint64_t n = extent ? ceil_div(dim, extent) : dim;
+  return uint32_t(std::max<uint64_t>(1, std::min<uint64_t>(n, most)));
 }
 
 Builder::Builder(const TaskGraph& g, std::string scheduler, uint32_t processors) : g_(g) {
@@ -44,16 +110,25 @@ Builder::Builder(const TaskGraph& g, std::string scheduler, uint32_t processors)
 }
 
 std::vector<OpId> Builder::add(TaskId id, const std::vector<ProcessorId>& procs, uint16_t micro,
-                               uint16_t micros, bool rows) {
+                               uint16_t micros, Layout layout) {
   const Task& t = g_.task(id);
   const uint32_t parts = uint32_t(procs.size());
-  rows = rows && parts > 1 && (t.kind == TaskKind::G || t.kind == TaskKind::U || t.kind == TaskKind::E);
-  if (parts == 0 || parts > max_parts(t, rows))
-    fail("scheduler " + s_.scheduler, "task " + t.name + " cut into " + std::to_string(parts) + " parts",
-         "1.." + std::to_string(max_parts(t, rows)));
+  layout = normalize(t, layout, parts);
+  if (parts == 0 || parts > max_parts(t, layout))
+    fail("scheduler " + s_.scheduler,
+         "task " + t.name + " cut into " + std::to_string(parts) + " parts",
+         "1.." + std::to_string(max_parts(t, layout)));
   const uint32_t m = micro_batched(t.kind) ? micros : 1;
   const double whole = t.gemm.empty() ? 0.0 : double(gemm_cost(t.gemm, g_.array).cycles);
   const double scale = whole > 0 ? double(t.array_cycles) / whole : 0.0;
+  // U after a G cut by samples sums G's partial gradients: (parts of G) - 1 more additions per
+  // weight before the update.
+  uint64_t partials = 1;
+  if (t.kind == TaskKind::U && g_.has(TaskKind::G, t.layer)) {
+    const auto& gops = ops_of_task_[g_.find(TaskKind::G, t.layer).value];
+    if (!gops.empty() && layouts_[gops.front().value] == uint8_t(Layout::Samples))
+      partials = s_.op(gops.front()).parts;
+  }
   std::vector<OpId> out;
   for (uint32_t i = 0; i < parts; ++i) {
     Op op;
@@ -66,27 +141,44 @@ std::vector<OpId> Builder::add(TaskId id, const std::vector<ProcessorId>& procs,
     op.micro = uint16_t(m > 1 ? micro : 0);
     op.micros = uint16_t(m);
     op.proc = procs[i];
-    if (parts == 1 && m == 1) {
+    if (parts == 1 && m == 1 && partials == 1) {
       op.array_cycles = t.array_cycles;
       op.vector_cycles = t.vector_cycles;
     } else {
       if (!t.gemm.empty()) {
         GemmShape sh = t.gemm;
-        if (rows) sh.M = share(sh.M, i, parts);
-        else sh.N = share(sh.N, i, parts);
-        if (t.kind == TaskKind::G) sh.K = ceil_div(sh.K, m);
-        else sh.M = ceil_div(sh.M, m);
-        op.array_cycles = sh.empty() ? 0 : Cycles(std::ceil(double(gemm_cost(sh, g_.array).cycles) * scale));
+        switch (cut_dim(t, layout)) {
+          case 'M':
+            sh.M = share(sh.M, i, parts);
+            break;
+          case 'K':
+            sh.K = share(sh.K, i, parts);
+            break;
+          default:
+            sh.N = share(sh.N, i, parts);
+            break;
+        }
+        if (t.kind == TaskKind::G)
+          sh.K = ceil_div(sh.K, m);
+        else
+          sh.M = ceil_div(sh.M, m);
+        op.array_cycles =
+            sh.empty() ? 0 : Cycles(std::ceil(double(gemm_cost(sh, g_.array).cycles) * scale));
       }
       if (t.vector_elements) {
-        const uint64_t el = share(ceil_div(t.vector_elements, m), i, parts);
+        const uint64_t el = share(ceil_div(t.vector_elements, m), i, parts) * partials;
         op.vector_cycles = el ? vector_cycles(el, t.vector_steps, g_.array.vector_lanes) : 0;
       }
     }
-    if (t.kind == TaskKind::F && t.layer == 0) op.dram_read_bytes = ceil_div(g_.input_bytes, m);
-    if (t.kind != TaskKind::D) op.weight_bytes = share(g_.weight_bytes[t.layer], i, parts);
+    // F1 by samples reads only its samples' input; by columns each part reads all of it.
+    if (t.kind == TaskKind::F && t.layer == 0)
+      op.dram_read_bytes = layout == Layout::Samples ? share(ceil_div(g_.input_bytes, m), i, parts)
+                                                     : ceil_div(g_.input_bytes, m);
+    if (t.kind != TaskKind::D)
+      op.weight_bytes = layout == Layout::Samples ? g_.weight_bytes[t.layer]
+                                                  : share(g_.weight_bytes[t.layer], i, parts);
     s_.ops.push_back(op);
-    rows_.push_back(rows ? 1 : 0);
+    layouts_.push_back(uint8_t(layout));
     s_.programs[op.proc.value].push_back(op.id);
     ops_of_task_[id.value].push_back(op.id);
     out.push_back(op.id);
@@ -94,15 +186,22 @@ std::vector<OpId> Builder::add(TaskId id, const std::vector<ProcessorId>& procs,
   return out;
 }
 
-bool Builder::sample_cut(const Op& op) const { return op.kind == TaskKind::E && rows_[op.id.value]; }
+bool Builder::sample_cut(const Op& op) const {
+  return layouts_[op.id.value] == uint8_t(Layout::Samples);
+}
 
 WeightAxis Builder::axis(const Op& op) const {
+  const bool rows = layouts_[op.id.value] == uint8_t(Layout::Rows);
   switch (op.kind) {
-    case TaskKind::F: return WeightAxis::Rows;
-    case TaskKind::E: return WeightAxis::Cols;
+    case TaskKind::F:
+      return WeightAxis::Rows;
+    case TaskKind::E:
+      return WeightAxis::Cols;
     case TaskKind::G:
-    case TaskKind::U: return rows_[op.id.value] ? WeightAxis::Rows : WeightAxis::Cols;
-    default: return WeightAxis::None;
+    case TaskKind::U:
+      return rows ? WeightAxis::Rows : WeightAxis::Cols;
+    default:
+      return WeightAxis::None;
   }
 }
 
@@ -110,17 +209,22 @@ void Builder::connect() {
   for (const Edge& e : g_.edges) {
     const auto& src = ops_of_task_[e.src.value];
     const auto& dst = ops_of_task_[e.dst.value];
-    if (src.empty() || dst.empty()) fail("scheduler " + s_.scheduler, "edge between unscheduled tasks");
+    if (src.empty() || dst.empty())
+      fail("scheduler " + s_.scheduler, "edge between unscheduled tasks");
     const Op& s0 = s_.op(src.front());
     const Op& d0 = s_.op(dst.front());
     const uint32_t ps = s0.parts, pd = d0.parts;
     const bool both_micro = s0.micros > 1 && d0.micros > 1;
     const uint64_t bytes = both_micro ? ceil_div(e.bytes, s0.micros) : e.bytes;
-    const bool whole = needs_whole(e, d0.kind, rows_[d0.id.value] != 0);
-    // Every part of F1 reads the whole input from DRAM, so a part of G1 that needs all of it gets
-    // it from one F1 part (the one with its index scaled, which the placement tends to co-locate).
-    const bool replicated = whole && e.kind == TensorKind::Stash && s0.kind == TaskKind::F && s0.layer == 0;
+    const bool whole = needs_whole(e, d0.kind, Layout(layouts_[d0.id.value]));
+    // Every part of F1 cut by columns reads the whole input from DRAM, so a part of G1 that needs
+    // all of it gets it from one F1 part (the one with its index scaled, which the placement
+    // tends to co-locate).
+    const bool replicated = whole && e.kind == TensorKind::Stash && s0.kind == TaskKind::F &&
+                            s0.layer == 0 && !sample_cut(s0);
     const bool weightish = e.kind == TensorKind::Weights || e.kind == TensorKind::Gradients;
+    // G cut by samples: every part holds a partial gradient of all of W.
+    const bool partial = e.kind == TensorKind::Gradients && sample_cut(s0);
     const size_t first_dep = s_.deps.size();
     for (OpId a : src) {
       const Op& so = s_.op(a);
@@ -133,11 +237,16 @@ void Builder::connect() {
           pair = bytes;
         } else if (whole) {
           pair = share(bytes, so.part, ps);
+        } else if (partial) {
+          pair = share(bytes, dop.part, pd);
         } else if (ps > 1 && pd > 1 &&
-                   ((weightish && (rows_[a.value] || rows_[b.value]) && axis(so) != axis(dop)) ||
-                    (e.kind == TensorKind::Errors && (sample_cut(so) || sample_cut(dop))))) {
-          // A row range of W meets a column range, or a range of samples (row-cut E) a range of
-          // neurons: every pair shares one block.
+                   ((weightish &&
+                     (layouts_[a.value] == uint8_t(Layout::Rows) ||
+                      layouts_[b.value] == uint8_t(Layout::Rows)) &&
+                     axis(so) != axis(dop)) ||
+                    (!weightish && sample_cut(so) != sample_cut(dop)))) {
+          // A row range of W meets a column range, or a range of samples a range of neurons:
+          // every pair shares one block.
           pair = share(share(bytes, so.part, ps), dop.part, pd);
         } else if (ps == 1 || pd == 1) {
           pair = ps == 1 ? share(bytes, dop.part, pd) : share(bytes, so.part, ps);

@@ -15,9 +15,21 @@
 
 namespace spikepipe::sched {
 
-// How many parts a task can be cut into: by output columns (GEMM N; element count for D, U), or
-// with `rows` by GEMM rows M (G: M = fan_out, by output neuron; E: M = B*T*positions).
-uint32_t max_parts(const Task& t, bool rows = false);
+// How a task is cut into parts. Cols: by output columns (GEMM N; D and U by element ranges).
+// Rows: G by GEMM rows M = fan_out (output neurons: each part needs only its slice of the
+// layer's errors plus all input spikes), U by the matching weight rows, E by rows (= Samples).
+// Samples: F, E by rows M = samples x time steps x positions and G by its reduction K (the same
+// samples), D by samples: data parallelism, each part needs all of W, G's parts hold partial
+// gradients that U sums. A layout a task cannot take falls back to Cols (normalize).
+enum class Layout : uint8_t { Cols = 0, Rows = 1, Samples = 2 };
+Layout normalize(const Task& t, Layout l, uint32_t parts);
+
+// How many parts a task can be cut into with layout l (the length of the cut dimension).
+uint32_t max_parts(const Task& t, Layout l = Layout::Cols);
+// How many parts still shorten every part: a dimension that the dataflow lays out on the array
+// stops helping once each part is one array extent wide (more parts add no fold less); a
+// streamed (temporal) dimension helps down to single rows. At most max_parts.
+uint32_t useful_parts(const Task& t, const ArrayParams& a, Layout l = Layout::Cols);
 
 // Which slice of a layer's weight matrix W [fan_out x fan_in] an op of a split task touches:
 // F (output columns = output neurons) and row-cut G/U a row range, E (output columns = fan_in)
@@ -31,18 +43,19 @@ class Builder {
 
   // The ops of task t: one per entry of `procs` (parts = procs.size()), micro-batch `micro` of
   // `micros` (costed with batch / micros, METHOD.md: micro-batch cost is not cost / m).
-  // With `rows`, a G task is cut by GEMM rows (its output neurons: each part needs only its
-  // slice of the layer's errors plus all input spikes) and a U task by the matching weight
-  // rows, and an E task by GEMM rows (samples x time steps x positions: each part needs all of
-  // W and its block of the errors); F and D ignore it (F's output columns are its neurons).
+  // `layout`: how the parts cut the task (Layout; normalized). A U is costed after its G: when G
+  // is cut by samples, U also sums G's partial gradients.
   std::vector<OpId> add(TaskId t, const std::vector<ProcessorId>& procs, uint16_t micro = 0,
-                        uint16_t micros = 1, bool rows = false);
+                        uint16_t micros = 1, Layout layout = Layout::Cols);
   // One dep per (src op, dst op) pair that exchanges data, for every edge of the task graph.
   // A dst part that needs its producer's whole tensor (the non-partitioned GEMM operand: spikes
-  // into F, errors into E and column-cut G, input spikes into row-cut G) gets every src part's
-  // share; a partitioned operand (weights, stash into D and column-cut G, errors into row-cut G,
-  // gradients, element-wise inputs) flows between overlapping ranges, or block by block when a
-  // row-cut op exchanges weights/gradients with an op that slices W by columns (WeightAxis).
+  // into F, errors into E and column-cut G, input spikes into row-cut G, weights into F and E cut
+  // by samples) gets every src part's share; a G part cut by samples sends every U part the
+  // whole of its range (partial sums); a partitioned operand (weights, stash into D and
+  // column-cut G, errors into row-cut G, gradients, element-wise inputs) flows between
+  // overlapping ranges, or block by block when a row-cut op exchanges weights/gradients with an
+  // op that slices W by columns (WeightAxis), or an op cut by samples exchanges activations
+  // with one cut by neurons.
   // Micro-batches connect to the same micro-batch; a single op (U) to every micro-batch.
   void connect();
 
@@ -53,9 +66,9 @@ class Builder {
   const TaskGraph& g_;
   Schedule s_;
   std::vector<std::vector<OpId>> ops_of_task_;
-  std::vector<char> rows_;  // per op: cut by rows (G, U)
+  std::vector<uint8_t> layouts_;  // per op: its task's Layout
   WeightAxis axis(const Op& op) const;
-  bool sample_cut(const Op& op) const;  // E cut by rows: a range of samples x steps x positions
+  bool sample_cut(const Op& op) const;
 };
 
 // A run of ops that must execute back to back on one processor (pipedream's backward block);
