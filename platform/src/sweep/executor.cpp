@@ -106,6 +106,18 @@ class Progress {
   Clock::time_point start_ = Clock::now();
 };
 
+// Removes what --keep does not keep from a finished point's directory.
+void prune(const fs::path& dir, const std::string& keep) {
+  if (keep == "all") return;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const bool kept =
+        name == "summary.json" || name == "summary.txt" || (keep == "tasks" && name == "tasks.csv");
+    if (!kept) fs::remove_all(e.path(), ec);
+  }
+}
+
 }  // namespace
 
 std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& points,
@@ -158,6 +170,7 @@ std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& point
       } catch (const std::exception& e) {
         o = {false, e.what()};
       }
+      if (o.ok) prune(job.dir, spec.keep);
       results[i].ok = o.ok;
       results[i].error = o.error;
       progress.finished(results[i].point, o,

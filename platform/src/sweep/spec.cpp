@@ -1,5 +1,5 @@
-// The arguments of `spikepipe sweep`: its own options (--set, -j, --out, --dry-run) are taken
-// out; everything else is handed to every point's `spikepipe run` unchanged.
+// The arguments of `spikepipe sweep`: its own options (--set, -j, --out, --keep, --dry-run) are
+// taken out; everything else is handed to every point's `spikepipe run` unchanged.
 #include <algorithm>
 #include <iostream>
 #include <set>
@@ -63,6 +63,8 @@ void print_help(const std::string& program) {
          "  -j, --jobs N        points run at the same time (default 1)\n"
          "  --out DIR           sweep directory (default traces/sweep); re-running the same\n"
          "                      command into it resumes: points with a summary.json are kept\n"
+         "  --keep WHAT         what each finished point keeps: all (default), tasks\n"
+         "                      (summary + tasks.csv) or summary\n"
          "  --dry-run           print the points and their run arguments, run nothing\n"
          "  -h, --help          show this help\n\n"
          "Sweepable keys: "
@@ -122,6 +124,10 @@ std::optional<Spec> parse_spec(const std::vector<std::string>& args, const std::
     } else if (take(args, i, "--out", v)) {
       if (v.empty()) fail("--out", "empty directory name");
       spec.out = v;
+    } else if (take(args, i, "--keep", v)) {
+      if (v != "all" && v != "tasks" && v != "summary")
+        fail("--keep", "'" + v + "'", "all, tasks or summary");
+      spec.keep = v;
     } else if (args[i] == "--dry-run") {
       spec.dry_run = true;
     } else if (args[i] == "--no-trace" || args[i] == "--quiet") {

@@ -115,6 +115,8 @@ TEST(SweepSpec, SweepOptionsAreTakenOutAndTheRestPassedOn) {
   EXPECT_EQ(spec_of({"-j", "2"}).jobs, 2u);
   EXPECT_EQ(spec_of({"--jobs=5"}).jobs, 5u);
   EXPECT_TRUE(spec_of({"--dry-run"}).dry_run);
+  EXPECT_EQ(spec_of({"--keep", "tasks"}).keep, "tasks");
+  EXPECT_EQ(spec_of({}).keep, "all");
 }
 
 TEST(SweepSpec, PointArgumentsAppendOneTokenPerKey) {
@@ -150,6 +152,10 @@ TEST(SweepSpec, BadKeysAreErrors) {
             }).find("comma-separated list"),
             std::string::npos);
   EXPECT_NE(error_of([] { spec_of({"-j", "0"}); }).find("1 to 1024"), std::string::npos);
+  EXPECT_NE(error_of([] {
+              spec_of({"--keep", "traces"});
+            }).find("all, tasks or summary"),
+            std::string::npos);
   EXPECT_NE(error_of([] { spec_of({"--set"}); }).find("needs a value"), std::string::npos);
 }
 

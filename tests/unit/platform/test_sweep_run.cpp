@@ -65,6 +65,8 @@ struct FakeRun {
       s["command"] = "spikepipe run --out " + job.dir.string();  // differs with --out: not a column
       fs::create_directories(job.dir);
       std::ofstream(job.dir / "summary.json") << s.dump(2);
+      std::ofstream(job.dir / "tasks.csv") << "processor,task\n";
+      std::ofstream(job.dir / "links.csv") << "link\n";
       return {true, ""};
     };
   }
@@ -247,4 +249,20 @@ TEST_F(SweepRun, RankZeroKeepsTheSummariesOfPointsRunOnOtherHosts) {
   FakeRun again;  // a one-machine resume on host 0 now keeps every point
   run_points(host0, points, again.runner(), quiet());
   EXPECT_EQ(again.calls, 0);
+}
+
+TEST_F(SweepRun, KeepPrunesWhatAFinishedPointLeaves) {
+  for (const char* keep : {"all", "tasks", "summary"}) {
+    Spec s = spec(1, "1");
+    s.out = dir / keep;
+    s.keep = keep;
+    FakeRun fake;
+    const auto points = expand(s.axes);
+    auto results = run_points(s, points, fake.runner(), quiet());
+    const fs::path d = s.out / "points" / points[0].id;
+    EXPECT_TRUE(results[0].ok);
+    EXPECT_TRUE(fs::exists(d / "summary.json")) << keep;
+    EXPECT_EQ(fs::exists(d / "tasks.csv"), std::string(keep) != "summary") << keep;
+    EXPECT_EQ(fs::exists(d / "links.csv"), std::string(keep) == "all") << keep;
+  }
 }

@@ -55,6 +55,10 @@ struct Spec {
   std::filesystem::path out = "traces/sweep";
   uint32_t jobs = 1;
   bool dry_run = false;
+  // What a finished point keeps in OUT/points/<id>/: everything `run` wrote ("all"), or only
+  // summary.json/summary.txt and tasks.csv ("tasks"), or only the summary ("summary"). The
+  // per-message CSVs of a long run reach hundreds of MB; a sweep table needs none of them.
+  std::string keep = "all";
 };
 
 // Parses the arguments of `spikepipe sweep` (and of spikepipe-sweep-mpi). Returns nullopt after
