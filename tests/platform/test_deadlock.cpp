@@ -4,6 +4,7 @@
 #include "spikepipe/platform/recorders/event_log.h"
 #include "spikepipe/platform/simulate.h"
 #include "spikepipe/workloads/error.h"
+#include "support/hand_schedule.h"
 #include "support/sc_fixture.h"
 
 using namespace spikepipe;
@@ -12,29 +13,12 @@ class Deadlock : public SystemCTest {};
 
 TEST_F(Deadlock, ACyclicWaitIsReportedByProcessorAndOp) {
   // F1 on P0 needs F2 of the same iteration from P1, and F2 needs F1: neither can start.
-  Schedule s;
-  s.scheduler = "hand";
-  s.processors = 2;
-  Op a;
-  a.id = OpId(0);
-  a.kind = TaskKind::F;
-  a.layer = 0;
-  a.proc = ProcessorId(0);
-  a.array_cycles = 10;
-  Op b = a;
-  b.id = OpId(1);
-  b.layer = 1;
-  b.proc = ProcessorId(1);
-  s.ops = {a, b};
-  s.programs = {{OpId(0)}, {OpId(1)}};
-  Dep ab;
-  ab.src = OpId(0);
-  ab.dst = OpId(1);
-  ab.bytes = 64;
-  Dep ba = ab;
-  ba.src = OpId(1);
-  ba.dst = OpId(0);
-  s.deps = {ab, ba};
+  test::HandSchedule h(2);
+  const OpId f1 = h.op(0, TaskKind::F, 0, 10, 0);
+  const OpId f2 = h.op(1, TaskKind::F, 1, 10, 0);
+  h.dep(f1, f2, 64);
+  h.dep(f2, f1, 64);
+  const Schedule& s = h.s;
   PlatformParams p;
   p.processors = 2;
   p.noc.cols = 2;

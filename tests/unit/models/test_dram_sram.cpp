@@ -1,7 +1,7 @@
 // DRAM channels (interleaving, queueing, saturation) and SRAM spilling, without a kernel.
 #include <gtest/gtest.h>
 
-#include "model_test_util.h"
+#include "support/hand_schedule.h"
 #include "spikepipe/models/dram.h"
 #include "spikepipe/models/sram.h"
 

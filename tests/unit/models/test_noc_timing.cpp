@@ -2,7 +2,7 @@
 // paths, and the per-link accounting.
 #include <gtest/gtest.h>
 
-#include "model_test_util.h"
+#include "support/hand_schedule.h"
 #include "spikepipe/models/noc.h"
 
 namespace spikepipe {

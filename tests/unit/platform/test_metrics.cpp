@@ -5,35 +5,21 @@
 #include "spikepipe/platform/metrics.h"
 #include "spikepipe/workloads/error.h"
 
+#include "support/hand_schedule.h"
+
 using namespace spikepipe;
 
 namespace {
 
 // Two ops (F1 on P0 with offset 0, F2 on P1 with offset 1) and one spikes dep between them.
 Schedule two_stage() {
-  Schedule s;
-  s.scheduler = "hand";
-  s.processors = 2;
-  Op a;
-  a.id = OpId(0);
-  a.kind = TaskKind::F;
-  a.layer = 0;
-  a.proc = ProcessorId(0);
-  a.weight_bytes = 500;
-  Op b = a;
-  b.id = OpId(1);
-  b.layer = 1;
-  b.proc = ProcessorId(1);
-  b.offset = 1;
-  b.weight_bytes = 300;
-  s.ops = {a, b};
-  s.programs = {{OpId(0)}, {OpId(1)}};
-  Dep d;
-  d.src = OpId(0);
-  d.dst = OpId(1);
-  d.kind = TensorKind::Spikes;
-  d.bytes = 1000;
-  s.deps = {d};
+  test::HandSchedule h(2);
+  const OpId f1 = h.op(0, TaskKind::F, 0, 0, 0);
+  const OpId f2 = h.op(1, TaskKind::F, 1, 0, 0, /*offset=*/1);
+  h.at(f1).weight_bytes = 500;
+  h.at(f2).weight_bytes = 300;
+  h.dep(f1, f2, 1000);
+  Schedule s = h.s;
   s.delays = {0, 0};
   s.weight_versions = {2, 1};
   s.predicted_period = 95;
@@ -215,6 +201,26 @@ TEST(Metrics, PlanCoversTheLongestDependencyAndThePipelineDepth) {
   EXPECT_EQ(p.first_measured(), 2u);
   EXPECT_EQ(p.last_measured(), 9u);
   EXPECT_THROW(plan_iterations(s, 0, -1), Error);
+  // Counts that would overflow warm-up + measured + drain are refused, naming the flag.
+  EXPECT_THROW(plan_iterations(s, 4294967295u, -1), Error);
+  EXPECT_THROW(plan_iterations(s, 8, 2147483647), Error);
+  EXPECT_THROW(plan_iterations(s, 8, -2), Error);
+  EXPECT_EQ(plan_iterations(s, kMaxIterations, static_cast<int>(kMaxIterations)).total(),
+            2 * kMaxIterations + 4);
+}
+
+// summary.json keeps every digit: integral figures as integers, others as the shortest decimal
+// that reads back to the same double.
+TEST(Metrics, SummaryJsonWritesFullPrecision) {
+  Metrics m;
+  m.period_cycles = 138956000.0;
+  m.latency_cycles = 228500.75;
+  m.comm_overhead = 1.0 / 3.0;
+  const auto j = to_json(m);
+  EXPECT_TRUE(j["period_cycles"].is_number_integer());
+  EXPECT_EQ(j["period_cycles"].dump(), "138956000");
+  EXPECT_EQ(j["latency_cycles"].dump(), "228500.75");
+  EXPECT_EQ(j["comm_overhead"].get<double>(), 1.0 / 3.0);
 }
 
 TEST(Metrics, AnIterationThatNeverRanIsAnError) {
@@ -264,7 +270,7 @@ TEST(Metrics, OverheadOverAllTrafficAddsTheOperandTraffic) {
   const auto j = to_json(m);
   EXPECT_EQ(j["sram_operand_bytes"].get<uint64_t>(), 2800u);
   EXPECT_EQ(j["all_traffic_bytes"].get<uint64_t>(), 7000u);
-  EXPECT_DOUBLE_EQ(j["comm_overhead_all_traffic"].get<double>(), 0.0571429);  // 6 digits
+  EXPECT_DOUBLE_EQ(j["comm_overhead_all_traffic"].get<double>(), 400.0 / 7000.0);  // full precision
   EXPECT_NE(summary_text(m).find("comm overhead, all traffic  +5.714%"), std::string::npos)
       << summary_text(m);
 }

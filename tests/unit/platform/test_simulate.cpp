@@ -6,7 +6,7 @@
 #include "spikepipe/platform/simulate.h"
 #include "spikepipe/workloads/error.h"
 #include "support/sc_fixture.h"
-#include "unit/models/model_test_util.h"
+#include "support/hand_schedule.h"
 
 namespace spikepipe {
 namespace {

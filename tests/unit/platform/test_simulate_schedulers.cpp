@@ -12,7 +12,7 @@
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/workloads/scheduler.h"
 #include "support/sc_fixture.h"
-#include "unit/models/model_test_util.h"
+#include "support/hand_schedule.h"
 
 namespace spikepipe {
 namespace {

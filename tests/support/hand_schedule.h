@@ -1,5 +1,5 @@
 #pragma once
-// Helpers for model tests: a probe that keeps every event, and hand-built schedules.
+// Helpers for tests that simulate: a probe that keeps every event, and hand-built schedules.
 #include <vector>
 
 #include "spikepipe/models/probe.h"
