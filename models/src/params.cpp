@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "spikepipe/workloads/error.h"
@@ -15,9 +16,16 @@ std::string key(const std::string& where, const char* k) {
   return where.empty() ? k : where + ": " + k;
 }
 
+// As the user wrote it: 0, 25.6, 1e-09 (not 0.000000).
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
 void positive(const std::string& where, const char* k, double v) {
   if (!(v > 0.0) || !std::isfinite(v))
-    fail(key(where, k), "is " + std::to_string(v), "a positive number");
+    fail(key(where, k), "is " + number(v), "a positive number");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // `spikepipe compare`: every scheduler on the same network and platform, one table. SystemC
 // elaborates once per process, so each scheduler is its own `spikepipe run` child process; the
 // table is read back from their summary.json files.
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -51,6 +52,12 @@ std::string f(const char* fmt, double v) {
   return buf;
 }
 
+// A figure of summary.json as it is there (CSV): 228500.75 stays 228500.75, 228501 stays 228501.
+std::string exact(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) return f("%.0f", v);
+  return json(v).dump();
+}
+
 std::string pad(const std::string& s, size_t w) {
   return s.size() >= w ? s + " " : std::string(w - s.size(), ' ') + s + " ";
 }
@@ -91,13 +98,14 @@ std::string table(const std::vector<Row>& rows, bool csv) {
       continue;
     }
     const double p = num(r.s, "period_cycles");
-    c.push_back(f("%.0f", p));
-    c.push_back(f("%.0f", num(r.s, "predicted_period_cycles")));
+    c.push_back(csv ? exact(p) : f("%.0f", p));
+    c.push_back(csv ? exact(num(r.s, "predicted_period_cycles"))
+                    : f("%.0f", num(r.s, "predicted_period_cycles")));
     c.push_back(f("%.4f", num(r.s, "simulated_over_predicted")));
     c.push_back(pd > 0 ? f(csv ? "%.4f" : "%.2fx", pd / p) : "-");
     c.push_back(seq > 0 ? f(csv ? "%.4f" : "%.2fx", seq / p) : "-");
-    c.push_back(f("%.0f", num(r.s, "lower_bound_cycles")));
-    c.push_back(f("%.0f", num(r.s, "latency_cycles")));
+    for (const char* k : {"lower_bound_cycles", "latency_cycles"})
+      c.push_back(csv ? exact(num(r.s, k)) : f("%.0f", num(r.s, k)));
     c.push_back(f(csv ? "%.4f" : "%.1f%%", (csv ? 1.0 : 100.0) * num(r.s["utilisation"], "mean")));
     for (auto k : kKinds) {
       const double b = num(r.s["bytes_by_kind"], k);
@@ -171,8 +179,9 @@ int compare(const Args& args) {
     fail("--scheduler/--split", "compare runs every scheduler; choose one with `spikepipe run`");
   }
   // Check the inputs once here, so that a bad value is one error rather than five.
+  run_settings_from(vm);
   network_from(vm);
-  platform_from(vm);
+  scheduler_options_from(vm, platform_from(vm));
 
   // Every argument except compare's own goes to each run unchanged.
   po::options_description all;

@@ -108,6 +108,12 @@ std::vector<Row> gemm_rows(const Network& net, const TaskGraph& g) {
   return rows;
 }
 
+std::string rate_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 void print_table(const std::vector<std::vector<std::string>>& table) {
   std::vector<size_t> width(kColumns.size(), 0);
   for (const auto& r : table)
@@ -133,7 +139,7 @@ void print_table(const std::vector<std::vector<std::string>>& table) {
 int layers(const Args& args) {
   po::options_description desc;
   desc.add(network_options());
-  desc.add(platform_options());
+  desc.add(array_options());  // the NoC, memory and processor count play no part in the report
   po::options_description own("Report");
   own.add_options()("csv", po::bool_switch(), "print CSV (no totals row) instead of the table");
   desc.add(own);
@@ -144,7 +150,7 @@ int layers(const Args& args) {
   const bool topology = vm->count("topology") > 0;
   Network net = network_from(*vm);
   if (topology) net.timesteps = net.batch = 1;  // single GEMMs, comparable with SCALE-Sim
-  const ArrayParams array = platform_from(*vm).processor.array;
+  const ArrayParams array = array_from(*vm);
   const TaskGraph g = build_task_graph(net, array);
   const std::vector<Row> rows = topology ? gemm_rows(net, g) : task_rows(net, g);
 
@@ -175,7 +181,7 @@ int layers(const Args& args) {
             << "array " << array.rows << "x" << array.cols << " " << to_string(array.dataflow)
             << ", " << array.vector_lanes << " vector lanes"
             << (array.sparsity
-                    ? ", sparsity on (firing rate " + std::to_string(array.firing_rate) + ")"
+                    ? ", sparsity on (firing rate " + rate_text(array.firing_rate) + ")"
                     : "")
             << "\n\n";
   print_table(table);

@@ -49,15 +49,27 @@ std::string joined(const Args& args) {
 
 po::options_description run_measure_options() {
   po::options_description o("Run");
-  o.add_options()("iterations", po::value<uint32_t>()->default_value(8),
-                  "iterations measured in steady state (the period is their mean interval)")(
-      "warmup", po::value<int>()->default_value(-1),
+  o.add_options()("iterations", po::value<int64_t>()->default_value(8),
+                  "iterations measured in steady state (the period is their mean interval); 1 .. 1000000")(
+      "warmup", po::value<int64_t>()->default_value(-1),
       "iterations simulated before the measured ones (-1 = automatic: 4x the pipeline depth or the "
-      "longest dependency distance)")("trace-window", po::value<std::string>(),
+      "longest dependency distance), or 0 .. 1000000")("trace-window", po::value<std::string>(),
                                       "FIRST:LAST: traces show only the time of these iterations")(
       "no-trace", po::bool_switch(),
       "write no VCD / GTKWave / Perfetto traces (summary and CSV only)");
   return o;
+}
+
+RunSettings run_settings_from(const po::variables_map& vm) {
+  RunSettings r;
+  // Read as signed 64-bit so that -1 or 4294967295 get the range error, not a wrapped count.
+  const int64_t iterations = vm["iterations"].as<int64_t>(), warmup = vm["warmup"].as<int64_t>();
+  check_iteration_counts(iterations, warmup);
+  r.iterations = static_cast<uint32_t>(iterations);
+  r.warmup = static_cast<int>(warmup);
+  if (vm.count("trace-window")) r.window = parse_trace_window(vm["trace-window"].as<std::string>());
+  r.trace = !vm["no-trace"].as<bool>();
+  return r;
 }
 
 int run(const Args& args) {
@@ -71,9 +83,9 @@ int run(const Args& args) {
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   const bool quiet = vm["quiet"].as<bool>();
-  const bool trace = !vm["no-trace"].as<bool>();
-  TraceWindow window;
-  if (vm.count("trace-window")) window = parse_trace_window(vm["trace-window"].as<std::string>());
+  const RunSettings settings = run_settings_from(vm);
+  const bool trace = settings.trace;
+  const TraceWindow& window = settings.window;
 
   const Network net = network_from(vm);
   const PlatformParams platform = platform_from(vm);
@@ -83,7 +95,7 @@ int run(const Args& args) {
   const TaskGraph graph = build_task_graph(net, platform.processor.array);
   const Schedule schedule = make_schedule(scheduler, graph, sopt);
   const IterationPlan plan =
-      plan_iterations(schedule, vm["iterations"].as<uint32_t>(), vm["warmup"].as<int>());
+      plan_iterations(schedule, settings.iterations, settings.warmup);
   if (window.last != UINT32_MAX && window.last >= plan.total()) {
     fail("--trace-window", "iteration " + std::to_string(window.last) + " is not simulated",
          "iterations 0.." + std::to_string(plan.total() - 1));

@@ -1,4 +1,5 @@
 // summary.json and the printed table of one run.
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -16,11 +17,13 @@ json by_kind(const std::array<uint64_t, kTensorKinds>& a) {
   return j;
 }
 
-// Doubles rounded to 6 significant digits so that summaries read well and diff cleanly.
-double r6(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return std::strtod(buf, nullptr);
+// A figure at full precision: an integral value as an integer (138956000, not 138956000.0),
+// any other as the shortest decimal that reads back to the same double (nlohmann's dump), so
+// that the same run writes the same bytes and a reader loses nothing.
+json full(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9007199254740992.0)  // 2^53
+    return json(static_cast<int64_t>(v));
+  return json(v);
 }
 
 std::string fmt(const char* f, double v) {
@@ -48,15 +51,15 @@ nlohmann::ordered_json to_json(const Metrics& m) {
                      {"measured", m.plan.measured},
                      {"drain", m.plan.drain},
                      {"simulated", m.plan.total()}};
-  j["period_cycles"] = r6(m.period_cycles);
+  j["period_cycles"] = full(m.period_cycles);
   j["steady_state_reached"] = m.steady;
   j["steady_state_cycle_iterations"] = m.cycle;
-  j["interval_spread"] = r6(m.interval_spread);
+  j["interval_spread"] = full(m.interval_spread);
   j["predicted_period_cycles"] = m.predicted_period_cycles;
   j["lower_bound_cycles"] = m.lower_bound_cycles;
-  j["simulated_over_predicted"] = r6(m.simulated_over_predicted);
-  j["gap_to_lower_bound"] = r6(m.gap_to_lower_bound);
-  j["latency_cycles"] = r6(m.latency_cycles);
+  j["simulated_over_predicted"] = full(m.simulated_over_predicted);
+  j["gap_to_lower_bound"] = full(m.gap_to_lower_bound);
+  j["latency_cycles"] = full(m.latency_cycles);
   j["latency_min_cycles"] = m.latency_min;
   j["latency_max_cycles"] = m.latency_max;
   j["predicted_latency_cycles"] = m.predicted_latency_cycles;
@@ -67,11 +70,11 @@ nlohmann::ordered_json to_json(const Metrics& m) {
                        {"end_cycles", m.span_end},
                        {"first_iteration", m.measured_from},
                        {"iterations", m.measured_used}};
-  j["throughput_samples_per_s"] = r6(m.throughput_samples_per_s);
+  j["throughput_samples_per_s"] = full(m.throughput_samples_per_s);
 
   json per = json::array();
-  for (const auto& p : m.per_processor) per.push_back(r6(p.utilisation));
-  j["utilisation"] = {{"mean", r6(m.mean_utilisation)}, {"per_processor", per}};
+  for (const auto& p : m.per_processor) per.push_back(full(p.utilisation));
+  j["utilisation"] = {{"mean", full(m.mean_utilisation)}, {"per_processor", per}};
   j["bytes_by_kind"] = by_kind(m.bytes_by_kind);
   j["received_bytes_by_kind"] = by_kind(m.received_by_kind);
   j["predicted_bytes_by_kind"] = by_kind(m.predicted_bytes_by_kind);
@@ -82,10 +85,10 @@ nlohmann::ordered_json to_json(const Metrics& m) {
   j["graph_bytes"] = m.graph_bytes;
   j["training_bytes"] = m.training_bytes;
   j["pipedream_bytes"] = m.pipedream_bytes;
-  j["comm_overhead"] = r6(m.comm_overhead);
+  j["comm_overhead"] = full(m.comm_overhead);
   j["sram_operand_bytes"] = m.sram_operand_bytes;
   j["all_traffic_bytes"] = m.all_traffic_bytes;
-  j["comm_overhead_all_traffic"] = r6(m.comm_overhead_all_traffic);
+  j["comm_overhead_all_traffic"] = full(m.comm_overhead_all_traffic);
   j["peak_sram_bytes"] = m.peak_sram_bytes;
   j["delays"] = m.delays;
   j["weight_versions"] = m.weight_versions;
@@ -98,7 +101,7 @@ nlohmann::ordered_json to_json(const Metrics& m) {
       busy[to_string(static_cast<TaskKind>(k))] = pm.busy_by_kind[k];
     procs.push_back(
         {{"processor", p},
-         {"utilisation", r6(pm.utilisation)},
+         {"utilisation", full(pm.utilisation)},
          {"busy_cycles", pm.busy},
          {"busy_by_kind", busy},
          {"sending_cycles", pm.sending},
@@ -116,24 +119,24 @@ nlohmann::ordered_json to_json(const Metrics& m) {
     links.push_back({{"link", l.name},
                      {"bytes_per_iteration", l.bytes},
                      {"busy_cycles", l.busy},
-                     {"utilisation", r6(l.utilisation)},
+                     {"utilisation", full(l.utilisation)},
                      {"transfers", l.transfers}});
   }
   j["links"] = links;
-  j["link_utilisation"] = {{"mean", r6(m.mean_link_utilisation)},
-                           {"max", r6(m.max_link_utilisation)}};
+  j["link_utilisation"] = {{"mean", full(m.mean_link_utilisation)},
+                           {"max", full(m.max_link_utilisation)}};
   json ch = json::array();
   for (size_t c = 0; c < m.channels.size(); ++c) {
     const auto& cm = m.channels[c];
     ch.push_back({{"channel", c},
                   {"bytes_per_iteration", cm.bytes},
                   {"busy_cycles", cm.busy},
-                  {"utilisation", r6(cm.utilisation)},
+                  {"utilisation", full(cm.utilisation)},
                   {"accesses", cm.accesses}});
   }
   j["dram_channels"] = ch;
   const auto& ml = m.message_latency;
-  j["message_latency_cycles"] = {{"count", ml.count}, {"mean", r6(ml.mean)}, {"min", ml.min},
+  j["message_latency_cycles"] = {{"count", ml.count}, {"mean", full(ml.mean)}, {"min", ml.min},
                                  {"p50", ml.p50},     {"p95", ml.p95},       {"max", ml.max}};
   j["messages"] = m.messages;
   j["ops_run"] = m.ops_run;

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
+#include <vector>
 #include <system_error>
 
 #include "spikepipe/workloads/error.h"
@@ -36,14 +38,22 @@ OutputDir::OutputDir(fs::path dir) {
          "not replaced",
          "a new or empty directory, or one written by spikepipe run/compare");
   }
-  const fs::path parent = final_.parent_path();
-  fs::create_directories(parent, ec);
-  if (ec) fail("--out " + dir.string(), "cannot create " + parent.string() + ": " + reason(ec));
-  staging_ = parent / ("." + final_.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  // Missing parents of DIR are created only by commit(), so that a run that fails leaves no
+  // empty folders behind: until then the staging directory lives in the nearest existing one.
+  fs::path base = final_.parent_path();
+  while (!fs::exists(base, ec) && base.has_relative_path()) base = base.parent_path();
+  if (!fs::is_directory(base, ec)) {
+    fail("--out " + dir.string(), "cannot create " + final_.parent_path().string() + ": " +
+                                      base.string() + " is not a directory");
+  }
+  static std::atomic<unsigned> serial{0};  // several outputs of one process may share a base
+  const unsigned n = serial++;
+  staging_ = base / ("." + final_.filename().string() + ".tmp-" + std::to_string(::getpid()) +
+                     (n ? "-" + std::to_string(n) : ""));
   fs::remove_all(staging_, ec);
   if (!fs::create_directory(staging_, ec) || ec) {
     fail("--out " + dir.string(),
-         "cannot write in " + parent.string() + (ec ? ": " + reason(ec) : ""));
+         "cannot write in " + base.string() + (ec ? ": " + reason(ec) : ""));
   }
 }
 
@@ -67,6 +77,21 @@ void OutputDir::write(const std::string& name, const std::string& content) {
 void OutputDir::commit() {
   if (committed_) return;
   std::error_code ec;
+  // The parents missing so far, deepest first: made now, removed again if the move fails.
+  std::vector<fs::path> made;
+  for (fs::path p = final_.parent_path(); !fs::exists(p, ec) && p.has_relative_path();
+       p = p.parent_path())
+    made.push_back(p);
+  auto unmake = [&] {
+    std::error_code ec2;
+    for (const auto& p : made) fs::remove(p, ec2);  // only removes it while empty
+  };
+  fs::create_directories(final_.parent_path(), ec);
+  if (ec) {
+    unmake();
+    fail("--out " + final_.string(),
+         "cannot create " + final_.parent_path().string() + ": " + reason(ec));
+  }
   const fs::path old = final_.parent_path() /
                        ("." + final_.filename().string() + ".old-" + std::to_string(::getpid()));
   const bool had = fs::exists(final_, ec);
@@ -79,6 +104,7 @@ void OutputDir::commit() {
   if (ec) {
     std::error_code ec2;
     if (had) fs::rename(old, final_, ec2);  // put the old results back
+    unmake();
     fail("--out " + final_.string(), "cannot move the results into place: " + reason(ec));
   }
   committed_ = true;

@@ -1,3 +1,11 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+
 #include "spikepipe/platform/recorders/csv.h"
 #include "spikepipe/platform/recorders/gtkw.h"
 #include "spikepipe/platform/recorders/perfetto.h"
@@ -5,6 +13,57 @@
 #include "spikepipe/platform/run.h"
 
 namespace spikepipe {
+
+namespace {
+
+// "writing trace.perfetto.json: 45%" on stderr, shown only once writing a file has taken more
+// than 2 s (small runs stay silent) and only when the percentage changes.
+class WriteProgress {
+ public:
+  explicit WriteProgress(std::string name)
+      : name_(std::move(name)), start_(std::chrono::steady_clock::now()) {}
+  ~WriteProgress() {
+    if (shown_ >= 0)
+      std::cerr << (tty_ ? "\r" : "") << "writing " << name_ << ": done\n" << std::flush;
+  }
+  // On a terminal the line is rewritten at every percent; in a log, a line every 10%.
+  void operator()(double fraction) {
+    const int pct = static_cast<int>(fraction * 100.0) / (tty_ ? 1 : 10) * (tty_ ? 1 : 10);
+    if (pct == shown_) return;
+    if (shown_ < 0 && std::chrono::steady_clock::now() - start_ < std::chrono::seconds(2)) return;
+    shown_ = pct;
+    std::cerr << (tty_ ? "\r" : "") << "writing " << name_ << ": " << pct << "%"
+              << (tty_ ? "" : "\n") << std::flush;
+  }
+
+ private:
+  std::string name_;
+  std::chrono::steady_clock::time_point start_;
+  int shown_ = -1;
+  bool tty_ = ::isatty(2) != 0;
+};
+
+uint64_t trace_events(const EventLog& log) {
+  return log.tasks.size() + log.waits.size() + 4 * log.messages.size() + log.links.size() +
+         log.memory.size() + log.sram.size();
+}
+
+}  // namespace
+
+TraceWindow default_trace_window(const EventLog& log, const IterationPlan& plan,
+                                 std::string* note) {
+  if (trace_events(log) <= kTraceEventBudget || plan.measured == 0) return TraceWindow{};
+  TraceWindow w;
+  w.first = plan.first_measured();
+  w.last = w.first + std::min<uint32_t>(kDefaultTraceIterations, plan.measured) - 1;
+  if (note) {
+    *note = "spikepipe: note: traces show iterations " + std::to_string(w.first) + ".." +
+            std::to_string(w.last) + " of 0.." + std::to_string(plan.total() - 1) +
+            " (the run has " + std::to_string(trace_events(log)) +
+            " trace events; CSV files are complete); --trace-window FIRST:LAST traces more";
+  }
+  return w;
+}
 
 nlohmann::ordered_json summary_json(const RunDescription& d, const PlatformParams& p,
                                     const Metrics& m) {
@@ -39,11 +98,22 @@ void write_run_outputs(OutputDir& out, const TraceInput& in, const RunDescriptio
   out.write("memory.csv", memory_csv(in));
   out.write("messages.csv", messages_csv(in));
   if (!trace) return;
-  out.write("trace.vcd", vcd_text(in));
+  // Without --trace-window a long run traces only a few measured iterations (docs/TRACES.md).
+  TraceInput traced = in;
+  if (in.window.all()) {
+    std::string note;
+    traced.window = default_trace_window(in.log, m.plan, &note);
+    if (!note.empty()) std::cerr << note << "\n";
+  }
+  {
+    WriteProgress progress("trace.vcd");
+    out.write("trace.vcd", vcd_text(traced, std::ref(progress)));
+  }
   out.write(kStateFilterFile, gtkw_state_filter());
   out.write(kTaskFilterFile, gtkw_task_filter(schedule_layers(in.schedule)));
-  out.write("trace.gtkw", gtkw_text(in, out.final_path().string()));
-  out.write("trace.perfetto.json", perfetto_json(in));
+  out.write("trace.gtkw", gtkw_text(traced, out.final_path().string()));
+  WriteProgress progress("trace.perfetto.json");
+  out.write("trace.perfetto.json", perfetto_json(traced, std::ref(progress)));
 }
 
 }  // namespace spikepipe

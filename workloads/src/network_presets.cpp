@@ -1,6 +1,8 @@
 // --network NAME|FILE: the shipped presets live in workloads/networks/ (SPIKEPIPE_NETWORKS_DIR,
-// set by CMake); anything else is a path to a YAML file.
+// set by CMake) or, installed, in <prefix>/share/spikepipe/networks; anything else is a path to a
+// YAML file.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,10 +19,33 @@
 namespace spikepipe {
 namespace fs = std::filesystem;
 
+namespace {
+
+// $SPIKEPIPE_DATA_DIR/networks when that variable is set (and only it); otherwise the first that
+// exists of: an installed copy relative to the running program (<prefix>/bin/../share/spikepipe),
+// the source tree this library was built from, the configured install prefix. An installed
+// program thus reads its own presets even while the source tree still exists.
+fs::path networks_dir() {
+  if (const char* env = std::getenv("SPIKEPIPE_DATA_DIR"); env && *env)
+    return fs::path(env) / "networks";
+  std::error_code ec;
+  std::vector<fs::path> dirs;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec)
+    dirs.push_back((exe.parent_path() / SPIKEPIPE_BIN_TO_DATA / "networks").lexically_normal());
+  dirs.emplace_back(SPIKEPIPE_NETWORKS_DIR);
+  dirs.push_back(fs::path(SPIKEPIPE_INSTALL_DATA_DIR) / "networks");
+  for (const auto& d : dirs)
+    if (fs::is_directory(d, ec)) return d;
+  return SPIKEPIPE_NETWORKS_DIR;
+}
+
+}  // namespace
+
 std::vector<std::string> network_presets() {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(SPIKEPIPE_NETWORKS_DIR, ec))
+  for (const auto& e : fs::directory_iterator(networks_dir(), ec))
     if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
@@ -30,7 +55,7 @@ Network load_network(const std::string& name_or_path) {
   const auto presets = network_presets();
   const bool preset = std::find(presets.begin(), presets.end(), name_or_path) != presets.end();
   const std::string path =
-      preset ? std::string(SPIKEPIPE_NETWORKS_DIR) + "/" + name_or_path + ".yaml" : name_or_path;
+      preset ? (networks_dir() / (name_or_path + ".yaml")).string() : name_or_path;
   std::string list;
   for (const auto& p : presets) list += (list.empty() ? "" : ", ") + p;
   std::error_code ec;

@@ -129,7 +129,7 @@ std::string gtkw_text(const TraceInput& in, const std::string& dir) {
   group(os, "pipeline", false, overview);
   // Communication at a glance: every link's busy flag, named by its end points (open when few).
   std::vector<std::string> noc;
-  for (uint32_t l = 0; l < in.link_count(); ++l) {
+  for (uint32_t l = 0, nl = in.link_count(); l < nl; ++l) {
     noc.push_back(line(kBin | kRjustify, "top.links." + vcd_link_scope(in, LinkId(l)) + ".busy", {},
                        in.link_name(LinkId(l))));
   }
@@ -146,7 +146,7 @@ std::string gtkw_text(const TraceInput& in, const std::string& dir) {
            line(kDec | kRjustify, s + "layer[15:0]"), line(kDec | kRjustify, s + "iteration[31:0]"),
            line(kDec | kRjustify, s + "sram_bytes[47:0]")});
   }
-  for (uint32_t l = 0; l < in.link_count(); ++l) {
+  for (uint32_t l = 0, nl = in.link_count(); l < nl; ++l) {
     const std::string scope = vcd_link_scope(in, LinkId(l));
     const std::string s = "top.links." + scope + ".";
     group(os, scope, true,

@@ -1,9 +1,13 @@
 #include "spikepipe/platform/recorders/perfetto.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <type_traits>
 
 namespace spikepipe {
 
@@ -37,13 +41,154 @@ json sort_index(int pid, int tid, int index) {
           {"args", {{"sort_index", index}}}};
 }
 
+// The trace-event array, written line by line as events are made rather than kept as one JSON
+// document (a long run has millions of events: the document took several times the file's size).
+class EventSink {
+ public:
+  EventSink(std::string& out, uint64_t expected, const TraceProgress& progress)
+      : out_(out), expected_(std::max<uint64_t>(expected, 1)), progress_(progress) {}
+  void push_back(const json& e) { next() += e.dump(); }
+  // Starts the next event's line; the caller appends the event (see Obj).
+  std::string& next() {
+    if (count_++ > 0) out_ += ",\n";
+    if (progress_ && (count_ & 0x3fff) == 0)
+      progress_(std::min(1.0, static_cast<double>(count_) / static_cast<double>(expected_)));
+    return out_;
+  }
+
+ private:
+  std::string& out_;
+  uint64_t expected_;
+  const TraceProgress& progress_;
+  uint64_t count_ = 0;
+};
+
+// A number as nlohmann::json::dump() writes it (shortest round trip; fixed notation from 1e-4 on,
+// scientific below; ".0" on whole numbers), so hand-written events read as before.
+void append_real(std::string& s, double v) {
+  char buf[64];
+  const double a = std::fabs(v);
+  const auto fmt = (a != 0.0 && a < 1e-4) || a >= 1e15 ? std::chars_format::scientific
+                                                       : std::chars_format::fixed;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, fmt);
+  const std::string_view t(buf, static_cast<size_t>(r.ptr - buf));
+  s += t;
+  if (t.find_first_of(".e") == std::string_view::npos) s += ".0";
+}
+
+void append_quoted(std::string& s, std::string_view v) {
+  s += '"';
+  for (const char c : v) {
+    switch (c) {
+      case '"':
+        s += "\\\"";
+        break;
+      case '\\':
+        s += "\\\\";
+        break;
+      case '\b':
+        s += "\\b";
+        break;
+      case '\f':
+        s += "\\f";
+        break;
+      case '\n':
+        s += "\\n";
+        break;
+      case '\r':
+        s += "\\r";
+        break;
+      case '\t':
+        s += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char u[8];
+          std::snprintf(u, sizeof u, "\\u%04x", static_cast<unsigned>(c));
+          s += u;
+        } else {
+          s += c;
+        }
+    }
+  }
+  s += '"';
+}
+
+// One JSON object appended field by field in the order given: what ordered_json's dump() gives
+// for the same fields, without building a document (and a dozen allocations) per event.
+class Obj {
+ public:
+  explicit Obj(std::string& s) : s_(s) { s_ += '{'; }
+  ~Obj() { s_ += '}'; }
+  Obj(const Obj&) = delete;
+  Obj& operator=(const Obj&) = delete;
+  Obj& str(const char* k, std::string_view v) {
+    key(k);
+    append_quoted(s_, v);
+    return *this;
+  }
+  template <class T>
+  Obj& num(const char* k, T v) {
+    static_assert(std::is_integral_v<T>);
+    key(k);
+    s_ += std::to_string(v);
+    return *this;
+  }
+  Obj& real(const char* k, double v) {
+    key(k);
+    append_real(s_, v);
+    return *this;
+  }
+  Obj& open(const char* k) {  // a nested object, closed by close()
+    key(k);
+    s_ += '{';
+    first_ = true;
+    return *this;
+  }
+  Obj& close() {
+    s_ += '}';
+    first_ = false;
+    return *this;
+  }
+
+ private:
+  void key(const char* k) {
+    if (!first_) s_ += ',';
+    first_ = false;
+    s_ += '"';
+    s_ += k;
+    s_ += "\":";
+  }
+  std::string& s_;
+  bool first_ = true;
+};
+
 }  // namespace
 
-std::string perfetto_json(const TraceInput& in) {
+std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
   const TimeSpan span = in.span();
   const Clock ts{1.0 / (in.platform.clock_ghz * 1000.0)};
   const uint32_t P = in.platform.processors;
-  json ev = json::array();
+
+  // One event per line: compact, yet diffable and greppable.
+  const json other = {{"generator", "SpikePipe-SC"},
+                      {"scheduler", in.schedule.scheduler},
+                      {"split", in.schedule.split},
+                      {"platform", in.platform.name},
+                      {"processors", P},
+                      {"clock_ghz", in.platform.clock_ghz},
+                      {"window_begin_cycle", span.begin},
+                      {"window_end_cycle", span.end}};
+  std::string out =
+      "{\"displayTimeUnit\":\"ns\",\n\"otherData\":" + other.dump() + ",\n\"traceEvents\":[\n";
+  // Events of the window, for the progress fraction: the whole log scaled by the window's share.
+  const Cycles run_end = std::max<Cycles>(in.log.end_time(), 1);
+  const double share = std::min(
+      1.0, static_cast<double>(std::min(span.end, run_end) - std::min(span.begin, run_end)) /
+               static_cast<double>(run_end));
+  const uint64_t all = in.log.tasks.size() + in.log.waits.size() + 4 * in.log.messages.size() +
+                       in.log.links.size() + in.log.memory.size() + in.log.sram.size();
+  EventSink ev(out, static_cast<uint64_t>(share * static_cast<double>(all)), progress);
 
   ev.push_back(meta("process_name", kProcPid, -1, "processors"));
   ev.push_back(meta("process_name", kLinkPid, -1, "NoC links"));
@@ -56,7 +201,7 @@ std::string perfetto_json(const TraceInput& in) {
                       "P" + std::to_string(p) + " inbox"));
     ev.push_back(sort_index(kProcPid, static_cast<int>(2 * p + 1), static_cast<int>(2 * p + 1)));
   }
-  for (uint32_t l = 0; l < in.link_count(); ++l) {
+  for (uint32_t l = 0, nl = in.link_count(); l < nl; ++l) {
     ev.push_back(meta("thread_name", kLinkPid, static_cast<int>(l), in.link_name(LinkId(l))));
   }
   uint32_t nch = in.platform.memory.channels;
@@ -70,36 +215,42 @@ std::string perfetto_json(const TraceInput& in) {
     const std::string label = e.op.value < in.schedule.ops.size()
                                   ? in.schedule.op(e.op).label()
                                   : std::string(to_string(e.kind)) + std::to_string(e.layer + 1);
-    ev.push_back({{"ph", "X"},
-                  {"cat", "task"},
-                  {"name", label + " it" + std::to_string(e.iteration)},
-                  {"pid", kProcPid},
-                  {"tid", 2 * e.proc.value},
-                  {"ts", ts(e.start)},
-                  {"dur", ts(e.end) - ts(e.start)},
-                  {"args",
-                   {{"op", e.op.value},
-                    {"kind", to_string(e.kind)},
-                    {"layer", e.layer + 1},
-                    {"iteration", e.iteration},
-                    {"start_cycle", e.start},
-                    {"end_cycle", e.end},
-                    {"array_cycles", e.array_end - e.start},
-                    {"vector_cycles", e.end - e.array_end}}}});
+    Obj(ev.next())
+        .str("ph", "X")
+        .str("cat", "task")
+        .str("name", label + " it" + std::to_string(e.iteration))
+        .num("pid", kProcPid)
+        .num("tid", 2 * e.proc.value)
+        .real("ts", ts(e.start))
+        .real("dur", ts(e.end) - ts(e.start))
+        .open("args")
+        .num("op", e.op.value)
+        .str("kind", to_string(e.kind))
+        .num("layer", e.layer + 1)
+        .num("iteration", e.iteration)
+        .num("start_cycle", e.start)
+        .num("end_cycle", e.end)
+        .num("array_cycles", e.array_end - e.start)
+        .num("vector_cycles", e.end - e.array_end)
+        .close();
   }
   for (const auto& w : in.log.waits) {
     if (!span.overlaps(w.start, w.end)) continue;
     const std::string label = w.op.value < in.schedule.ops.size()
                                   ? in.schedule.op(w.op).label()
                                   : "op" + std::to_string(w.op.value);
-    ev.push_back({{"ph", "X"},
-                  {"cat", "wait"},
-                  {"name", "wait " + label + " it" + std::to_string(w.iteration)},
-                  {"pid", kProcPid},
-                  {"tid", 2 * w.proc.value},
-                  {"ts", ts(w.start)},
-                  {"dur", ts(w.end) - ts(w.start)},
-                  {"args", {{"op", w.op.value}, {"iteration", w.iteration}}}});
+    Obj(ev.next())
+        .str("ph", "X")
+        .str("cat", "wait")
+        .str("name", "wait " + label + " it" + std::to_string(w.iteration))
+        .num("pid", kProcPid)
+        .num("tid", 2 * w.proc.value)
+        .real("ts", ts(w.start))
+        .real("dur", ts(w.end) - ts(w.start))
+        .open("args")
+        .num("op", w.op.value)
+        .num("iteration", w.iteration)
+        .close();
   }
   // Messages: a send slice on the source (its injection), an arrival slice on the destination's
   // inbox, and a flow arrow between them. Both ends are written together or not at all.
@@ -112,82 +263,106 @@ std::string perfetto_json(const TraceInput& in) {
                : static_cast<Cycles>(std::ceil(static_cast<double>(m.bytes) / bpc)));
     const std::string what = std::string(to_string(m.kind)) + " L" + std::to_string(m.layer + 1) +
                              " it" + std::to_string(m.iteration);
-    const json args = {{"message", m.id},
-                       {"src", m.src.value},
-                       {"dst", m.dst.value},
-                       {"kind", to_string(m.kind)},
-                       {"layer", m.layer + 1},
-                       {"iteration", m.iteration},
-                       {"bytes", m.bytes},
-                       {"hops", m.hops},
-                       {"packets", m.packets},
-                       {"sent_cycle", m.sent},
-                       {"received_cycle", m.received},
-                       {"latency_cycles", m.received >= m.sent ? m.received - m.sent : 0}};
-    ev.push_back({{"ph", "X"},
-                  {"cat", "send"},
-                  {"name", "send " + what + " -> P" + std::to_string(m.dst.value)},
-                  {"pid", kProcPid},
-                  {"tid", 2 * m.src.value},
-                  {"ts", ts(m.sent)},
-                  {"dur", ts(m.sent + inj) - ts(m.sent)},
-                  {"args", args}});
-    ev.push_back({{"ph", "s"},
-                  {"cat", "message"},
-                  {"name", what},
-                  {"id", m.id},
-                  {"pid", kProcPid},
-                  {"tid", 2 * m.src.value},
-                  {"ts", ts(m.sent)}});
-    ev.push_back({{"ph", "X"},
-                  {"cat", "arrive"},
-                  {"name", "from P" + std::to_string(m.src.value) + ": " + what},
-                  {"pid", kProcPid},
-                  {"tid", 2 * m.dst.value + 1},
-                  {"ts", ts(m.received)},
-                  {"dur", ts(m.received + 1) - ts(m.received)},
-                  {"args", args}});
-    ev.push_back({{"ph", "f"},
-                  {"bp", "e"},
-                  {"cat", "message"},
-                  {"name", what},
-                  {"id", m.id},
-                  {"pid", kProcPid},
-                  {"tid", 2 * m.dst.value + 1},
-                  {"ts", ts(m.received)}});
+    const auto args = [&](Obj& o) {
+      o.open("args")
+          .num("message", m.id)
+          .num("src", m.src.value)
+          .num("dst", m.dst.value)
+          .str("kind", to_string(m.kind))
+          .num("layer", m.layer + 1)
+          .num("iteration", m.iteration)
+          .num("bytes", m.bytes)
+          .num("hops", m.hops)
+          .num("packets", m.packets)
+          .num("sent_cycle", m.sent)
+          .num("received_cycle", m.received)
+          .num("latency_cycles", m.received >= m.sent ? m.received - m.sent : 0)
+          .close();
+    };
+    {
+      Obj o(ev.next());
+      o.str("ph", "X")
+          .str("cat", "send")
+          .str("name", "send " + what + " -> P" + std::to_string(m.dst.value))
+          .num("pid", kProcPid)
+          .num("tid", 2 * m.src.value)
+          .real("ts", ts(m.sent))
+          .real("dur", ts(m.sent + inj) - ts(m.sent));
+      args(o);
+    }
+    Obj(ev.next())
+        .str("ph", "s")
+        .str("cat", "message")
+        .str("name", what)
+        .num("id", m.id)
+        .num("pid", kProcPid)
+        .num("tid", 2 * m.src.value)
+        .real("ts", ts(m.sent));
+    {
+      Obj o(ev.next());
+      o.str("ph", "X")
+          .str("cat", "arrive")
+          .str("name", "from P" + std::to_string(m.src.value) + ": " + what)
+          .num("pid", kProcPid)
+          .num("tid", 2 * m.dst.value + 1)
+          .real("ts", ts(m.received))
+          .real("dur", ts(m.received + 1) - ts(m.received));
+      args(o);
+    }
+    Obj(ev.next())
+        .str("ph", "f")
+        .str("bp", "e")
+        .str("cat", "message")
+        .str("name", what)
+        .num("id", m.id)
+        .num("pid", kProcPid)
+        .num("tid", 2 * m.dst.value + 1)
+        .real("ts", ts(m.received));
   }
   // Link transfers and DRAM accesses.
   for (const auto& e : in.log.links) {
     if (!span.overlaps(e.start, e.end)) continue;
-    ev.push_back({{"ph", "X"},
-                  {"cat", "link"},
-                  {"name", "msg " + std::to_string(e.message)},
-                  {"pid", kLinkPid},
-                  {"tid", e.link.value},
-                  {"ts", ts(e.start)},
-                  {"dur", ts(e.end) - ts(e.start)},
-                  {"args", {{"message", e.message}, {"bytes", e.bytes}}}});
+    Obj(ev.next())
+        .str("ph", "X")
+        .str("cat", "link")
+        .str("name", "msg " + std::to_string(e.message))
+        .num("pid", kLinkPid)
+        .num("tid", e.link.value)
+        .real("ts", ts(e.start))
+        .real("dur", ts(e.end) - ts(e.start))
+        .open("args")
+        .num("message", e.message)
+        .num("bytes", e.bytes)
+        .close();
   }
   for (const auto& e : in.log.memory) {
     if (!span.overlaps(e.start, e.end)) continue;
-    ev.push_back({{"ph", "X"},
-                  {"cat", "dram"},
-                  {"name", std::string(e.write ? "write " : "read ") + to_string(e.kind) +
-                               (e.spill ? " (spill)" : "")},
-                  {"pid", kMemPid},
-                  {"tid", e.channel},
-                  {"ts", ts(e.start)},
-                  {"dur", ts(e.end) - ts(e.start)},
-                  {"args", {{"requester", e.requester.value}, {"bytes", e.bytes}}}});
+    Obj(ev.next())
+        .str("ph", "X")
+        .str("cat", "dram")
+        .str("name", std::string(e.write ? "write " : "read ") + to_string(e.kind) +
+                         (e.spill ? " (spill)" : ""))
+        .num("pid", kMemPid)
+        .num("tid", e.channel)
+        .real("ts", ts(e.start))
+        .real("dur", ts(e.end) - ts(e.start))
+        .open("args")
+        .num("requester", e.requester.value)
+        .num("bytes", e.bytes)
+        .close();
   }
   // SRAM occupancy counters, one series per processor.
   for (const auto& e : in.log.sram) {
     if (!span.contains(e.time)) continue;
-    ev.push_back({{"ph", "C"},
-                  {"name", "SRAM P" + std::to_string(e.proc.value)},
-                  {"pid", kProcPid},
-                  {"ts", ts(e.time)},
-                  {"args", {{"bytes", e.bytes}, {"spilled", e.spilled}}}});
+    Obj(ev.next())
+        .str("ph", "C")
+        .str("name", "SRAM P" + std::to_string(e.proc.value))
+        .num("pid", kProcPid)
+        .real("ts", ts(e.time))
+        .open("args")
+        .num("bytes", e.bytes)
+        .num("spilled", e.spilled)
+        .close();
   }
   // Iterations as async slices: overlapping iterations stack, showing the pipeline's depth.
   std::vector<Cycles> first, last;
@@ -220,22 +395,8 @@ std::string perfetto_json(const TraceInput& in) {
                   {"ts", ts(last[k])}});
   }
 
-  // One event per line: compact, yet diffable and greppable.
-  const json other = {{"generator", "SpikePipe-SC"},
-                      {"scheduler", in.schedule.scheduler},
-                      {"split", in.schedule.split},
-                      {"platform", in.platform.name},
-                      {"processors", P},
-                      {"clock_ghz", in.platform.clock_ghz},
-                      {"window_begin_cycle", span.begin},
-                      {"window_end_cycle", span.end}};
-  std::string out =
-      "{\"displayTimeUnit\":\"ns\",\n\"otherData\":" + other.dump() + ",\n\"traceEvents\":[\n";
-  for (size_t i = 0; i < ev.size(); ++i) {
-    out += ev[i].dump();
-    out += i + 1 < ev.size() ? ",\n" : "\n";
-  }
-  out += "]}\n";
+  out += "\n]}\n";
+  if (progress) progress(1.0);
   return out;
 }
 

@@ -32,15 +32,28 @@ std::string code_of(uint32_t n) {
   return s;
 }
 
-std::string value_text(uint64_t v, uint32_t width) {
-  if (width == 1) return v ? "1" : "0";
-  std::string b;
+// Appends a value in VCD form ("1", or "b101 " for a vector) without temporaries: the body of a
+// long run's VCD is millions of these.
+void append_value(std::string& out, uint64_t v, uint32_t width) {
+  if (width == 1) {
+    out += v ? '1' : '0';
+    return;
+  }
+  char buf[66];
+  int n = 0;
   do {
-    b += (v & 1) ? '1' : '0';
+    buf[n++] = (v & 1) ? '1' : '0';
     v >>= 1;
   } while (v);
-  std::reverse(b.begin(), b.end());
-  return "b" + b + " ";
+  out += 'b';
+  while (n > 0) out += buf[--n];
+  out += ' ';
+}
+
+void append_time(std::string& out, Cycles t, double scale) {
+  out += '#';
+  out += std::to_string(static_cast<uint64_t>(std::llround(static_cast<double>(t) * scale)));
+  out += '\n';
 }
 
 // Count of overlapping [start, end) intervals > 0, as (time, 0/1) changes inside the span.
@@ -98,7 +111,7 @@ std::vector<Var> declare(const TraceInput& in) {
     v.push_back({s, "iteration", 32, ""});
     v.push_back({s, "sram_bytes", 48, ""});
   }
-  for (uint32_t l = 0; l < in.link_count(); ++l) {
+  for (uint32_t l = 0, nl = in.link_count(); l < nl; ++l) {
     const std::string s = "links." + vcd_link_scope(in, LinkId(l));
     v.push_back({s, "busy", 1, ""});
     v.push_back({s, "bytes", 48, ""});
@@ -125,7 +138,7 @@ std::vector<std::string> vcd_signal_names(const TraceInput& in) {
   return out;
 }
 
-std::string vcd_text(const TraceInput& in) {
+std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
   const TimeSpan span = in.span();
   const std::vector<Var> vars = declare(in);
   std::vector<Change> ch;
@@ -240,33 +253,41 @@ std::string vcd_text(const TraceInput& in) {
   os << "$upscope $end\n$enddefinitions $end\n";
 
   // Value changes, grouped by time; the first group is the initial dump.
+  std::string out = os.str();
+  out.reserve(out.size() + ch.size() * 12);
   std::vector<uint64_t> last(vars.size(), UINT64_MAX);
   bool first = true;
   Cycles last_time = 0;
   size_t k = 0;
+  std::string group;
   while (k < ch.size()) {
+    if (progress && (k & 0xffff) == 0)
+      progress(static_cast<double>(k) / static_cast<double>(ch.size()));
     const Cycles t = ch[k].time;
-    std::ostringstream group;
+    group.clear();
     for (; k < ch.size() && ch[k].time == t; ++k) {
       const auto& c = ch[k];
       if (last[c.var] == c.value) continue;
       last[c.var] = c.value;
-      group << value_text(c.value, vars[c.var].width) << vars[c.var].code << '\n';
+      append_value(group, c.value, vars[c.var].width);
+      group += vars[c.var].code;
+      group += '\n';
     }
-    const std::string g = group.str();
-    if (g.empty() && !first) continue;
-    os << '#' << static_cast<uint64_t>(std::llround(static_cast<double>(t) * scale)) << '\n';
+    if (group.empty() && !first) continue;
+    append_time(out, t, scale);
     last_time = t;
     if (first) {
-      os << "$dumpvars\n" << g << "$end\n";
+      out += "$dumpvars\n";
+      out += group;
+      out += "$end\n";
       first = false;
     } else {
-      os << g;
+      out += group;
     }
   }
-  if (span.end > last_time)
-    os << '#' << static_cast<uint64_t>(std::llround(static_cast<double>(span.end) * scale)) << '\n';
-  return os.str();
+  if (span.end > last_time) append_time(out, span.end, scale);
+  if (progress) progress(1.0);
+  return out;
 }
 
 }  // namespace spikepipe

@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <sstream>
 
 #include "spikepipe/platform/options.h"
+#include "spikepipe/platform/run.h"
 #include "spikepipe/workloads/error.h"
 
 using namespace spikepipe;
@@ -97,4 +100,132 @@ TEST(Options, MeanHopsOfA2x2MeshIsFourThirds) {
 TEST(Options, TopologyAndNetworkAreExclusive) {
   std::string msg = error_of([&] { network_from(vm_of({"--network", "mnist-fc", "--topology", "x.csv"})); });
   EXPECT_NE(msg.find("not both"), std::string::npos) << msg;
+}
+
+// --- Errors name what the user wrote: the flag, or the file and key once ----------------------
+
+TEST(Options, FlagRangeErrorNamesTheFlagNotADefaultPlatform) {
+  for (const char* key : {"array-rows", "noc-link-bytes", "processors"}) {
+    const std::string msg =
+        error_of([&] { platform_from(vm_of({std::string("--") + key, "0"})); });
+    EXPECT_EQ(msg.rfind(std::string("--") + key, 0), 0u) << msg;
+    EXPECT_EQ(msg.find("default"), std::string::npos) << msg;
+  }
+  // Numbers as written: "is 0", not "is 0.000000".
+  EXPECT_EQ(error_of([&] { platform_from(vm_of({"--noc-link-bytes", "0"})); }),
+            "--noc-link-bytes: is 0 (allowed: a positive number)");
+}
+
+TEST(Options, FileRangeErrorNamesFileAndKeyOnce) {
+  fs::path f = write_temp("zl.cfg", "noc-link-bytes = 0\n");
+  const std::string msg = error_of([&] { platform_from(vm_of({"--platform", f.string()})); });
+  EXPECT_EQ(msg, f.string() + ": noc-link-bytes: is 0 (allowed: a positive number)");
+  // The flag wins over the file, and then it is the flag that is named.
+  const std::string flag = error_of(
+      [&] { platform_from(vm_of({"--platform", f.string(), "--noc-link-bytes", "-0.5"})); });
+  EXPECT_EQ(flag.rfind("--noc-link-bytes: is -0.5", 0), 0u) << flag;
+  fs::remove(f);
+}
+
+TEST(Options, BadValueInFileGetsNoUnknownKeyHint) {
+  fs::path f = write_temp("bv.cfg", "array-rows = abc\n");
+  const std::string msg = error_of([&] { platform_from(vm_of({"--platform", f.string()})); });
+  EXPECT_NE(msg.find("array-rows"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("allowed"), std::string::npos) << msg;
+  fs::remove(f);
+  fs::path g = write_temp("uk.cfg", "bogus-key = 1\n");
+  EXPECT_NE(error_of([&] { platform_from(vm_of({"--platform", g.string()})); }).find("allowed"),
+            std::string::npos);
+  fs::remove(g);
+}
+
+TEST(Options, NegativeUnsignedValuesAreRefusedNotWrapped) {
+  po::options_description d;
+  d.add(network_options()).add(platform_options()).add(scheduler_options());
+  EXPECT_EQ(error_of([&] { parse({"--array-rows", "-3"}, d, "run [options]"); }),
+            "--array-rows: -3 is negative (allowed: a whole number >= 0)");
+  EXPECT_EQ(error_of([&] { parse({"--sram-bytes=-1"}, d, "run [options]"); }).rfind("--sram-bytes", 0),
+            0u);
+  EXPECT_NE(error_of([&] { parse({"--batch", "-1"}, d, "run [options]"); }).find("negative"),
+            std::string::npos);
+  fs::path f = write_temp("neg.cfg", "processors = -2\n");
+  const std::string msg = error_of([&] { platform_from(vm_of({"--platform", f.string()})); });
+  EXPECT_EQ(msg, f.string() + ": processors: -2 is negative (allowed: a whole number >= 0)");
+  fs::remove(f);
+  EXPECT_EQ(platform_from(vm_of({"--array-rows", "+16"})).processor.array.rows, 16u);
+}
+
+TEST(Options, StrayWordsAreRefusedWithTheFlagTheyProbablyMeant) {
+  po::options_description d;
+  d.add(network_options()).add(platform_options()).add(scheduler_options());
+  EXPECT_EQ(error_of([&] { parse({"fmnist-conv"}, d, "run [options]"); })
+                .rfind("unexpected argument 'fmnist-conv' (did you mean --network fmnist-conv?)", 0),
+            0u);
+  EXPECT_NE(error_of([&] { parse({"--batch", "4", "mesh8"}, d, "run [options]"); })
+                .find("--platform mesh8"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { parse({"gpipe"}, d, "run [options]"); }).find("--scheduler gpipe"),
+            std::string::npos);
+  const std::string plain = error_of([&] { parse({"xyz"}, d, "run [options]"); });
+  EXPECT_NE(plain.find("'xyz'"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("did you mean"), std::string::npos) << plain;
+}
+
+TEST(Options, HelpShowsDefaultsAsTyped) {
+  std::ostringstream help;
+  help << platform_options();
+  const std::string h = help.str();
+  for (const char* shown : {"(=0.15)", "(=25.6)", "(=false)", "(=32)"})
+    EXPECT_NE(h.find(shown), std::string::npos) << shown << "\n" << h;
+  EXPECT_EQ(h.find("0.1499"), std::string::npos) << h;
+  EXPECT_EQ(h.find("25.60000"), std::string::npos) << h;
+  EXPECT_NE(h.find("absent: the built-in"), std::string::npos) << h;  // help wraps lines
+}
+
+// `layers` models one array: it has no NoC flags, and a platform file's other keys are not used.
+TEST(Options, ArrayOptionsTakeOnlyTheArrayKeys) {
+  po::options_description d;
+  d.add(network_options()).add(array_options());
+  EXPECT_NE(error_of([&] { parse({"--noc-link-bytes", "0"}, d, "layers [options]"); })
+                .find("--noc-link-bytes"),
+            std::string::npos);
+  fs::path f = write_temp("arr.cfg", "noc-link-bytes = 0\narray-cols = 8\ndataflow = ws\n");
+  auto vm = parse({"--platform", f.string(), "--array-rows", "16"}, d, "layers [options]");
+  ASSERT_TRUE(vm.has_value());
+  const ArrayParams a = array_from(*vm);
+  EXPECT_EQ(a.rows, 16u);
+  EXPECT_EQ(a.cols, 8u);
+  EXPECT_EQ(a.dataflow, Dataflow::WS);
+  fs::remove(f);
+  auto bad = parse({"--array-rows", "0"}, d, "layers [options]");
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(error_of([&] { array_from(*bad); }).rfind("--array-rows", 0), 0u);
+}
+
+// run and compare check --iterations, --warmup and --trace-window with this one function.
+TEST(Options, RunSettingsRefuseCountsOutOfRange) {
+  po::options_description d;
+  d.add(run_measure_options());
+  auto settings = [&](const Args& a) {
+    auto vm = parse(a, d, "run [options]");
+    return run_settings_from(*vm);
+  };
+  for (const char* n : {"0", "-1", "4294967295", "4294967000", "1000001"}) {
+    const std::string msg = error_of([&] { settings({"--iterations", n}); });
+    EXPECT_EQ(msg, std::string("--iterations: ") + n + " is out of range (allowed: 1 .. 1000000)");
+  }
+  for (const char* n : {"-2", "2147483647"}) {
+    EXPECT_EQ(error_of([&] { settings({"--warmup", n}); }).rfind("--warmup: ", 0), 0u) << n;
+  }
+  EXPECT_EQ(error_of([&] { settings({"--trace-window", "9:1"}); }).rfind("--trace-window", 0), 0u);
+  const RunSettings r = settings({"--iterations", "1000000", "--warmup", "-1"});
+  EXPECT_EQ(r.iterations, 1000000u);
+  EXPECT_EQ(r.warmup, -1);
+  EXPECT_TRUE(r.trace);
+}
+
+TEST(Options, SchedulerLimitsNameTheFlag) {
+  auto vm = vm_of({"--processors", "5000"});
+  EXPECT_EQ(error_of([&] { scheduler_options_from(vm, platform_from(vm)); }),
+            "--processors = 5000 (allowed: 1..4096)");
 }

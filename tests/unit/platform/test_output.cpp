@@ -80,6 +80,19 @@ TEST(OutputDir, CreatesMissingParents) {
   fs::remove_all(root);
 }
 
+// A run that fails after setting up its output leaves no empty parent folders: they are made
+// only when the output is committed.
+TEST(OutputDir, WithoutCommitNoMissingParentIsCreated) {
+  const fs::path root = fresh("noparents");
+  {
+    OutputDir out(root / "a" / "b" / "run");
+    out.write("x.txt", "x");
+    EXPECT_FALSE(fs::exists(root / "a"));
+  }
+  EXPECT_EQ(entries(root), 0u);  // neither a/ nor the staging directory
+  fs::remove_all(root);
+}
+
 TEST(OutputDir, UnwritablePlacesFailAtOnceNamingThePath) {
   const fs::path root = fresh("bad");
   std::ofstream(root / "file") << "not a directory";

@@ -31,6 +31,10 @@ uint32_t pipeline_depth(const Schedule& s);
 // drain: the pipeline depth or the longest dependency distance, whichever is larger; warmup < 0
 // means automatic: four times the drain.
 IterationPlan plan_iterations(const Schedule& s, uint32_t measured, int warmup);
+// The accepted --iterations (1..kMaxIterations) and --warmup (-1 = automatic, or
+// 0..kMaxIterations); throws Error naming the flag and the range. plan_iterations checks them too.
+inline constexpr uint32_t kMaxIterations = 1000000;
+void check_iteration_counts(int64_t measured, int64_t warmup);
 
 struct ProcessorMetrics {
   Cycles busy = 0;  // task cycles inside the steady-state span

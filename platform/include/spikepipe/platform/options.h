@@ -25,6 +25,17 @@ po::options_description platform_options();
 PlatformParams platform_from(const po::variables_map& vm);
 std::vector<std::string> platform_presets();
 
+// --platform and the array keys only (array-rows, array-cols, dataflow, vector-lanes, sparsity,
+// firing-rate), for commands that model one array (`layers`). A --platform file may hold every
+// platform key; only its array keys are used and checked.
+po::options_description array_options();
+ArrayParams array_from(const po::variables_map& vm);
+
+// An unsigned option (uint32_t, uint64_t) that rejects a negative value ("--batch: -3 is
+// negative") instead of letting boost wrap it to 4294967293. Use like po::value<T>().
+template <class T>
+po::typed_value<T>* count();
+
 // --scheduler, --split, --micro-batches. The NoC figures schedulers need come from the platform.
 po::options_description scheduler_options();
 SchedulerOptions scheduler_options_from(const po::variables_map& vm, const PlatformParams& p);

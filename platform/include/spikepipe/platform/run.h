@@ -14,6 +14,16 @@ namespace spikepipe {
 namespace cli {
 // --iterations, --warmup, --trace-window, --no-trace (compare passes them on to each run).
 boost::program_options::options_description run_measure_options();
+
+// Those options checked (ranges of --iterations and --warmup, syntax of --trace-window), so that
+// run and compare refuse a bad value the same way before creating anything.
+struct RunSettings {
+  uint32_t iterations = 8;
+  int warmup = -1;  // -1: automatic
+  TraceWindow window;
+  bool trace = true;
+};
+RunSettings run_settings_from(const boost::program_options::variables_map& vm);
 }  // namespace cli
 
 // The files of one run (their names are listed in docs/TRACES.md).
@@ -30,8 +40,18 @@ struct RunDescription {
 nlohmann::ordered_json summary_json(const RunDescription& d, const PlatformParams& p,
                                     const Metrics& m);
 
+// Without --trace-window, runs with more than kTraceEventBudget trace events (~90 MB of
+// Perfetto JSON) trace only the first kDefaultTraceIterations measured iterations; smaller runs
+// are traced whole. Returns the window to trace (all() when everything) and, when it is not
+// everything, a one-line note saying what is traced and how to get more.
+inline constexpr uint64_t kTraceEventBudget = 600000;
+inline constexpr uint32_t kDefaultTraceIterations = 4;
+TraceWindow default_trace_window(const EventLog& log, const IterationPlan& plan,
+                                 std::string* note = nullptr);
+
 // Writes summary.json, summary.txt, tasks.csv, links.csv, memory.csv, messages.csv and, when
-// `trace` is set, trace.vcd, trace.gtkw, gtkwave_states.txt and trace.perfetto.json.
+// `trace` is set, trace.vcd, trace.gtkw, gtkwave_states.txt and trace.perfetto.json (over
+// in.window, or default_trace_window() when that is all(); progress on stderr after 2 s).
 void write_run_outputs(OutputDir& out, const TraceInput& in, const RunDescription& d,
                        const Metrics& m, const std::string& summary, bool trace);
 

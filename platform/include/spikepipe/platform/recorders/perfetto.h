@@ -10,6 +10,7 @@
 
 namespace spikepipe {
 
-std::string perfetto_json(const TraceInput& in);
+// `progress` (optional) is called with the fraction written so far.
+std::string perfetto_json(const TraceInput& in, const TraceProgress& progress = {});
 
 }  // namespace spikepipe

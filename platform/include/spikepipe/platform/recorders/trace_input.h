@@ -1,6 +1,7 @@
 #pragma once
 // What every recorder reads: the platform, the schedule that ran, the sorted event log and the
 // part of the run to show. Recorders return file contents as strings; the run writes them.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,9 @@
 
 namespace spikepipe {
 
+// Told the fraction (0..1) of a trace file generated so far, for a progress line on long runs.
+using TraceProgress = std::function<void(double)>;
+
 struct TraceInput {
   const PlatformParams& platform;
   const Schedule& schedule;
@@ -18,7 +22,7 @@ struct TraceInput {
   std::vector<std::string> link_names;  // by LinkId; a link without a name reads "link<N>"
 
   std::string link_name(LinkId id) const;
-  uint32_t link_count() const;  // named links and every link an event mentions
+  uint32_t link_count() const;  // named links and every link an event mentions (scans the log)
   TimeSpan span() const { return time_span(log, window); }
 };
 

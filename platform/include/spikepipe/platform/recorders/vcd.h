@@ -16,7 +16,8 @@ namespace spikepipe {
 // Hierarchical VCD signal names as GTKWave shows them ("top.P0.state[3:0]"), in declaration order.
 std::vector<std::string> vcd_signal_names(const TraceInput& in);
 
-std::string vcd_text(const TraceInput& in);
+// `progress` (optional) is called with the fraction written so far.
+std::string vcd_text(const TraceInput& in, const TraceProgress& progress = {});
 
 // Sanitised scope name of a link ("L3_n0_n1" style): letters, digits and '_' only.
 std::string vcd_link_scope(const TraceInput& in, LinkId id);
