@@ -1,6 +1,7 @@
 // The sweep's console output: the plan of --dry-run and the closing table. Results go to the
 // files; this is for the person at the terminal.
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -12,7 +13,11 @@ namespace {
 
 std::string figure(const nlohmann::json& s, const char* key) {
   if (!s.contains(key) || !s[key].is_number()) return "-";
-  return s[key].dump();
+  if (!s[key].is_number_float()) return s[key].dump();
+  // The files keep full precision; the terminal gets one decimal, which cycles need at most.
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f", s[key].get<double>());
+  return buf;
 }
 
 }  // namespace
