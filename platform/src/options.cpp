@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "spikepipe/workloads/data_dir.h"
 #include "spikepipe/workloads/error.h"
 #include "spikepipe/workloads/topology.h"
 
@@ -116,23 +117,7 @@ po::options_description platform_keys() {
   return o;
 }
 
-// $SPIKEPIPE_DATA_DIR/configs when that variable is set (and only it); otherwise the first that
-// exists of: an installed copy relative to the running program (<prefix>/bin/../share/spikepipe),
-// the source tree, the configured install prefix (same rule as the network presets).
-fs::path configs_dir() {
-  if (const char* env = std::getenv("SPIKEPIPE_DATA_DIR"); env && *env)
-    return fs::path(env) / "configs";
-  std::error_code ec;
-  std::vector<fs::path> dirs;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec)
-    dirs.push_back((exe.parent_path() / SPIKEPIPE_BIN_TO_DATA / "configs").lexically_normal());
-  dirs.emplace_back(SPIKEPIPE_CONFIGS_DIR);
-  dirs.push_back(fs::path(SPIKEPIPE_INSTALL_DATA_DIR) / "configs");
-  for (const auto& d : dirs)
-    if (fs::is_directory(d, ec)) return d;
-  return SPIKEPIPE_CONFIGS_DIR;
-}
+fs::path configs_dir() { return data_dir("configs", SPIKEPIPE_CONFIGS_DIR); }
 
 fs::path platform_file(const std::string& name_or_path) {
   fs::path p(name_or_path);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "spikepipe/workloads/data_dir.h"
 #include "spikepipe/workloads/error.h"
 #include "spikepipe/workloads/network.h"
 
@@ -21,24 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// $SPIKEPIPE_DATA_DIR/networks when that variable is set (and only it); otherwise the first that
-// exists of: an installed copy relative to the running program (<prefix>/bin/../share/spikepipe),
-// the source tree this library was built from, the configured install prefix. An installed
-// program thus reads its own presets even while the source tree still exists.
-fs::path networks_dir() {
-  if (const char* env = std::getenv("SPIKEPIPE_DATA_DIR"); env && *env)
-    return fs::path(env) / "networks";
-  std::error_code ec;
-  std::vector<fs::path> dirs;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec)
-    dirs.push_back((exe.parent_path() / SPIKEPIPE_BIN_TO_DATA / "networks").lexically_normal());
-  dirs.emplace_back(SPIKEPIPE_NETWORKS_DIR);
-  dirs.push_back(fs::path(SPIKEPIPE_INSTALL_DATA_DIR) / "networks");
-  for (const auto& d : dirs)
-    if (fs::is_directory(d, ec)) return d;
-  return SPIKEPIPE_NETWORKS_DIR;
-}
+fs::path networks_dir() { return data_dir("networks", SPIKEPIPE_NETWORKS_DIR); }
 
 }  // namespace
 

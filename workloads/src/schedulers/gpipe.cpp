@@ -37,9 +37,7 @@ Schedule gpipe(const TaskGraph& g, const SchedulerOptions& o) {
   b.connect();
   Schedule s = std::move(b.schedule());
   s.micro_batches = m;
-  if (S < o.processors)
-    s.note = "only " + std::to_string(S) + " of " + std::to_string(o.processors) +
-             " processors used (one stage per layer at most)";
+  note_unused_processors(s, S, o.processors);
   finalize_schedule(s, c);
   return s;
 }

@@ -16,6 +16,13 @@
 
 namespace spikepipe::sched {
 
+void note_unused_processors(Schedule& s, uint32_t stages, uint32_t processors) {
+  if (stages < processors) {
+    s.note = "only " + std::to_string(stages) + " of " + std::to_string(processors) +
+             " processors used (one stage per layer at most)";
+  }
+}
+
 std::vector<uint32_t> pipedream_stages(const TaskGraph& g, const SchedulerOptions& o) {
   const uint32_t S = std::min(o.processors, g.layers);
   const std::vector<uint32_t> first = partition_layers(g, S, CommModel::from(o));
@@ -42,9 +49,7 @@ Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o) {
   std::vector<Block> blocks = fwd;
   for (uint32_t st = S; st-- > 0;) blocks.push_back(bwd[st]);
   modulo_schedule(s, blocks, c, g.layers);
-  if (S < o.processors)
-    s.note = "only " + std::to_string(S) + " of " + std::to_string(o.processors) +
-             " processors used (one stage per layer at most)";
+  note_unused_processors(s, S, o.processors);
   finalize_schedule(s, c);
   return s;
 }

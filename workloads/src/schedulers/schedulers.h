@@ -16,4 +16,7 @@ Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o);
 // Processor (= stage) of every layer in pipedream's balanced partition; stages = min(P, layers).
 std::vector<uint32_t> pipedream_stages(const TaskGraph& g, const SchedulerOptions& o);
 
+// Layer-stage schedulers (gpipe, pipedream) use at most one processor per layer; say so.
+void note_unused_processors(Schedule& s, uint32_t stages, uint32_t processors);
+
 }  // namespace spikepipe::sched
