@@ -19,6 +19,7 @@
 #include "spikepipe/platform/options.h"
 #include "spikepipe/workloads/scheduler.h"
 #include "spikepipe/workloads/task_graph.h"
+#include "support/binary.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -33,31 +34,11 @@ const std::string kAmple =
     " --noc-link-bytes 1000000 --noc-router-latency 0 --dram-channel-bytes 1000000 --dram-latency 0"
     " --sram-bytes 1073741824";
 
-fs::path scratch(const std::string& name) {
-  fs::path p =
-      fs::temp_directory_path() / ("spikepipe_e2e_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Result {
-  int rc;
-  std::string out, err;
-};
-
+using spikepipe::test::scratch;
+using Result = spikepipe::test::RunResult;
+std::string read(const fs::path& p) { return spikepipe::test::read_file(p); }
 Result sh(const std::string& args, const fs::path& dir) {
-  const fs::path o = dir / "stdout.txt", e = dir / "stderr.txt";
-  const int rc =
-      std::system((kBinary + " " + args + " >" + o.string() + " 2>" + e.string()).c_str());
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read(o), read(e)};
+  return spikepipe::test::run_spikepipe(args, dir);
 }
 
 std::vector<std::string> words(const std::string& s) {
