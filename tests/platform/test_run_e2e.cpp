@@ -26,7 +26,6 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string kBinary = SPIKEPIPE_BINARY;
 // The hand-computed 2-layer network of the workloads tests, with a batch that gpipe can split.
 const std::string kTiny = std::string(SPIKEPIPE_TEST_DATA) + "/networks/tiny.yaml --batch 8";
 // Enough bandwidth, SRAM and DRAM that communication and spills cost (almost) nothing.
