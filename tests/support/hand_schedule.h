@@ -2,25 +2,13 @@
 // Helpers for tests that simulate: a probe that keeps every event, and hand-built schedules.
 #include <vector>
 
-#include "spikepipe/models/probe.h"
+#include "spikepipe/platform/recorders/event_log.h"
 #include "spikepipe/workloads/schedule.h"
 
 namespace spikepipe::test {
 
-struct RecordingProbe : Probe {
-  std::vector<TaskEvent> tasks;
-  std::vector<WaitEvent> waits;
-  std::vector<MessageEvent> messages;
-  std::vector<LinkEvent> links;
-  std::vector<MemoryEvent> memory;
-  std::vector<SramEvent> sram;
-  void on_task(const TaskEvent& e) override { tasks.push_back(e); }
-  void on_wait(const WaitEvent& e) override { waits.push_back(e); }
-  void on_message(const MessageEvent& e) override { messages.push_back(e); }
-  void on_link(const LinkEvent& e) override { links.push_back(e); }
-  void on_memory(const MemoryEvent& e) override { memory.push_back(e); }
-  void on_sram(const SramEvent& e) override { sram.push_back(e); }
-
+// The platform's event log, plus a lookup by op and iteration.
+struct RecordingProbe : EventLog {
   const TaskEvent* task(OpId op, uint32_t iteration) const {
     for (const auto& t : tasks)
       if (t.op == op && t.iteration == iteration) return &t;

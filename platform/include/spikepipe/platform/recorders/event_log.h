@@ -10,7 +10,7 @@
 
 namespace spikepipe {
 
-class EventLog final : public Probe {
+class EventLog : public Probe {
  public:
   std::vector<TaskEvent> tasks;
   std::vector<WaitEvent> waits;
