@@ -11,6 +11,7 @@
 #include "spikepipe/platform/run.h"
 #include "spikepipe/platform/simulate.h"
 #include "spikepipe/workloads/error.h"
+#include "spikepipe/workloads/schedule_io.h"
 #include "spikepipe/workloads/scheduler.h"
 #include "spikepipe/workloads/task_graph.h"
 
@@ -114,6 +115,8 @@ int run(const Args& args) {
   }
 
   OutputDir out(vm["out"].as<std::string>());  // fails now, not after the run, if unwritable
+  for (const std::string& w : sram_warnings(schedule, platform.processor.sram_bytes))
+    std::cerr << "spikepipe run: warning: " << w << "\n";
   EventLog log;
   SimOptions so;
   so.iterations = plan.total();

@@ -30,6 +30,8 @@ int schedule(const Args& args) {
     std::cout << j.dump(1) << "\n";
   } else {
     std::cout << schedule_summary(s, graph);
+    for (const std::string& w : sram_warnings(s, platform.processor.sram_bytes))
+      std::cout << "warning: " << w << "\n";
   }
   return 0;
 }

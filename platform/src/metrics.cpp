@@ -188,6 +188,7 @@ Metrics compute_metrics(const MetricsInput& in) {
   m.throughput_samples_per_s = m.batch * m.clock_ghz * 1e9 / m.period_cycles;
 
   m.predicted_period_cycles = sch.predicted_period;
+  m.predicted_sram_peak = sch.sram_peak;
   m.predicted_latency_cycles = sch.predicted_latency;
   m.lower_bound_cycles = sch.lower_bound;
   m.simulated_over_predicted =

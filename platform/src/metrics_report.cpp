@@ -90,6 +90,7 @@ nlohmann::ordered_json to_json(const Metrics& m) {
   j["all_traffic_bytes"] = m.all_traffic_bytes;
   j["comm_overhead_all_traffic"] = full(m.comm_overhead_all_traffic);
   j["peak_sram_bytes"] = m.peak_sram_bytes;
+  j["predicted_sram_peak_bytes"] = m.predicted_sram_peak;
   j["delays"] = m.delays;
   j["weight_versions"] = m.weight_versions;
 
@@ -109,6 +110,8 @@ nlohmann::ordered_json to_json(const Metrics& m) {
          {"ops_run", pm.ops},
          {"predicted_load_cycles", p < m.predicted_loads.size() ? m.predicted_loads[p] : 0},
          {"peak_sram_bytes", pm.peak_sram_bytes},
+         {"predicted_sram_peak_bytes",
+          p < m.predicted_sram_peak.size() ? m.predicted_sram_peak[p] : uint64_t(0)},
          {"peak_spilled_bytes", pm.peak_spilled_bytes},
          {"weight_footprint_bytes", pm.weight_footprint_bytes}});
   }

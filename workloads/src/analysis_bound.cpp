@@ -125,7 +125,7 @@ Cycles lower_bound(const Schedule& s, const CommModel& c) {
   return static_cast<Cycles>(std::ceil(bound - 1e-6));
 }
 
-void finalize_schedule(Schedule& s, const CommModel& c) {
+void finalize_schedule(Schedule& s, const CommModel& c, bool memory) {
   s.loads = processor_loads(s, c);
   s.bytes_by_kind.fill(0);
   for (const Dep& d : s.deps)
@@ -141,6 +141,7 @@ void finalize_schedule(Schedule& s, const CommModel& c) {
   s.predicted_period = std::max(static_cast<Cycles>(std::ceil(steady_period(s, c) - 1e-6)),
                                 *std::max_element(s.loads.begin(), s.loads.end()));
   s.predicted_latency = static_cast<Cycles>(std::llround(r.latency));
+  if (memory) s.sram_peak = predict_sram(s, r).peak;
 }
 
 }  // namespace spikepipe

@@ -77,6 +77,7 @@ SimulationResult simulate(const Schedule& s, const CommModel& c, uint32_t iterat
 
   std::vector<Cycles> start(n_ops * N, kUnknown), end(n_ops * N, kUnknown);
   std::vector<Cycles> arrival(s.deps.size() * N, kUnknown);
+  std::vector<Cycles> send_start(s.deps.size() * N, kUnknown);
 
   struct Cursor {
     int64_t round = 0;
@@ -119,6 +120,7 @@ SimulationResult simulate(const Schedule& s, const CommModel& c, uint32_t iterat
           t += dur[op.id.value];
           end[i] = t;
           for (uint32_t d : out[op.id.value]) {
+            send_start[size_t(d) * N + size_t(k)] = t;
             t += c.inject(s.deps[d].bytes);
             arrival[size_t(d) * N + size_t(k)] = t + c.flight();
           }
@@ -158,6 +160,10 @@ SimulationResult simulate(const Schedule& s, const CommModel& c, uint32_t iterat
   double lat = 0;
   for (uint32_t k = w; k <= e; ++k) lat += double(res.completion[k] - res.first_start[k]);
   res.latency = lat / double(e - w + 1);
+  res.window_begin = res.completion[w];
+  res.window_end = res.completion[e];
+  res.op_end = std::move(end);
+  res.send_start = std::move(send_start);
   return res;
 }
 

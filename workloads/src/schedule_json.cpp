@@ -45,6 +45,7 @@ json schedule_to_json(const Schedule& s) {
   j["delays"] = s.delays;
   j["weight_versions"] = s.weight_versions;
   j["loads_cycles"] = s.loads;
+  j["sram_peak_bytes"] = s.sram_peak;
   json bytes = json::object();
   for (int k = 0; k < kTensorKinds; ++k) bytes[to_string(TensorKind(k))] = s.bytes_by_kind[size_t(k)];
   j["bytes_by_kind"] = bytes;
@@ -95,6 +96,7 @@ Schedule schedule_from_json(const json& j, const std::string& where) {
   s.delays = get<std::vector<uint32_t>>(j, "delays", where);
   s.weight_versions = j.value("weight_versions", std::vector<uint32_t>{});
   s.loads = j.value("loads_cycles", std::vector<Cycles>{});
+  s.sram_peak = j.value("sram_peak_bytes", std::vector<uint64_t>{});
   if (j.contains("bytes_by_kind"))
     for (int k = 0; k < kTensorKinds; ++k)
       s.bytes_by_kind[size_t(k)] = j["bytes_by_kind"].value(to_string(TensorKind(k)), uint64_t(0));

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "spikepipe/workloads/analysis.h"
 #include "spikepipe/workloads/schedule_io.h"
 
 namespace spikepipe {
@@ -21,7 +22,29 @@ std::string human_bytes(uint64_t b) {
   return std::to_string(b) + " B";
 }
 
+// "9.2 MiB", "4 MiB", "512 KiB": one decimal, none when it is whole.
+std::string short_bytes(uint64_t b) {
+  const char* unit = "B";
+  double v = double(b);
+  if (b >= (1ull << 30)) unit = "GiB", v /= double(1ull << 30);
+  else if (b >= (1ull << 20)) unit = "MiB", v /= double(1ull << 20);
+  else if (b >= (1ull << 10)) unit = "KiB", v /= 1024.0;
+  std::string n = fmt("%.1f", v);
+  if (n.size() > 2 && n.compare(n.size() - 2, 2, ".0") == 0) n.resize(n.size() - 2);
+  return n + " " + unit;
+}
+
 }  // namespace
+
+std::vector<std::string> sram_warnings(const Schedule& s, uint64_t sram_bytes) {
+  std::vector<std::string> out;
+  for (size_t p = 0; p < s.sram_peak.size(); ++p)
+    if (s.sram_peak[p] > sram_bytes)
+      out.push_back("P" + std::to_string(p) + " needs " + short_bytes(s.sram_peak[p]) +
+                    " of SRAM, has " + short_bytes(sram_bytes) +
+                    ": expect spills (the period does not include them)");
+  return out;
+}
 
 std::string schedule_summary(const Schedule& s, const TaskGraph& g) {
   std::ostringstream o;
@@ -62,6 +85,17 @@ std::string schedule_summary(const Schedule& s, const TaskGraph& g) {
       if (op.offset) o << "@" << op.offset;
     }
     o << "\n";
+  }
+  if (!s.sram_peak.empty()) {
+    o << "SRAM need per processor (predicted peak in steady state: weights x versions + held tensors)\n";
+    const auto w = resident_weight_bytes(s);
+    for (size_t p = 0; p < s.sram_peak.size(); ++p) {
+      const uint64_t wp = p < w.size() ? std::min(w[p], s.sram_peak[p]) : 0;
+      char head[32];
+      std::snprintf(head, sizeof head, "  P%-3zu ", p);
+      o << head << human_bytes(s.sram_peak[p]) << "  (weights " << human_bytes(wp) << " + held "
+        << human_bytes(s.sram_peak[p] - wp) << ")\n";
+    }
   }
   o << "bytes per iteration between processors (input: read from DRAM)\n";
   for (int k = 0; k < kTensorKinds; ++k)

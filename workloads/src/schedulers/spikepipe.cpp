@@ -58,7 +58,7 @@ Schedule candidate(const TaskGraph& g, const SchedulerOptions& o, const CommMode
   }
   modulo_schedule(s, single_op_blocks(s), c, g.layers);
   s.split = o.split;
-  finalize_schedule(s, c);
+  finalize_schedule(s, c, /*memory=*/false);  // one of many candidates; see spikepipe()
   return s;
 }
 
@@ -93,6 +93,7 @@ Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o) {
   }
   Schedule out = std::move(best->s);
   if (o.split) out.note = describe(g, best->cut);
+  out.sram_peak = predicted_sram_peak(out, c);
   return out;
 }
 

@@ -101,6 +101,7 @@ struct Metrics {
 
   std::vector<uint32_t> delays, weight_versions;
   std::vector<Cycles> predicted_loads;
+  std::vector<uint64_t> predicted_sram_peak;  // per processor: the schedule's sram_peak
 
   std::vector<ProcessorMetrics> per_processor;
   double mean_utilisation = 0.0;

@@ -44,6 +44,10 @@ struct SimulationResult {
   std::vector<Cycles> completion;  // per iteration: its last op end
   std::vector<Cycles> first_start; // per iteration: its first op start
   Cycles makespan = 0;
+  // The instances' times (index op * iterations + k, resp. dep * iterations + k; UINT64_MAX if
+  // not run): when each op instance ends and when each remote send starts injecting.
+  std::vector<Cycles> op_end, send_start;
+  Cycles window_begin = 0, window_end = 0;  // completions of the first and last measured iteration
 };
 
 // Runs `iterations` iterations (0: enough for the steady state, from the largest offset).
@@ -62,8 +66,27 @@ double iteration_bound(const Schedule& s, const CommModel& c);
 // max(total op time / P, largest op, T-inf), rounded up.
 Cycles lower_bound(const Schedule& s, const CommModel& c);
 
+// Each processor's SRAM need in the steady state of simulate()'s execution, by the processor
+// model's accounting (models/src/processor.cpp); see analysis_sram.cpp for what is approximated.
+struct SramPrediction {
+  std::vector<uint64_t> weights;    // per processor: resident weights (x weight versions)
+  std::vector<uint64_t> in_flight;  // per processor: peak of the held tensors
+  std::vector<uint64_t> peak;       // per processor: weights + in_flight
+  // per processor: weights + the most held at any time of the run, the fill included (a
+  // processor can run ahead while the pipeline fills and briefly hold more than in steady state)
+  std::vector<uint64_t> run_peak;
+};
+SramPrediction predict_sram(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
+SramPrediction predict_sram(const Schedule& s, const SimulationResult& r);  // r = simulate(s, ...)
+// Per processor: the weights resident for the whole run (the `weights` part; needs no timing).
+std::vector<uint64_t> resident_weight_bytes(const Schedule& s);
+// predict_sram(s, c).peak
+std::vector<uint64_t> predicted_sram_peak(const Schedule& s, const CommModel& c);
+
 // Fills loads, bytes_by_kind, weight_versions, lower_bound, predicted_period and
-// predicted_latency (steady_period() rounded up; latency from simulate()); throws Error if the schedule deadlocks.
-void finalize_schedule(Schedule& s, const CommModel& c);
+// predicted_latency (steady_period() rounded up; latency from simulate()) and sram_peak
+// (predicted_sram_peak(), unless `memory` is false: search loops that finalize many candidates
+// predict the memory of the chosen one only); throws Error if the schedule deadlocks.
+void finalize_schedule(Schedule& s, const CommModel& c, bool memory = true);
 
 }  // namespace spikepipe

@@ -58,6 +58,7 @@ struct Schedule {
   Cycles predicted_latency = 0;
   Cycles lower_bound = 0;
   std::vector<Cycles> loads;             // per processor: compute + its communication, per period
+  std::vector<uint64_t> sram_peak;       // per processor: predicted SRAM need (analysis.h)
   std::array<uint64_t, kTensorKinds> bytes_by_kind{};  // inter-processor bytes per iteration
   std::string note;  // what the scheduler chose that the numbers do not show (e.g. processors left idle)
 

@@ -1,6 +1,8 @@
 #pragma once
 // Checking, printing and (de)serialising a Schedule. The JSON format is docs/SCHEDULE_FORMAT.md.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,5 +23,9 @@ Schedule schedule_from_json(const nlohmann::json& j, const std::string& where);
 // The readable report of `spikepipe schedule`: period, latency, lower bound and gap, delays,
 // load per processor with a bar, bytes per kind.
 std::string schedule_summary(const Schedule& s, const TaskGraph& g);
+
+// One line per processor whose predicted SRAM need (s.sram_peak) exceeds `sram_bytes`:
+// "P3 needs 9.2 MiB of SRAM, has 4 MiB: expect spills (the period does not include them)".
+std::vector<std::string> sram_warnings(const Schedule& s, uint64_t sram_bytes);
 
 }  // namespace spikepipe
