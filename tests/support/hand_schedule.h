@@ -1,20 +1,10 @@
 #pragma once
-// Helpers for tests that simulate: a probe that keeps every event, and hand-built schedules.
+// Schedules built by hand, op by op (plain C++: workloads tests use it too).
 #include <vector>
 
-#include "spikepipe/platform/recorders/event_log.h"
 #include "spikepipe/workloads/schedule.h"
 
 namespace spikepipe::test {
-
-// The platform's event log, plus a lookup by op and iteration.
-struct RecordingProbe : EventLog {
-  const TaskEvent* task(OpId op, uint32_t iteration) const {
-    for (const auto& t : tasks)
-      if (t.op == op && t.iteration == iteration) return &t;
-    return nullptr;
-  }
-};
 
 // Schedule built by hand: ops appended to their processor's program in call order.
 struct HandSchedule {

@@ -1,7 +1,7 @@
 // DRAM channels (interleaving, queueing, saturation) and SRAM spilling, without a kernel.
 #include <gtest/gtest.h>
 
-#include "support/hand_schedule.h"
+#include "support/recording_probe.h"
 #include "spikepipe/models/dram.h"
 #include "spikepipe/models/sram.h"
 

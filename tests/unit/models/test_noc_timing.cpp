@@ -2,7 +2,7 @@
 // paths, and the per-link accounting.
 #include <gtest/gtest.h>
 
-#include "support/hand_schedule.h"
+#include "support/recording_probe.h"
 #include "spikepipe/models/noc.h"
 
 namespace spikepipe {

@@ -4,7 +4,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "support/hand_schedule.h"
+#include "support/recording_probe.h"
 #include "spikepipe/models/processor.h"
 #include "spikepipe/models/sim_time.h"
 #include "support/sc_fixture.h"

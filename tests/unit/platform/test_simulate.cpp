@@ -6,7 +6,7 @@
 #include "spikepipe/platform/simulate.h"
 #include "spikepipe/workloads/error.h"
 #include "support/sc_fixture.h"
-#include "support/hand_schedule.h"
+#include "support/recording_probe.h"
 
 namespace spikepipe {
 namespace {

@@ -12,7 +12,7 @@
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/workloads/scheduler.h"
 #include "support/sc_fixture.h"
-#include "support/hand_schedule.h"
+#include "support/recording_probe.h"
 
 namespace spikepipe {
 namespace {

@@ -17,7 +17,7 @@
 #include "spikepipe/platform/simulate.h"
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/workloads/scheduler.h"
-#include "support/hand_schedule.h"
+#include "support/recording_probe.h"
 #include "support/sc_fixture.h"
 
 namespace spikepipe {

@@ -5,46 +5,28 @@
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/workloads/error.h"
 #include "spikepipe/workloads/schedule_io.h"
+#include "support/hand_schedule.h"
 
 namespace spikepipe {
 namespace {
 
-struct Builder {
-  Schedule s;
-  explicit Builder(uint32_t processors) {
-    s.scheduler = "hand";
-    s.processors = processors;
-    s.programs.resize(processors);
-  }
-  OpId op(uint32_t proc, TaskKind kind, uint32_t layer, Cycles cycles, uint64_t weights,
-          int32_t offset) {
-    Op o;
-    o.id = OpId(uint32_t(s.ops.size()));
-    o.task = TaskId(o.id.value);
-    o.kind = kind;
-    o.layer = layer;
-    o.proc = ProcessorId(proc);
-    o.offset = offset;
-    o.vector_cycles = cycles;
-    o.weight_bytes = weights;
-    s.ops.push_back(o);
-    s.programs[proc].push_back(o.id);
-    return o.id;
-  }
-  void dep(OpId a, OpId b, uint64_t bytes, TensorKind kind, uint32_t distance) {
-    s.deps.push_back(Dep{a, b, distance, kind, bytes});
-  }
-};
+// An op of `cycles` on the vector unit holding `weights` bytes of its layer's weights.
+OpId op(test::HandSchedule& h, uint32_t proc, TaskKind kind, uint32_t layer, Cycles cycles,
+        uint64_t weights, int32_t offset) {
+  const OpId id = h.op(proc, kind, layer, /*array=*/0, cycles, offset);
+  h.at(id).weight_bytes = weights;
+  return id;
+}
 
 // One processor, layer 0 with delay 1 (2 weight versions): F@0 (10 cycles, 1000 B of weights),
 // D@1 (20), U@1 (5, 1000 B). F stashes 300 B for D of the same iteration, D hands U 50 B of
 // gradients, U's weights reach F two iterations later (not held: weights are resident).
 // Round r = [35r, 35r+35): F(r) ends 35r+10, D(r-1) ends 35r+30, U(r-1) ends 35r+35.
 Schedule one_processor() {
-  Builder b(1);
-  const OpId f = b.op(0, TaskKind::F, 0, 10, 1000, 0);
-  const OpId d = b.op(0, TaskKind::D, 0, 20, 0, 1);
-  const OpId u = b.op(0, TaskKind::U, 0, 5, 1000, 1);
+  test::HandSchedule b(1);
+  const OpId f = op(b, 0, TaskKind::F, 0, 10, 1000, 0);
+  const OpId d = op(b, 0, TaskKind::D, 0, 20, 0, 1);
+  const OpId u = op(b, 0, TaskKind::U, 0, 5, 1000, 1);
   b.dep(f, d, 300, TensorKind::Stash, 0);
   b.dep(d, u, 50, TensorKind::Gradients, 0);
   b.dep(u, f, 1000, TensorKind::Weights, 2);
@@ -83,9 +65,9 @@ TEST(SchedSram, FinalizeFillsThePeakAndJsonKeepsIt) {
 // E + 30k; A(k) starts at B(k-distance)'s end + 2 and starts sending 10 later: the receive buffer
 // of k is held on P1 over [E + 30k - 30 distance + 12, E + 30k].
 Schedule pipeline(uint32_t distance) {
-  Builder b(2);
-  const OpId a = b.op(0, TaskKind::F, 0, 10, 1000, 0);
-  const OpId c = b.op(1, TaskKind::F, 1, 30, 500, 1);
+  test::HandSchedule b(2);
+  const OpId a = op(b, 0, TaskKind::F, 0, 10, 1000, 0);
+  const OpId c = op(b, 1, TaskKind::F, 1, 30, 500, 1);
   b.dep(a, c, 320, TensorKind::Spikes, 0);
   b.dep(c, a, 0, TensorKind::Weights, distance);
   b.s.delays = {2, 0};
