@@ -139,6 +139,17 @@ class Obj {
     append_real(s_, v);
     return *this;
   }
+  // The fields every complete slice ("ph": "X") starts with, in Perfetto's order.
+  Obj& slice(const char* cat, std::string_view name, uint64_t pid, uint64_t tid, double ts,
+             double dur) {
+    return str("ph", "X")
+        .str("cat", cat)
+        .str("name", name)
+        .num("pid", pid)
+        .num("tid", tid)
+        .real("ts", ts)
+        .real("dur", dur);
+  }
   Obj& open(const char* k) {  // a nested object, closed by close()
     key(k);
     s_ += '{';
@@ -216,13 +227,8 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
                                   ? in.schedule.op(e.op).label()
                                   : std::string(to_string(e.kind)) + std::to_string(e.layer + 1);
     Obj(ev.next())
-        .str("ph", "X")
-        .str("cat", "task")
-        .str("name", label + " it" + std::to_string(e.iteration))
-        .num("pid", kProcPid)
-        .num("tid", 2 * e.proc.value)
-        .real("ts", ts(e.start))
-        .real("dur", ts(e.end) - ts(e.start))
+        .slice("task", label + " it" + std::to_string(e.iteration), kProcPid, 2 * e.proc.value,
+               ts(e.start), ts(e.end) - ts(e.start))
         .open("args")
         .num("op", e.op.value)
         .str("kind", to_string(e.kind))
@@ -240,13 +246,8 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
                                   ? in.schedule.op(w.op).label()
                                   : "op" + std::to_string(w.op.value);
     Obj(ev.next())
-        .str("ph", "X")
-        .str("cat", "wait")
-        .str("name", "wait " + label + " it" + std::to_string(w.iteration))
-        .num("pid", kProcPid)
-        .num("tid", 2 * w.proc.value)
-        .real("ts", ts(w.start))
-        .real("dur", ts(w.end) - ts(w.start))
+        .slice("wait", "wait " + label + " it" + std::to_string(w.iteration), kProcPid,
+               2 * w.proc.value, ts(w.start), ts(w.end) - ts(w.start))
         .open("args")
         .num("op", w.op.value)
         .num("iteration", w.iteration)
@@ -281,13 +282,8 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
     };
     {
       Obj o(ev.next());
-      o.str("ph", "X")
-          .str("cat", "send")
-          .str("name", "send " + what + " -> P" + std::to_string(m.dst.value))
-          .num("pid", kProcPid)
-          .num("tid", 2 * m.src.value)
-          .real("ts", ts(m.sent))
-          .real("dur", ts(m.sent + inj) - ts(m.sent));
+      o.slice("send", "send " + what + " -> P" + std::to_string(m.dst.value), kProcPid,
+              2 * m.src.value, ts(m.sent), ts(m.sent + inj) - ts(m.sent));
       args(o);
     }
     Obj(ev.next())
@@ -300,13 +296,8 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
         .real("ts", ts(m.sent));
     {
       Obj o(ev.next());
-      o.str("ph", "X")
-          .str("cat", "arrive")
-          .str("name", "from P" + std::to_string(m.src.value) + ": " + what)
-          .num("pid", kProcPid)
-          .num("tid", 2 * m.dst.value + 1)
-          .real("ts", ts(m.received))
-          .real("dur", ts(m.received + 1) - ts(m.received));
+      o.slice("arrive", "from P" + std::to_string(m.src.value) + ": " + what, kProcPid,
+              2 * m.dst.value + 1, ts(m.received), ts(m.received + 1) - ts(m.received));
       args(o);
     }
     Obj(ev.next())
@@ -323,13 +314,8 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
   for (const auto& e : in.log.links) {
     if (!span.overlaps(e.start, e.end)) continue;
     Obj(ev.next())
-        .str("ph", "X")
-        .str("cat", "link")
-        .str("name", "msg " + std::to_string(e.message))
-        .num("pid", kLinkPid)
-        .num("tid", e.link.value)
-        .real("ts", ts(e.start))
-        .real("dur", ts(e.end) - ts(e.start))
+        .slice("link", "msg " + std::to_string(e.message), kLinkPid, e.link.value, ts(e.start),
+               ts(e.end) - ts(e.start))
         .open("args")
         .num("message", e.message)
         .num("bytes", e.bytes)
@@ -338,14 +324,10 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
   for (const auto& e : in.log.memory) {
     if (!span.overlaps(e.start, e.end)) continue;
     Obj(ev.next())
-        .str("ph", "X")
-        .str("cat", "dram")
-        .str("name", std::string(e.write ? "write " : "read ") + to_string(e.kind) +
-                         (e.spill ? " (spill)" : ""))
-        .num("pid", kMemPid)
-        .num("tid", e.channel)
-        .real("ts", ts(e.start))
-        .real("dur", ts(e.end) - ts(e.start))
+        .slice("dram",
+               std::string(e.write ? "write " : "read ") + to_string(e.kind) +
+                   (e.spill ? " (spill)" : ""),
+               kMemPid, e.channel, ts(e.start), ts(e.end) - ts(e.start))
         .open("args")
         .num("requester", e.requester.value)
         .num("bytes", e.bytes)
