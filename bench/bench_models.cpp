@@ -174,9 +174,9 @@ void BM_SimulateSpikepipeMesh64(benchmark::State& state) {
   SchedulerOptions so;
   so.processors = kNodes;
   so.split = true;
-  so.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
-  so.hop_latency = p.noc.router_latency;
-  so.mean_hops = 16.0 / 3.0;
+  so.comm.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
+  so.comm.hop_latency = p.noc.router_latency;
+  so.comm.mean_hops = 16.0 / 3.0;
   const Schedule s = make_schedule("spikepipe", g, so);
   SimOptions opt;
   opt.iterations = static_cast<uint32_t>(state.range(0));

@@ -17,7 +17,7 @@ void schedule(benchmark::State& state, const std::string& network, const std::st
   spikepipe::SchedulerOptions o;
   o.processors = 64;
   o.split = split;
-  o.mean_hops = 5.33;  // mean hops between distinct nodes of an 8x8 mesh
+  o.comm.mean_hops = 5.33;  // mean hops between distinct nodes of an 8x8 mesh
   spikepipe::Cycles period = 0;
   for (auto _ : state) {
     const spikepipe::Schedule s = spikepipe::make_schedule(scheduler, g, o);

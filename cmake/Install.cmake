@@ -6,12 +6,12 @@ include(CMakePackageConfigHelpers)
 
 set(SPIKEPIPE_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/SpikePipeSC)
 
-install(TARGETS spikepipe_workloads spikepipe_models spikepipe_platform
+install(TARGETS spikepipe_core spikepipe_workloads spikepipe_models spikepipe_platform
   EXPORT SpikePipeSCTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(_dir workloads models platform)
+foreach(_dir core workloads models platform)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${_dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 

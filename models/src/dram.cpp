@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "spikepipe/core/execution.h"
 #include "spikepipe/models/payload.h"
 #include "spikepipe/models/sim_time.h"
 

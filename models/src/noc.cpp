@@ -3,9 +3,10 @@
 
 #include <algorithm>
 
+#include "spikepipe/core/execution.h"
 #include "spikepipe/models/payload.h"
 #include "spikepipe/models/sim_time.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 

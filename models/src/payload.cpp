@@ -1,6 +1,6 @@
 #include "spikepipe/models/payload.h"
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 

@@ -2,10 +2,10 @@
 #include "spikepipe/models/processor.h"
 
 #include <algorithm>
-#include <map>
 
+#include "spikepipe/core/execution.h"
 #include "spikepipe/models/sim_time.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 
@@ -15,10 +15,6 @@ constexpr uint64_t kSpillBase = 1ull << 38, kSpillSpan = 1ull << 37;
 constexpr uint64_t kWeightBase = 1ull << 37;
 constexpr uint64_t kOutputBase = 1ull << 39;
 uint64_t round_up(uint64_t v, uint64_t to) { return (v + to - 1) / to * to; }
-bool holds_weights(const Op& op) {
-  return op.weight_bytes &&
-         (op.kind == TaskKind::F || op.kind == TaskKind::E || op.kind == TaskKind::U);
-}
 }  // namespace
 
 SystolicProcessor::SystolicProcessor(const sc_core::sc_module_name& name, ProcessorId id,
@@ -47,24 +43,7 @@ SystolicProcessor::SystolicProcessor(const sc_core::sc_module_name& name, Proces
     if (s_.op(dep.src).proc == id_)
       (s_.remote(dep) ? out_remote_ : out_local_)[dep.src.value].push_back(d);
   }
-  // Resident weights per (layer, part): F and E read the version of their iteration, so they
-  // keep weight_versions copies (weight stashing); U alone keeps the master copy; G only writes
-  // gradients, which travel as a tensor (a dep), not as resident weights.
-  std::map<std::pair<uint32_t, uint32_t>, uint64_t> w;
-  if (id_.value < s_.programs.size()) {
-    for (OpId o : s_.programs[id_.value]) {
-      const Op& op = s_.op(o);
-      if (!holds_weights(op)) continue;
-      uint64_t copies = 1;
-      if (op.kind == TaskKind::F || op.kind == TaskKind::E) {
-        copies =
-            op.layer < s_.weight_versions.size() ? std::max(1u, s_.weight_versions[op.layer]) : 1;
-      }
-      auto& v = w[{op.layer, op.part}];
-      v = std::max(v, op.weight_bytes * copies);
-    }
-  }
-  for (const auto& kv : w) weight_total_ += kv.second;
+  weight_total_ = resident_weight_bytes(s_, id_);
   sram_ = SramModel(p.sram_bytes, weight_total_);
   inbox.register_b_transport(this, &SystolicProcessor::inbox_transport);
   SC_THREAD(run);
@@ -82,52 +61,43 @@ void SystolicProcessor::run() {
 }
 
 void SystolicProcessor::run_program() {
-  if (id_.value >= s_.programs.size() || s_.programs[id_.value].empty()) return;
-  const auto& program = s_.programs[id_.value];
-  int64_t r_begin = 0, r_end = 0;
-  for (OpId o : program) {
-    r_begin = std::min<int64_t>(r_begin, s_.op(o).offset);
-    r_end = std::max<int64_t>(r_end, int64_t(s_.op(o).offset) + log_.iterations);
-  }
-  for (int64_t r = r_begin; r < r_end; ++r) {
-    for (OpId o : program) {
-      const Op& op = s_.op(o);
-      const int64_t k64 = r - op.offset;
-      if (k64 < 0 || k64 >= int64_t(log_.iterations)) continue;
-      const auto k = static_cast<uint32_t>(k64);
-      wait_inputs(op, k);
-      read_memory(op, k);
-      const Cycles start = now_cycles();
-      Cycles end = start + op.array_cycles + op.vector_cycles;
-      if (params_.overlap_units) {
-        // The thread follows the array; the vector part queues on its own unit.
-        end = std::max(start + op.array_cycles, vector_free_) + op.vector_cycles;
-        vector_free_ = end;
-        wait(to_time(op.array_cycles));
-      } else {
-        wait(to_time(end - start));
-      }
-      TaskEvent t;
-      t.proc = id_;
-      t.op = op.id;
-      t.kind = op.kind;
-      t.layer = op.layer;
-      t.iteration = k;
-      t.start = start;
-      t.array_end = start + op.array_cycles;
-      t.end = end;
-      probe_.on_task(t);
-      log_.record_task(k, start, t.end);
-      finish(op, k, end);
-      log_.maybe_progress();
+  if (id_.value >= s_.programs.size()) return;
+  for (ProgramCursor cur(s_, id_, log_.iterations); !cur.done(); cur.next()) {
+    const Op& op = cur.op();
+    const uint32_t k = cur.iteration();
+    wait_inputs(op, k);
+    read_memory(op, k);
+    const Cycles start = now_cycles();
+    Cycles end = start + op.array_cycles + op.vector_cycles;
+    if (params_.overlap_units) {
+      // The thread follows the array; the vector part queues on its own unit.
+      end = std::max(start + op.array_cycles, vector_free_) + op.vector_cycles;
+      vector_free_ = end;
+      wait(to_time(op.array_cycles));
+    } else {
+      wait(to_time(end - start));
     }
+    TaskEvent t;
+    t.proc = id_;
+    t.op = op.id;
+    t.kind = op.kind;
+    t.layer = op.layer;
+    t.iteration = k;
+    t.start = start;
+    t.array_end = start + op.array_cycles;
+    t.end = end;
+    probe_.on_task(t);
+    log_.record_task(k, start, t.end);
+    finish(op, k, end);
+    log_.maybe_progress();
   }
 }
 
 bool SystolicProcessor::satisfied(uint32_t d, uint32_t k, Cycles& at) const {
   const Dep& dep = s_.deps[d];
-  if (k < dep.distance) return true;  // initial weights
-  const uint32_t j = k - dep.distance;
+  const auto producer = producer_iteration(dep, k);
+  if (!producer) return true;  // initial weights
+  const uint32_t j = *producer;
   if (!s_.remote(dep)) {
     if (done_[dep.src.value] <= j) return false;
     at = std::max(at, finish_[dep.src.value]);  // later than now only with overlap-units
@@ -177,8 +147,9 @@ void SystolicProcessor::read_memory(const Op& op, uint32_t k) {
   // streamed, this op's share of them.
   for (uint32_t d : in_[op.id.value]) {
     const Dep& dep = s_.deps[d];
-    if (k < dep.distance) continue;
-    auto it = slots_.find(key(d, k - dep.distance));
+    const auto producer = producer_iteration(dep, k);
+    if (!producer) continue;
+    auto it = slots_.find(key(d, *producer));
     if (it == slots_.end() || it->second.held.spilled == 0) continue;
     done = std::max(
         done, memory(false, true, dep.kind, it->second.spill_address, it->second.held.spilled, 0));
@@ -216,8 +187,9 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
   bool changed = false;
   for (uint32_t d : in_[op.id.value]) {  // inputs consumed
     const Dep& dep = s_.deps[d];
-    if (k < dep.distance) continue;
-    auto it = slots_.find(key(d, k - dep.distance));
+    const auto producer = producer_iteration(dep, k);
+    if (!producer) continue;
+    auto it = slots_.find(key(d, *producer));
     if (it == slots_.end()) continue;
     sram_.release(it->second.held);
     changed = changed || it->second.held.resident || it->second.held.spilled;
@@ -225,14 +197,14 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
   }
   for (uint32_t d : out_local_[op.id.value]) {  // outputs kept for local consumers
     const Dep& dep = s_.deps[d];
-    if (dep.kind == TensorKind::Weights || uint64_t(k) + dep.distance >= log_.iterations) continue;
+    if (!occupies_sram(dep) || !has_consumer(dep, k, log_.iterations)) continue;
     Slot& slot = slots_[key(d, k)];
     slot.arrival = now;
     hold(slot, dep.kind, dep.bytes, end - now);
-    changed = changed || dep.bytes;
+    changed = true;
   }
   if (changed) sram_changed(now);
-  // contract.md: one message per remote out-dep, also when its consumer's iteration is past the
+  // docs/EXECUTION.md: one message per remote out-dep, also when its consumer's iteration is past the
   // last one (the sender cannot know the run ends; the receiver drops it).
   for (uint32_t d : out_remote_[op.id.value]) send(d, k, end);
 }
@@ -302,11 +274,11 @@ void SystolicProcessor::inbox_transport(tlm::tlm_generic_payload& trans, sc_core
   const Cycles now = now_cycles();
   const Cycles arrival = now + to_cycles(delay);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  if (uint64_t(e->iteration) + s_.deps[e->dep.value].distance >= log_.iterations)
-    return;  // no consumer
+  const Dep& dep = s_.deps[e->dep.value];
+  if (!has_consumer(dep, e->iteration, log_.iterations)) return;
   Slot& slot = slots_[key(e->dep.value, e->iteration)];
   slot.arrival = arrival;
-  if (e->kind != TensorKind::Weights) {
+  if (occupies_sram(dep)) {
     // The receive buffer is taken when the transfer starts; what does not fit streams to DRAM.
     hold(slot, e->kind, e->bytes, arrival - now);
     sram_changed(now);

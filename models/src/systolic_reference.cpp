@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <string>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 

@@ -5,7 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
+#include "spikepipe/core/execution.h"
 
 namespace spikepipe {
 
@@ -34,10 +35,6 @@ uint64_t per_iteration(double bytes, uint32_t iterations) {
 uint64_t per_iteration(uint64_t bytes, uint32_t iterations) {
   return iterations ? static_cast<uint64_t>(std::llround(static_cast<double>(bytes) / iterations))
                     : 0;
-}
-
-Cycles injection_cycles(uint64_t bytes, double link_bytes_per_cycle) {
-  return static_cast<Cycles>(std::ceil(static_cast<double>(bytes) / link_bytes_per_cycle));
 }
 
 }  // namespace
@@ -223,7 +220,7 @@ Metrics compute_metrics(const MetricsInput& in) {
   std::array<uint64_t, kTensorKinds> sent{}, received{};
   for (const auto& e : log.messages) {
     const Cycles until =
-        e.injected > e.sent ? e.injected : e.sent + injection_cycles(e.bytes, link_bpc);
+        e.injected > e.sent ? e.injected : e.sent + serial_cycles(e.bytes, link_bpc);
     proc(e.src).sending += clip(e.sent, until, m.span_begin, m.span_end);
     latencies.push_back(e.received >= e.sent ? e.received - e.sent : 0);
     if (e.iteration >= W && e.iteration < W + I) {
@@ -243,18 +240,10 @@ Metrics compute_metrics(const MetricsInput& in) {
     pm.peak_sram_bytes = std::max(pm.peak_sram_bytes, e.bytes);
     pm.peak_spilled_bytes = std::max(pm.peak_spilled_bytes, e.spilled);
   }
-  // Weights each processor holds: per layer it works on, the largest share times the versions.
-  for (uint32_t p = 0; p < P; ++p) {
-    std::vector<uint64_t> share(in.graph.layers, 0);
-    for (const auto& op : sch.ops) {
-      if (op.proc.value == p && op.layer < share.size())
-        share[op.layer] = std::max(share[op.layer], op.weight_bytes);
-    }
-    for (uint32_t l = 0; l < share.size(); ++l) {
-      const uint64_t versions = l < sch.weight_versions.size() ? sch.weight_versions[l] : 1;
-      m.per_processor[p].weight_footprint_bytes += share[l] * versions;
-    }
-  }
+  // Weights each processor holds: the residency rule of core/execution.h, as the model holds them.
+  const std::vector<uint64_t> resident = resident_weight_bytes(sch);
+  for (uint32_t p = 0; p < P && p < resident.size(); ++p)
+    m.per_processor[p].weight_footprint_bytes = resident[p];
   double usum = 0;
   for (auto& pm : m.per_processor) {
     pm.utilisation = static_cast<double>(pm.busy) / static_cast<double>(span);

@@ -7,7 +7,7 @@
 #include <vector>
 #include <system_error>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 

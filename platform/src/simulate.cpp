@@ -12,7 +12,7 @@
 #include "spikepipe/models/payload.h"
 #include "spikepipe/models/processor.h"
 #include "spikepipe/models/sim_time.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 

@@ -3,7 +3,7 @@
 
 #include "spikepipe/platform/recorders/event_log.h"
 #include "spikepipe/platform/simulate.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "support/hand_schedule.h"
 #include "support/sc_fixture.h"
 

@@ -93,7 +93,7 @@ TEST(Install, InstalledTreeAndConsumer) {
   ASSERT_EQ(r.rc, 0) << r.out;
   r = sh("env -u SPIKEPIPE_DATA_DIR '" + (cb / "spikepipe-consumer").string() + "'", log);
   ASSERT_EQ(r.rc, 0) << r.out;
-  EXPECT_NE(r.out.find("mnist-fc: 3 layers; spikepipe on 4 processors: period "), std::string::npos)
+  EXPECT_NE(r.out.find("mnist-fc on mesh4 (4 processors): spikepipe predicts a period of "), std::string::npos)
       << r.out;
   // The consumer found the presets of the package it was built against.
   EXPECT_NE(r.out.find("only-installed"), std::string::npos) << r.out;

@@ -16,7 +16,7 @@
 #include <set>
 #include <sstream>
 
-#include "spikepipe/platform/options.h"
+#include "spikepipe/cli/options.h"
 #include "spikepipe/workloads/scheduler.h"
 #include "spikepipe/workloads/task_graph.h"
 #include "support/binary.h"
@@ -60,8 +60,8 @@ spikepipe::Schedule schedule_of(const std::string& args) {
   const auto plat = cli::platform_from(vm);
   const auto g = spikepipe::build_task_graph(net, plat.processor.array);
   auto so = cli::scheduler_options_from(vm, plat);
-  so.dram_latency = plat.memory.latency;
-  so.dram_bytes_per_cycle = plat.memory.channel_bytes_per_cycle;
+  so.comm.dram_latency = plat.memory.latency;
+  so.comm.dram_bytes_per_cycle = plat.memory.channel_bytes_per_cycle;
   return spikepipe::make_schedule(vm["scheduler"].as<std::string>(), g, so);
 }
 

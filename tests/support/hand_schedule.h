@@ -2,7 +2,7 @@
 // Schedules built by hand, op by op (plain C++: workloads tests use it too).
 #include <vector>
 
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/schedule.h"
 
 namespace spikepipe::test {
 

@@ -12,7 +12,7 @@
 #include <tuple>
 
 #include "spikepipe/workloads/analysis.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 namespace {
@@ -134,7 +134,7 @@ void finalize_schedule(Schedule& s, const CommModel& c, bool memory) {
   s.weight_versions.resize(s.delays.size());
   for (size_t l = 0; l < s.delays.size(); ++l) s.weight_versions[l] = s.delays[l] + 1;
   s.lower_bound = lower_bound(s, c);
-  const SimulationResult r = simulate(s, c);
+  const PredictedRun r = predict_run(s, c);
   if (r.deadlock) fail("schedule '" + s.scheduler + "'", "deadlocks: " + r.blocked);
   // Every processor works through its whole load each round, so no period is below the
   // largest load; the max guards the exact period against rounding in its floating point.

@@ -13,7 +13,7 @@
 #include <limits>
 
 #include "spikepipe/workloads/analysis.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 namespace {

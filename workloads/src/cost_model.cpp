@@ -5,43 +5,9 @@
 
 #include <string>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
-
-const char* to_string(Dataflow d) {
-  switch (d) {
-    case Dataflow::OS:
-      return "os";
-    case Dataflow::WS:
-      return "ws";
-    case Dataflow::IS:
-      return "is";
-  }
-  return "?";
-}
-
-Dataflow parse_dataflow(const std::string& s, const std::string& where) {
-  if (s == "os" || s == "OS") return Dataflow::OS;
-  if (s == "ws" || s == "WS") return Dataflow::WS;
-  if (s == "is" || s == "IS") return Dataflow::IS;
-  fail(where, "unknown dataflow '" + s + "'",
-       "os (output stationary), ws (weight stationary), is (input stationary)");
-}
-
-void ArrayParams::validate(const std::string& where) const {
-  // Upper limits only catch typos (an extra zero); real arrays are far smaller.
-  constexpr uint32_t kMaxDim = 1u << 16;
-  if (rows == 0 || rows > kMaxDim)
-    fail(where, "array-rows = " + std::to_string(rows), "1 .. " + std::to_string(kMaxDim));
-  if (cols == 0 || cols > kMaxDim)
-    fail(where, "array-cols = " + std::to_string(cols), "1 .. " + std::to_string(kMaxDim));
-  if (vector_lanes == 0 || vector_lanes > kMaxDim)
-    fail(where, "vector-lanes = " + std::to_string(vector_lanes),
-         "1 .. " + std::to_string(kMaxDim));
-  if (!(firing_rate > 0.0 && firing_rate <= 1.0))
-    fail(where, "firing-rate = " + std::to_string(firing_rate), "0 < firing-rate <= 1");
-}
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 

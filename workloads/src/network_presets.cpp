@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "spikepipe/workloads/data_dir.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/data_dir.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/network.h"
 
 #ifndef SPIKEPIPE_NETWORKS_DIR

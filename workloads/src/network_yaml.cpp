@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/network.h"
 
 namespace spikepipe {

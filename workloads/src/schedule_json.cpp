@@ -1,5 +1,5 @@
 // The schedule as JSON (docs/SCHEDULE_FORMAT.md). Keys carry their unit where they have one.
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/schedule_io.h"
 
 namespace spikepipe {

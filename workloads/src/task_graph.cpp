@@ -1,4 +1,4 @@
-// METHOD.md §2-4 and notes/contract.md: the F/D/E/G/U tasks of one training iteration, costed on
+// METHOD.md §2-4 and docs/EXECUTION.md: the F/D/E/G/U tasks of one training iteration, costed on
 // the array and vector unit, and the edges between them with their bytes. Schedulers and the
 // simulator both read costs from here, so every figure has exactly one definition.
 #include "spikepipe/workloads/task_graph.h"
@@ -6,43 +6,9 @@
 #include <cmath>
 #include <string>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
-
-const char* to_string(TaskKind k) {
-  switch (k) {
-    case TaskKind::F:
-      return "F";
-    case TaskKind::D:
-      return "D";
-    case TaskKind::E:
-      return "E";
-    case TaskKind::G:
-      return "G";
-    case TaskKind::U:
-      return "U";
-  }
-  return "?";
-}
-
-const char* to_string(TensorKind k) {
-  switch (k) {
-    case TensorKind::Spikes:
-      return "spikes";
-    case TensorKind::Errors:
-      return "errors";
-    case TensorKind::Weights:
-      return "weights";
-    case TensorKind::Gradients:
-      return "gradients";
-    case TensorKind::Stash:
-      return "stash";
-    case TensorKind::Input:
-      return "input";
-  }
-  return "?";
-}
 
 TaskId TaskGraph::find(TaskKind kind, uint32_t layer) const {
   if (!has(kind, layer))

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 

@@ -5,7 +5,7 @@
 #include <tuple>
 
 #include "spikepipe/platform/recorders/trace_input.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 

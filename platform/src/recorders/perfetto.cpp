@@ -1,3 +1,4 @@
+#include "spikepipe/core/execution.h"
 #include "spikepipe/platform/recorders/perfetto.h"
 
 #include <algorithm>
@@ -261,7 +262,7 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
     const Cycles inj = std::max<Cycles>(
         1, m.injected > m.sent
                ? m.injected - m.sent
-               : static_cast<Cycles>(std::ceil(static_cast<double>(m.bytes) / bpc)));
+               : serial_cycles(m.bytes, bpc));
     const std::string what = std::string(to_string(m.kind)) + " L" + std::to_string(m.layer + 1) +
                              " it" + std::to_string(m.iteration);
     const auto args = [&](Obj& o) {

@@ -1,3 +1,4 @@
+#include "spikepipe/core/execution.h"
 #include "spikepipe/platform/recorders/timeline.h"
 
 #include <algorithm>
@@ -58,7 +59,7 @@ std::vector<StateChange> processor_timeline(const TraceInput& in, ProcessorId p,
     const Cycles until =
         m.injected > m.sent
             ? m.injected
-            : m.sent + static_cast<Cycles>(std::ceil(static_cast<double>(m.bytes) / bpc));
+            : m.sent + serial_cycles(m.bytes, bpc);
     iv.push_back({m.sent, until, 2, {m.sent, ProcState::Sending, m.layer + 1, m.iteration}});
   }
   for (const auto& w : in.log.waits) {

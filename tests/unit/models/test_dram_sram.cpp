@@ -3,7 +3,7 @@
 
 #include "support/recording_probe.h"
 #include "spikepipe/models/dram.h"
-#include "spikepipe/models/sram.h"
+#include "spikepipe/core/sram.h"
 
 namespace spikepipe {
 namespace {

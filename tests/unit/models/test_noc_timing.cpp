@@ -93,11 +93,11 @@ namespace {
 
 TEST(NocTiming, ClosedFormOnEveryTopologyAndPair) {
   struct Case {
-    Topology t;
+    NocShape t;
     uint32_t cols, rows;
   };
-  for (const Case c : {Case{Topology::Mesh, 3, 3}, Case{Topology::Torus, 4, 3},
-                       Case{Topology::Ring, 7, 1}, Case{Topology::Crossbar, 5, 1}}) {
+  for (const Case c : {Case{NocShape::Mesh, 3, 3}, Case{NocShape::Torus, 4, 3},
+                       Case{NocShape::Ring, 7, 1}, Case{NocShape::Crossbar, 5, 1}}) {
     NocParams p;
     p.topology = c.t;
     p.cols = c.cols;

@@ -6,7 +6,7 @@
 
 #include "spikepipe/models/systolic_reference.h"
 #include "spikepipe/workloads/cost_model.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "spikepipe/platform/metrics.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 #include "support/hand_schedule.h"
 

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "spikepipe/platform/output_dir.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 using namespace spikepipe;
 namespace fs = std::filesystem;

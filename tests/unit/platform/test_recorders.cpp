@@ -11,7 +11,7 @@
 #include "spikepipe/platform/recorders/gtkw.h"
 #include "spikepipe/platform/recorders/perfetto.h"
 #include "spikepipe/platform/recorders/vcd.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 using namespace spikepipe;
 

@@ -1,10 +1,10 @@
-// simulate() on hand-built schedules whose timing is worked out by hand from contract.md.
+// simulate() on hand-built schedules whose timing is worked out by hand from docs/EXECUTION.md.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "spikepipe/platform/simulate.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "support/sc_fixture.h"
 #include "support/recording_probe.h"
 
@@ -144,7 +144,7 @@ TEST_F(Simulate, ConcurrentDramReadsQueueOnAChannel) {
   // Four processors read 2560 bytes each at cycle 0 from one channel of 25.6 B/cycle (100 cycles
   // each), controllers at every node: the channel serves them back to back after the latency.
   PlatformParams p = small_platform(4, 4, 1);
-  p.noc.topology = Topology::Crossbar;
+  p.noc.topology = NocShape::Crossbar;
   p.memory.controller_nodes = {0, 1, 2, 3};
   HandSchedule h(4);
   std::vector<OpId> f;

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "spikepipe/platform/simulate.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "support/hand_schedule.h"
 
 namespace spikepipe {

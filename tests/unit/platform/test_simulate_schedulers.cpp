@@ -1,5 +1,5 @@
-// Every scheduler's schedule of a shipped network runs through simulate() and reproduces the
-// scheduler's own list simulation of contract.md (workloads/analysis.h) iteration by iteration,
+// Every scheduler's schedule of a shipped network runs through predict_run() and reproduces the
+// scheduler's own list simulation of docs/EXECUTION.md (workloads/analysis.h) iteration by iteration,
 // on a platform where that model is exact: a crossbar (every pair 1 hop, mean_hops = 1), a memory
 // controller at every node with one channel (DRAM reads cost latency + ceil(b / channel rate)),
 // SRAM large enough never to spill, and links fast enough that messages rarely share a port.
@@ -20,7 +20,7 @@ namespace {
 void compare(const std::string& scheduler, const std::string& network, uint32_t processors) {
   PlatformParams p;
   p.processors = processors;
-  p.noc.topology = Topology::Crossbar;
+  p.noc.topology = NocShape::Crossbar;
   p.noc.cols = processors;
   p.noc.rows = 1;
   p.noc.link_bytes_per_cycle = 64;
@@ -31,14 +31,14 @@ void compare(const std::string& scheduler, const std::string& network, uint32_t 
   const TaskGraph g = build_task_graph(load_network(network), p.processor.array);
   SchedulerOptions so;
   so.processors = processors;
-  so.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
-  so.hop_latency = p.noc.router_latency;
-  so.mean_hops = 1.0;
-  so.dram_latency = p.memory.latency;
-  so.dram_bytes_per_cycle = p.memory.channel_bytes_per_cycle;
+  so.comm.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
+  so.comm.hop_latency = p.noc.router_latency;
+  so.comm.mean_hops = 1.0;
+  so.comm.dram_latency = p.memory.latency;
+  so.comm.dram_bytes_per_cycle = p.memory.channel_bytes_per_cycle;
   const Schedule s = make_schedule(scheduler, g, so);
   const uint32_t iterations = 16;
-  const SimulationResult expect = simulate(s, CommModel::from(so), iterations);
+  const PredictedRun expect = predict_run(s, so.comm, iterations);
   ASSERT_FALSE(expect.deadlock) << expect.blocked;
 
   SimOptions opt;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "spikepipe/platform/simulate.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "support/sc_fixture.h"
 #include "support/recording_probe.h"
 

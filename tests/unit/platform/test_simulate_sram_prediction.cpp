@@ -33,13 +33,13 @@ TEST_F(SimulateSramPrediction, MnistFcSpikepipeOnFourProcessorsPeaksAsPredicted)
   const TaskGraph g = build_task_graph(load_network("mnist-fc"), p.processor.array);
   SchedulerOptions so;
   so.processors = p.processors;
-  so.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
-  so.hop_latency = p.noc.router_latency;
-  so.mean_hops = 4.0 / 3.0;  // 2x2 mesh: from each node two neighbours at 1 hop, one at 2
-  so.dram_latency = p.memory.latency;
-  so.dram_bytes_per_cycle = p.memory.channel_bytes_per_cycle;
+  so.comm.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
+  so.comm.hop_latency = p.noc.router_latency;
+  so.comm.mean_hops = 4.0 / 3.0;  // 2x2 mesh: from each node two neighbours at 1 hop, one at 2
+  so.comm.dram_latency = p.memory.latency;
+  so.comm.dram_bytes_per_cycle = p.memory.channel_bytes_per_cycle;
   const Schedule s = make_schedule("spikepipe", g, so);
-  const SramPrediction want = predict_sram(s, CommModel::from(so));
+  const SramPrediction want = predict_sram(s, so.comm);
   ASSERT_EQ(s.sram_peak, want.peak);  // finalize_schedule filled the same figures
 
   SimOptions opt;

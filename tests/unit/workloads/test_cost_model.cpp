@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "spikepipe/workloads/cost_model.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe {
 namespace {
@@ -209,7 +209,7 @@ TEST(CostModel, ArrayValidationNamesTheKey) {
     a.validate("mesh4.cfg");
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("mesh4.cfg: array-rows = 0"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("mesh4.cfg: array-rows: is 0 (allowed: 1 .. 65536)"), std::string::npos)
         << e.what();
   }
   a = ArrayParams{};

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/network.h"
 #include "spikepipe/workloads/task_graph.h"
 

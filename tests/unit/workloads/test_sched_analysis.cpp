@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "spikepipe/workloads/analysis.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/schedule_io.h"
 
 namespace spikepipe {
@@ -87,7 +87,7 @@ TEST(SchedAnalysis, LowerBoundIsTheLargestOfItsThreeTerms) {
 TEST(SchedAnalysis, SimulationChargesInjectionAndHeadLatency) {
   // A on P0 (10), message 64 B: busy 2 more cycles, arrives 2 cycles later (14); B on P1 14..34,
   // its 32 B weight message: busy until 35, arrives 37, when A of the next iteration starts.
-  const SimulationResult r = simulate(loop(0, 1, 1, 64, 32), comm(), 10);
+  const PredictedRun r = predict_run(loop(0, 1, 1, 64, 32), comm(), 10);
   ASSERT_FALSE(r.deadlock);
   EXPECT_DOUBLE_EQ(r.period, 37.0);
   EXPECT_DOUBLE_EQ(r.latency, 34.0);
@@ -100,7 +100,7 @@ TEST(SchedAnalysis, SimulationOverlapsIterationsWhenTheDistanceAllows) {
   // 20 + 1 per iteration, P0 10 + 2: the period is P1's 21 cycles once the pipeline is full.
   Schedule s = loop(0, 1, 2, 64, 32);
   s.ops[1].offset = 1;
-  const SimulationResult r = simulate(s, comm(), 40);
+  const PredictedRun r = predict_run(s, comm(), 40);
   ASSERT_FALSE(r.deadlock);
   EXPECT_DOUBLE_EQ(r.period, 21.0);
   // T-inf = (10 + 4 + 20 + 3) / 2 = 18.5 <= 21, and the lower bound is max(15, 20, 18.5) -> 20.
@@ -112,7 +112,7 @@ TEST(SchedAnalysis, SimulationReportsADeadlock) {
   // B before A in one program, but B needs A of the same iteration.
   Schedule s = loop(0, 0, 1, 0, 0);
   s.programs[0] = {OpId(1), OpId(0)};
-  const SimulationResult r = simulate(s, comm(), 4);
+  const PredictedRun r = predict_run(s, comm(), 4);
   EXPECT_TRUE(r.deadlock);
   EXPECT_NE(r.blocked.find("U1"), std::string::npos);
   EXPECT_THROW(finalize_schedule(s, comm()), Error);
@@ -123,7 +123,7 @@ TEST(SchedAnalysis, DramReadDelaysTheOp) {
   Schedule s = loop(0, 0, 1, 0, 0);
   s.ops[0].dram_read_bytes = 256;
   EXPECT_EQ(op_duration(s.ops[0], comm()), 120u);
-  EXPECT_DOUBLE_EQ(simulate(s, comm(), 6).period, 140.0);
+  EXPECT_DOUBLE_EQ(predict_run(s, comm(), 6).period, 140.0);
 }
 
 TEST(SchedAnalysis, FinalizeFillsTheDerivedFields) {

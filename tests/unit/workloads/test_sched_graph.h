@@ -71,7 +71,7 @@ inline TaskGraph two_layer_graph(uint64_t bytes = 0) {
 inline SchedulerOptions free_comm(uint32_t processors) {
   SchedulerOptions o;
   o.processors = processors;
-  o.hop_latency = 0;
+  o.comm.hop_latency = 0;
   return o;
 }
 

@@ -19,7 +19,7 @@ TEST_P(SchedInvariants, HoldForOneToSixteenProcessors) {
   for (uint32_t P = 1; P <= 16; ++P) {
     SchedulerOptions o;
     o.processors = P;
-    o.mean_hops = P > 1 ? 1.5 : 0.0;
+    o.comm.mean_hops = P > 1 ? 1.5 : 0.0;
     Cycles pipedream = 0;
     for (const char* name : {"sequential", "gpipe", "pipedream", "spikepipe", "spikepipe --split"}) {
       SCOPED_TRACE(GetParam() + " P=" + std::to_string(P) + " " + name);

@@ -3,7 +3,7 @@
 // 180 in all; communication free), and LayerPipe2's delay rule.
 #include <gtest/gtest.h>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/schedule_io.h"
 #include "spikepipe/workloads/scheduler.h"
 #include "test_sched_graph.h"

@@ -55,8 +55,8 @@ TEST(SchedSplit, ExactPeriodMatchesALongSimulation) {
     SchedulerOptions o;
     o.processors = P;
     const Schedule s = make_schedule("spikepipe", g, o);
-    const CommModel c = CommModel::from(o);
-    const SimulationResult r = simulate(s, c, 400);
+    const CommModel c = o.comm;
+    const PredictedRun r = predict_run(s, c, 400);
     ASSERT_FALSE(r.deadlock);
     EXPECT_NEAR(r.period, steady_period(s, c), 0.002 * r.period) << "P=" << P;
   }

@@ -75,7 +75,7 @@ TEST(SchedSplitNeuron, LoadsCountTheInjectionOfEverySend) {
   // sends D2[2] -> E2[1] 16 B, E2[2] -> D1 32 B, U2[2] -> E2[1] 32 B: 3 cycles: 43.
   Schedule s;
   remote_bytes(true, &s);
-  EXPECT_EQ(processor_loads(s, CommModel::from(test::free_comm(2))),
+  EXPECT_EQ(processor_loads(s, test::free_comm(2).comm),
             (std::vector<Cycles>{146, 43}));
 }
 
@@ -168,7 +168,7 @@ TEST(SchedSplitSamples, LargeMachinesKeepTheInvariants) {
   const TaskGraph g = build_task_graph(load_network("fmnist-conv"), ArrayParams{});
   SchedulerOptions o;
   o.processors = 32;
-  o.mean_hops = 3.0;
+  o.comm.mean_hops = 3.0;
   const Schedule pd = make_schedule("pipedream", g, o);
   const Schedule whole = make_schedule("spikepipe", g, o);
   o.split = true;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "spikepipe/workloads/analysis.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/schedule_io.h"
 #include "support/hand_schedule.h"
 

@@ -1,9 +1,9 @@
-// Task shapes, costs and edge bytes of a small network worked out by hand (notes/contract.md).
+// Task shapes, costs and edge bytes of a small network worked out by hand (docs/EXECUTION.md).
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe {

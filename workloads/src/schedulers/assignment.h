@@ -1,6 +1,6 @@
 #pragma once
 // spikepipe's placement search: ops onto processors minimising the largest processor load
-// INCLUDING the communication the placement adds (contract.md: a remote dep costs its sender
+// INCLUDING the communication the placement adds (docs/EXECUTION.md: a remote dep costs its sender
 // ceil(bytes / link rate) injection cycles). Loads are kept incrementally, so a move costs
 // O(degree of the op + P).
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "spikepipe/workloads/analysis.h"
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/schedule.h"
 
 namespace spikepipe::sched {
 

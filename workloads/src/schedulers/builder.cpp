@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe::sched {
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "spikepipe/workloads/analysis.h"
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/schedule.h"
 #include "spikepipe/workloads/scheduler.h"
 #include "spikepipe/workloads/task_graph.h"
 

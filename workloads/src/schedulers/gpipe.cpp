@@ -9,7 +9,7 @@
 
 #include "builder.h"
 #include "schedulers.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe::sched {
 
@@ -19,7 +19,7 @@ Schedule gpipe(const TaskGraph& g, const SchedulerOptions& o) {
   if (m > g.batch)
     fail("gpipe", std::to_string(m) + " micro-batches for a batch of " + std::to_string(g.batch),
          "1.." + std::to_string(g.batch));
-  const CommModel c = CommModel::from(o);
+  const CommModel c = o.comm;
   const uint32_t S = std::min(o.processors, g.layers);
   const std::vector<uint32_t> first = partition_layers(g, S, c);
   Builder b(g, "gpipe", o.processors);

@@ -14,7 +14,7 @@
 #include <algorithm>
 
 #include "builder.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe::sched {
 namespace {

@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "builder.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 
 namespace spikepipe::sched {
 

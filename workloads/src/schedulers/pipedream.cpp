@@ -25,7 +25,7 @@ void note_unused_processors(Schedule& s, uint32_t stages, uint32_t processors) {
 
 std::vector<uint32_t> pipedream_stages(const TaskGraph& g, const SchedulerOptions& o) {
   const uint32_t S = std::min(o.processors, g.layers);
-  const std::vector<uint32_t> first = partition_layers(g, S, CommModel::from(o));
+  const std::vector<uint32_t> first = partition_layers(g, S, o.comm);
   std::vector<uint32_t> stage(g.layers, 0);
   for (uint32_t st = 0; st < S; ++st)
     for (uint32_t l = first[st]; l < (st + 1 < S ? first[st + 1] : g.layers); ++l) stage[l] = st;
@@ -34,7 +34,7 @@ std::vector<uint32_t> pipedream_stages(const TaskGraph& g, const SchedulerOption
 
 Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o) {
   o.validate();
-  const CommModel c = CommModel::from(o);
+  const CommModel c = o.comm;
   const std::vector<uint32_t> stage = pipedream_stages(g, o);
   const uint32_t S = stage.back() + 1;
   Builder b(g, "pipedream", o.processors);

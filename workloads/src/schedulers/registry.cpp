@@ -1,17 +1,24 @@
 // The explicit name -> scheduler table (no registration by static initialisation).
 #include "schedulers.h"
-#include "spikepipe/workloads/error.h"
+#include "spikepipe/core/error.h"
 #include "spikepipe/workloads/scheduler.h"
 
 namespace spikepipe {
 
+SchedulerOptions SchedulerOptions::for_platform(const PlatformParams& p) {
+  SchedulerOptions o;
+  o.processors = p.processors;
+  o.comm = CommModel::of(p);
+  return o;
+}
+
 void SchedulerOptions::validate() const {
   const std::string where = "scheduler options";
-  if (processors == 0 || processors > 4096) fail(where, "processors = " + std::to_string(processors), "1..4096");
+  if (processors == 0 || processors > PlatformParams::kMaxProcessors)
+    fail(where, "processors = " + std::to_string(processors),
+         "1.." + std::to_string(PlatformParams::kMaxProcessors));
   if (micro_batches == 0) fail(where, "micro-batches = 0", ">= 1");
-  if (!(link_bytes_per_cycle > 0)) fail(where, "link bytes per cycle must be positive", "> 0");
-  if (!(mean_hops >= 0)) fail(where, "mean hops must not be negative", ">= 0");
-  if (!(dram_bytes_per_cycle > 0)) fail(where, "DRAM bytes per cycle must be positive", "> 0");
+  comm.validate(where.c_str());
 }
 
 const std::vector<SchedulerEntry>& schedulers() {

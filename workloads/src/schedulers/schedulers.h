@@ -2,7 +2,7 @@
 // The four schedulers of METHOD.md §5 (one file each); registry.cpp names them.
 #include <vector>
 
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/schedule.h"
 #include "spikepipe/workloads/scheduler.h"
 #include "spikepipe/workloads/task_graph.h"
 

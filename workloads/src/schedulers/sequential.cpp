@@ -22,7 +22,7 @@ Schedule sequential(const TaskGraph& g, const SchedulerOptions& o) {
   }
   b.connect();
   Schedule s = std::move(b.schedule());
-  finalize_schedule(s, CommModel::from(o));
+  finalize_schedule(s, o.comm);
   return s;
 }
 

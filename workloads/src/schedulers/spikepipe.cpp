@@ -6,7 +6,7 @@
 // G_l on different processors, and fill idle processors with single tasks. What limits it: a
 // task away from its layer's weights pays for them every iteration (U_l -> F_l, U_l -> E_l
 // weights and G_l -> U_l gradients are as large as the layer), so the search has to weigh each
-// move's communication, which the load model does (contract.md: injection keeps the sender busy).
+// move's communication, which the load model does (docs/EXECUTION.md: injection keeps the sender busy).
 //
 // Procedure: candidate placements (pipedream's stages refined to task granularity; longest task
 // first on all P processors, and on 1, 2, 4, ... of them), each improved by local search (moves
@@ -64,7 +64,7 @@ Schedule candidate(const TaskGraph& g, const SchedulerOptions& o, const CommMode
 
 Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o) {
   o.validate();
-  const CommModel c = CommModel::from(o);
+  const CommModel c = o.comm;
   const Schedule base = pipedream(g, o);
 
   std::optional<Cand> best;

@@ -12,7 +12,7 @@
 #include <tlm>
 #include <vector>
 
-#include "spikepipe/models/params.h"
+#include "spikepipe/core/platform.h"
 #include "spikepipe/models/probe.h"
 
 namespace spikepipe {

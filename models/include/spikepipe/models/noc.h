@@ -25,8 +25,8 @@
 #include <tlm>
 #include <vector>
 
-#include "spikepipe/models/noc_topology.h"
-#include "spikepipe/models/params.h"
+#include "spikepipe/core/noc_graph.h"
+#include "spikepipe/core/platform.h"
 #include "spikepipe/models/probe.h"
 
 namespace spikepipe {
@@ -52,13 +52,13 @@ class NocTiming {
   // LinkEvent per link (the message's packets hold it back to back), tagged `message`.
   Transfer send(uint32_t a, uint32_t b, uint64_t bytes, Cycles t0, uint64_t message);
 
-  const NocTopology& topology() const { return topo_; }
+  const NocGraph& topology() const { return topo_; }
   const std::vector<LinkStats>& stats() const { return stats_; }
   const NocParams& params() const { return p_; }
 
  private:
   NocParams p_;
-  NocTopology topo_;
+  NocGraph topo_;
   Probe& probe_;
   std::vector<Cycles> busy_until_;
   std::vector<LinkStats> stats_;

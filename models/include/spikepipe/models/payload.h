@@ -6,7 +6,7 @@
 #include <tlm>
 #include <vector>
 
-#include "spikepipe/workloads/ids.h"
+#include "spikepipe/core/ids.h"
 #include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe {

@@ -5,7 +5,7 @@
 // (temporal decoupling); recorders sort where they need to.
 #include <cstdint>
 
-#include "spikepipe/workloads/ids.h"
+#include "spikepipe/core/ids.h"
 #include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe {

@@ -1,5 +1,5 @@
 #pragma once
-// A systolic-array processor: one SC_THREAD runs its cyclic program (contract.md): in round r
+// A systolic-array processor: one SC_THREAD runs its cyclic program (docs/EXECUTION.md): in round r
 // an op with offset o runs iteration k = r - o when 0 <= k < iterations. For each instance it
 //   1. waits until every dep into it is satisfied (local producer finished / message arrived),
 //   2. reads from DRAM what it needs: F1's input (dram_read_bytes), its spilled inputs and the
@@ -20,11 +20,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "spikepipe/models/params.h"
+#include "spikepipe/core/platform.h"
 #include "spikepipe/models/payload.h"
 #include "spikepipe/models/probe.h"
-#include "spikepipe/models/sram.h"
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/sram.h"
+#include "spikepipe/core/schedule.h"
 
 namespace spikepipe {
 

@@ -3,7 +3,7 @@
 // the clock (clock-ghz only converts cycles to seconds in reports).
 #include <systemc>
 
-#include "spikepipe/workloads/ids.h"
+#include "spikepipe/core/ids.h"
 
 namespace spikepipe {
 

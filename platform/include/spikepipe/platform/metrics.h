@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "spikepipe/models/params.h"
+#include "spikepipe/core/platform.h"
 #include "spikepipe/platform/recorders/event_log.h"
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/schedule.h"
 #include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe {

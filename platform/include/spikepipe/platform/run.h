@@ -1,7 +1,5 @@
 #pragma once
-// `spikepipe run`: its own options and what it writes into its output directory (shared by run,
-// compare and the tests).
-#include <boost/program_options.hpp>
+// What one run writes into its output directory (shared by `spikepipe run`, compare and tests).
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -10,21 +8,6 @@
 #include "spikepipe/platform/recorders/trace_input.h"
 
 namespace spikepipe {
-
-namespace cli {
-// --iterations, --warmup, --trace-window, --no-trace (compare passes them on to each run).
-boost::program_options::options_description run_measure_options();
-
-// Those options checked (ranges of --iterations and --warmup, syntax of --trace-window), so that
-// run and compare refuse a bad value the same way before creating anything.
-struct RunSettings {
-  uint32_t iterations = 8;
-  int warmup = -1;  // -1: automatic
-  TraceWindow window;
-  bool trace = true;
-};
-RunSettings run_settings_from(const boost::program_options::variables_map& vm);
-}  // namespace cli
 
 // The files of one run (their names are listed in docs/TRACES.md).
 inline constexpr const char* kSummaryFile = "summary.json";

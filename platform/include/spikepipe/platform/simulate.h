@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "spikepipe/models/params.h"
+#include "spikepipe/core/platform.h"
 #include "spikepipe/models/probe.h"
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/schedule.h"
 
 namespace spikepipe {
 

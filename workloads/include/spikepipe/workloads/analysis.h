@@ -7,24 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/comm_model.h"
+#include "spikepipe/core/execution.h"  // resident_weight_bytes
+#include "spikepipe/core/schedule.h"
 #include "spikepipe/workloads/scheduler.h"
 
 namespace spikepipe {
-
-// The communication costs a schedule is predicted with (the simulator charges the same).
-struct CommModel {
-  double link_bytes_per_cycle = 32.0;
-  Cycles hop_latency = 2;
-  double mean_hops = 1.0;
-  Cycles dram_latency = 100;
-  double dram_bytes_per_cycle = 25.6;
-
-  static CommModel from(const SchedulerOptions& o);
-  Cycles inject(uint64_t bytes) const;  // ceil(bytes / link rate): the sender is busy this long
-  Cycles flight() const;                // head latency: round(mean_hops * hop_latency)
-  Cycles dram(uint64_t bytes) const;    // latency + ceil(bytes / channel rate), 0 for no bytes
-};
 
 // An op's time on its processor: DRAM wait, then array, then vector unit (no sends).
 Cycles op_duration(const Op& op, const CommModel& c);
@@ -32,10 +20,10 @@ Cycles op_duration(const Op& op, const CommModel& c);
 std::vector<std::vector<uint32_t>> remote_out_deps(const Schedule& s);
 // Injection cycles of all remote sends of every op.
 std::vector<Cycles> send_cycles(const Schedule& s, const CommModel& c);
-// Per processor per iteration: op durations + injection cycles (contract.md "load").
+// Per processor per iteration: op durations + injection cycles (docs/EXECUTION.md "load").
 std::vector<Cycles> processor_loads(const Schedule& s, const CommModel& c);
 
-struct SimulationResult {
+struct PredictedRun {
   bool deadlock = false;
   std::string blocked;          // on deadlock: which processor waits for what
   uint32_t iterations = 0;
@@ -51,9 +39,9 @@ struct SimulationResult {
 };
 
 // Runs `iterations` iterations (0: enough for the steady state, from the largest offset).
-SimulationResult simulate(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
+PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
 
-// The exact steady-state period of simulate()'s execution (the maximum cycle ratio of its
+// The exact steady-state period of predict_run()'s execution (the maximum cycle ratio of its
 // max-plus recursion over rounds; no transient to wait out). Throws Error on a deadlock cycle.
 double steady_period(const Schedule& s, const CommModel& c);
 
@@ -66,7 +54,7 @@ double iteration_bound(const Schedule& s, const CommModel& c);
 // max(total op time / P, largest op, T-inf), rounded up.
 Cycles lower_bound(const Schedule& s, const CommModel& c);
 
-// Each processor's SRAM need in the steady state of simulate()'s execution, by the processor
+// Each processor's SRAM need in the steady state of predict_run()'s execution, by the processor
 // model's accounting (models/src/processor.cpp); see analysis_sram.cpp for what is approximated.
 struct SramPrediction {
   std::vector<uint64_t> weights;    // per processor: resident weights (x weight versions)
@@ -77,14 +65,12 @@ struct SramPrediction {
   std::vector<uint64_t> run_peak;
 };
 SramPrediction predict_sram(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
-SramPrediction predict_sram(const Schedule& s, const SimulationResult& r);  // r = simulate(s, ...)
-// Per processor: the weights resident for the whole run (the `weights` part; needs no timing).
-std::vector<uint64_t> resident_weight_bytes(const Schedule& s);
+SramPrediction predict_sram(const Schedule& s, const PredictedRun& r);  // r = predict_run(s, ...)
 // predict_sram(s, c).peak
 std::vector<uint64_t> predicted_sram_peak(const Schedule& s, const CommModel& c);
 
 // Fills loads, bytes_by_kind, weight_versions, lower_bound, predicted_period and
-// predicted_latency (steady_period() rounded up; latency from simulate()) and sram_peak
+// predicted_latency (steady_period() rounded up; latency from predict_run()) and sram_peak
 // (predicted_sram_peak(), unless `memory` is false: search loops that finalize many candidates
 // predict the memory of the chosen one only); throws Error if the schedule deadlocks.
 void finalize_schedule(Schedule& s, const CommModel& c, bool memory = true);

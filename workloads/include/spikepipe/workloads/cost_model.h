@@ -4,25 +4,10 @@
 #include <cstdint>
 #include <string>
 
-#include "spikepipe/workloads/ids.h"
+#include "spikepipe/core/ids.h"
+#include "spikepipe/core/platform.h"  // ArrayParams
 
 namespace spikepipe {
-
-enum class Dataflow { OS, WS, IS };
-const char* to_string(Dataflow d);
-Dataflow parse_dataflow(const std::string& s, const std::string& where);  // "os"|"ws"|"is"
-
-struct ArrayParams {
-  uint32_t rows = 32;
-  uint32_t cols = 32;
-  Dataflow dataflow = Dataflow::OS;
-  uint32_t vector_lanes = 32;
-  // H2Learn-style zero skipping on the spike-driven GEMMs (F, G): cycles scaled by firing_rate.
-  bool sparsity = false;
-  double firing_rate = 0.15;
-
-  void validate(const std::string& where) const;
-};
 
 struct GemmShape {
   uint64_t M = 0, N = 0, K = 0;

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/schedule.h"
 #include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe {

@@ -3,23 +3,21 @@
 #include <string>
 #include <vector>
 
-#include "spikepipe/workloads/schedule.h"
+#include "spikepipe/core/comm_model.h"
+#include "spikepipe/core/platform.h"
+#include "spikepipe/core/schedule.h"
 #include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe {
 
 struct SchedulerOptions {
   uint32_t processors = 4;
-  bool split = false;           // spikepipe --split: GEMMs may be split by output columns
+  bool split = false;           // spikepipe --split: GEMMs may be cut over processors
   uint32_t micro_batches = 4;   // gpipe
-  // What the schedulers know of the network-on-chip, to cost the communication they add.
-  double link_bytes_per_cycle = 32.0;
-  Cycles hop_latency = 2;
-  double mean_hops = 1.0;
-  // What they know of DRAM, to cost F1's input read (contract.md: latency + bytes / channel rate).
-  Cycles dram_latency = 100;
-  double dram_bytes_per_cycle = 25.6;
+  CommModel comm;               // the machine as the planner times it (core/comm_model.h)
 
+  // The processor count and communication costs of `p`.
+  static SchedulerOptions for_platform(const PlatformParams& p);
   void validate() const;
 };
 

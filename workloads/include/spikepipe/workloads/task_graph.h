@@ -7,19 +7,11 @@
 #include <vector>
 
 #include "spikepipe/workloads/cost_model.h"
-#include "spikepipe/workloads/ids.h"
+#include "spikepipe/core/ids.h"
+#include "spikepipe/core/kinds.h"
 #include "spikepipe/workloads/network.h"
 
 namespace spikepipe {
-
-enum class TaskKind : uint8_t { F, D, E, G, U };
-inline constexpr int kTaskKinds = 5;
-const char* to_string(TaskKind k);  // "F", "D", ...
-
-// What an edge (and later a NoC message) carries.
-enum class TensorKind : uint8_t { Spikes, Errors, Weights, Gradients, Stash, Input };
-inline constexpr int kTensorKinds = 6;
-const char* to_string(TensorKind k);  // "spikes", "errors", ...
 
 struct Task {
   TaskId id;

@@ -1,0 +1,16 @@
+#include "spikepipe/cli/cli.h"
+
+namespace spikepipe::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"run", "simulate one schedule on a platform; print the summary, write traces", run},
+      {"compare", "run every scheduler on the same network and platform; one table", compare},
+      {"layers", "per-task cost report of a network on the systolic array", layers},
+      {"schedule", "build a schedule and print its summary (or --json)", schedule},
+      {"sweep", "run the Cartesian product of parameter values; sweep.csv/json", sweep},
+  };
+  return table;
+}
+
+}  // namespace spikepipe::cli

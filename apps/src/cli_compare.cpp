@@ -1,0 +1,250 @@
+// `spikepipe compare`: every scheduler on the same network and platform, one table. SystemC
+// elaborates once per process, so each scheduler is its own `spikepipe run` child process; the
+// table is read back from their summary.json files.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "spikepipe/cli/cli.h"
+#include "spikepipe/cli/options.h"
+#include "spikepipe/platform/output_dir.h"
+#include "spikepipe/platform/run.h"
+#include "spikepipe/cli/sweep.h"
+#include "spikepipe/core/error.h"
+
+namespace spikepipe::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+struct Variant {
+  const char* dir;
+  const char* scheduler;
+  bool split;
+};
+const Variant kVariants[] = {{"sequential", "sequential", false},
+                             {"gpipe", "gpipe", false},
+                             {"pipedream", "pipedream", false},
+                             {"spikepipe", "spikepipe", false},
+                             {"spikepipe-split", "spikepipe", true}};
+// Input spikes come from DRAM, never between processors: no column.
+const char* kKinds[] = {"spikes", "errors", "weights", "gradients", "stash"};
+
+struct Row {
+  std::string name;
+  bool ok = false;
+  std::string error;
+  json s;
+};
+
+double num(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+
+std::string f(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+// A figure of summary.json as it is there (CSV): 228500.75 stays 228500.75, 228501 stays 228501.
+std::string exact(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) return f("%.0f", v);
+  return json(v).dump();
+}
+
+std::string pad(const std::string& s, size_t w) {
+  return s.size() >= w ? s + " " : std::string(w - s.size(), ' ') + s + " ";
+}
+
+std::string table(const std::vector<Row>& rows, bool csv) {
+  double pd = 0, seq = 0;
+  for (const auto& r : rows) {
+    if (!r.ok) continue;
+    if (r.name == "pipedream") pd = num(r.s, "period_cycles");
+    if (r.name == "sequential") seq = num(r.s, "period_cycles");
+  }
+  std::vector<std::string> head;
+  if (csv) {
+    head = {"scheduler",
+            "period_cycles",
+            "predicted_period_cycles",
+            "simulated_over_predicted",
+            "speedup_vs_pipedream",
+            "speedup_vs_sequential",
+            "lower_bound_cycles",
+            "latency_cycles",
+            "utilisation"};
+    for (auto k : kKinds) head.push_back(std::string(k) + "_bytes");
+    head.insert(head.end(),
+                {"comm_overhead", "comm_overhead_all_traffic", "peak_sram_bytes", "steady_state"});
+  } else {
+    head = {"scheduler",     "period",      "predicted", "sim/pred",   "vs pipedream",
+            "vs sequential", "lower bound", "latency",   "utilisation"};
+    for (auto k : kKinds) head.push_back(std::string(k) + " KiB");
+    head.insert(head.end(), {"comm overhead", "all traffic", "peak SRAM KiB", "steady"});
+  }
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& r : rows) {
+    std::vector<std::string> c = {r.name};
+    if (!r.ok) {
+      c.push_back("failed: " + r.error);
+      cells.push_back(c);
+      continue;
+    }
+    const double p = num(r.s, "period_cycles");
+    c.push_back(csv ? exact(p) : f("%.0f", p));
+    c.push_back(csv ? exact(num(r.s, "predicted_period_cycles"))
+                    : f("%.0f", num(r.s, "predicted_period_cycles")));
+    c.push_back(f("%.4f", num(r.s, "simulated_over_predicted")));
+    c.push_back(pd > 0 ? f(csv ? "%.4f" : "%.2fx", pd / p) : "-");
+    c.push_back(seq > 0 ? f(csv ? "%.4f" : "%.2fx", seq / p) : "-");
+    for (const char* k : {"lower_bound_cycles", "latency_cycles"})
+      c.push_back(csv ? exact(num(r.s, k)) : f("%.0f", num(r.s, k)));
+    c.push_back(f(csv ? "%.4f" : "%.1f%%", (csv ? 1.0 : 100.0) * num(r.s["utilisation"], "mean")));
+    for (auto k : kKinds) {
+      const double b = num(r.s["bytes_by_kind"], k);
+      c.push_back(csv ? f("%.0f", b) : f("%.1f", b / 1024.0));
+    }
+    c.push_back(f(csv ? "%.6f" : "%+.3f%%", (csv ? 1.0 : 100.0) * num(r.s, "comm_overhead")));
+    c.push_back(
+        f(csv ? "%.6f" : "%+.3f%%", (csv ? 1.0 : 100.0) * num(r.s, "comm_overhead_all_traffic")));
+    const double sram = num(r.s, "peak_sram_bytes");
+    c.push_back(csv ? f("%.0f", sram) : f("%.1f", sram / 1024.0));
+    const bool steady =
+        r.s.contains("steady_state_reached") && r.s["steady_state_reached"].get<bool>();
+    c.push_back(steady ? "yes" : "no");
+    cells.push_back(c);
+  }
+  std::ostringstream os;
+  if (csv) {
+    for (size_t i = 0; i < head.size(); ++i) os << (i ? "," : "") << head[i];
+    os << '\n';
+    for (const auto& c : cells) {
+      for (size_t i = 0; i < c.size(); ++i) {
+        std::string v = c[i];
+        if (v.find(',') != std::string::npos || v.find('"') != std::string::npos) {
+          std::string q = "\"";
+          for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+          v = q + "\"";
+        }
+        os << (i ? "," : "") << v;
+      }
+      os << '\n';
+    }
+    return os.str();
+  }
+  std::vector<size_t> w(head.size(), 0);
+  for (size_t i = 0; i < head.size(); ++i) w[i] = head[i].size();
+  for (const auto& c : cells) {
+    if (c.size() != head.size()) continue;
+    for (size_t i = 0; i < c.size(); ++i) w[i] = std::max(w[i], c[i].size());
+  }
+  for (size_t i = 0; i < head.size(); ++i)
+    os << (i ? pad(head[i], w[i]) : head[i] + std::string(w[0] - head[0].size() + 1, ' '));
+  os << '\n';
+  for (const auto& c : cells) {
+    for (size_t i = 0; i < c.size(); ++i) {
+      os << (i == 0 ? c[i] + std::string(w[0] > c[i].size() ? w[0] - c[i].size() + 1 : 1, ' ')
+                    : (c.size() == head.size() ? pad(c[i], w[i]) : c[i]));
+    }
+    os << '\n';
+  }
+  return os.str();
+}
+
+}  // namespace
+
+int compare(const Args& args) {
+  po::options_description own("Compare");
+  own.add_options()(
+      "out", po::value<std::string>()->default_value("traces/compare"),
+      "output directory: one `run` directory per scheduler, plus compare.csv and compare.txt")(
+      "csv", po::bool_switch(), "print the table as CSV");
+  po::options_description desc;
+  desc.add(network_options())
+      .add(platform_options())
+      .add(scheduler_options())
+      .add(run_measure_options())
+      .add(own);
+  const auto parsed = parse(args, desc, "compare [options]");
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
+  if (!vm["scheduler"].defaulted() || vm["split"].as<bool>()) {
+    fail("--scheduler/--split", "compare runs every scheduler; choose one with `spikepipe run`");
+  }
+  // Check the inputs once here, so that a bad value is one error rather than five.
+  run_settings_from(vm);
+  network_from(vm);
+  scheduler_options_from(vm, platform_from(vm));
+
+  // Every argument except compare's own goes to each run unchanged.
+  po::options_description all;
+  all.add_options()("help,h", "");
+  all.add(desc);
+  std::vector<std::string> forward;
+  for (const auto& o : po::command_line_parser(args).options(all).run().options) {
+    if (o.string_key == "out" || o.string_key == "csv") continue;
+    forward.insert(forward.end(), o.original_tokens.begin(), o.original_tokens.end());
+  }
+
+  OutputDir out(vm["out"].as<std::string>());
+  const auto runner = sweep::process_runner(sweep::spikepipe_binary());
+  std::vector<Row> rows;
+  bool failed = false;
+  const size_t n = sizeof kVariants / sizeof kVariants[0];
+  for (size_t i = 0; i < n; ++i) {
+    const Variant& v = kVariants[i];
+    std::cerr << "compare: " << (i + 1) << "/" << n << " " << v.dir << "...\n";
+    sweep::Job job;
+    job.args = forward;
+    job.args.insert(job.args.end(), {"--scheduler", v.scheduler});
+    if (v.split) job.args.push_back("--split");
+    job.dir = out.staging_path() / v.dir;
+    job.log = out.staging_path() / (std::string(v.dir) + ".log");
+    job.args.insert(job.args.end(), {"--out", job.dir.string(), "--quiet"});
+    const sweep::Outcome o = runner(job);
+    Row r;
+    r.name = v.dir;
+    r.ok = o.ok;
+    r.error = o.error;
+    if (o.ok) {
+      std::ifstream in(job.dir / kSummaryFile);
+      try {
+        r.s = json::parse(in);
+      } catch (const json::exception& e) {
+        r.ok = false;
+        r.error = std::string("unreadable summary.json: ") + e.what();
+      }
+      std::error_code ec;
+      fs::remove(job.log, ec);  // the log of a good run is empty (--quiet)
+    }
+    failed |= !r.ok;
+    rows.push_back(std::move(r));
+  }
+  const std::string text = table(rows, false), csv = table(rows, true);
+  out.write("compare.txt", text);
+  out.write("compare.csv", csv);
+  out.commit();
+  std::cout << (vm["csv"].as<bool>() ? csv : text);
+  if (!vm["csv"].as<bool>()) {
+    std::cout
+        << "(periods and latency in cycles; bytes per iteration between processors; speedups "
+           "from the simulated periods;\n comm overhead = (bytes - pipedream's) / (all edges + "
+           "DRAM); all traffic also counts the SRAM<->array operand traffic;\n steady = the "
+           "measured completion intervals repeat; when `no`, raise --warmup)\nruns: "
+        << out.final_path().string()
+        << "/<scheduler>/ (summary.json, trace.vcd, trace.gtkw, trace.perfetto.json)\n";
+  }
+  if (failed)
+    fail("", "some schedulers failed (see their rows above and " + out.final_path().string() +
+                 "/*.log)");
+  return 0;
+}
+
+}  // namespace spikepipe::cli

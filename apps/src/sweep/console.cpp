@@ -1,0 +1,81 @@
+// The sweep's console output: the plan of --dry-run and the closing table. Results go to the
+// files; this is for the person at the terminal.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "spikepipe/cli/sweep.h"
+
+namespace spikepipe::sweep {
+
+namespace {
+
+std::string figure(const nlohmann::json& s, const char* key) {
+  if (!s.contains(key) || !s[key].is_number()) return "-";
+  if (!s[key].is_number_float()) return s[key].dump();
+  // The files keep full precision; the terminal gets one decimal, which cycles need at most.
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f", s[key].get<double>());
+  return buf;
+}
+
+}  // namespace
+
+void print_plan(const Spec& spec, const std::vector<Point>& points, std::ostream& os) {
+  os << points.size() << " point(s) into " << spec.out.string() << ", " << spec.jobs
+     << " at a time\n";
+  for (const auto& p : points) {
+    os << "  " << p.id << ": spikepipe run";
+    for (const auto& a : point_args(spec, p)) os << " " << a;
+    os << " --out " << (spec.out / "points" / p.id).string() << " --no-trace --quiet\n";
+  }
+}
+
+void print_table(const Spec& spec, const std::vector<Result>& results, std::ostream& os) {
+  std::vector<std::string> head;
+  for (const auto& a : spec.axes) head.push_back(a.key);
+  head.insert(head.end(), {"status", "period_cycles", "latency_cycles"});
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : results) {
+    std::vector<std::string> row;
+    for (const auto& [k, v] : r.point.values) row.push_back(v);
+    row.push_back(r.ok ? "ok" : "failed");
+    if (r.ok) {
+      const auto s = nlohmann::json::parse(r.summary);
+      row.push_back(figure(s, "period_cycles"));
+      row.push_back(figure(s, "latency_cycles"));
+    } else {
+      row.push_back(r.error);
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<size_t> width(head.size());
+  for (size_t c = 0; c < head.size(); ++c) width[c] = head[c].size();
+  for (const auto& row : rows) {
+    for (size_t c = 0; c + 1 < row.size() && c < width.size(); ++c)
+      width[c] = std::max(width[c], row[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (size_t c = 0; c < cells.size(); ++c) {
+      os << cells[c];
+      if (c + 1 < cells.size())
+        os << std::string(width[c] - std::min(width[c], cells[c].size()) + 2, ' ');
+    }
+    os << "\n";
+  };
+  line(head);
+  for (const auto& row : rows) line(row);
+}
+
+int finish(const Spec& spec, const std::vector<Result>& results) {
+  write_reports(spec, results);
+  print_table(spec, results, std::cout);
+  const auto failed =
+      std::count_if(results.begin(), results.end(), [](const Result& r) { return !r.ok; });
+  std::cerr << "sweep: " << results.size() << " point(s), " << failed << " failed -> "
+            << (spec.out / "sweep.csv").string() << "\n";
+  return failed ? 1 : 0;
+}
+
+}  // namespace spikepipe::sweep

@@ -1,0 +1,138 @@
+// sweep.csv and sweep.json from the points' results. Built only from the results (never from
+// who ran them, when or how fast), so one machine and any number of MPI ranks give the same bytes.
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "spikepipe/cli/sweep.h"
+#include "spikepipe/core/error.h"
+
+namespace spikepipe::sweep {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+// The headline figures of summary.json first, in this order; anything else after, by name.
+const std::vector<std::string> kFirst = {"period_cycles",      "predicted_period_cycles",
+                                         "latency_cycles",     "throughput_samples_per_s",
+                                         "lower_bound_cycles", "utilisation",
+                                         "comm_overhead",      "peak_sram_bytes",
+                                         "bytes_by_kind"};
+
+size_t rank_of(const std::string& column) {
+  for (size_t i = 0; i < kFirst.size(); ++i) {
+    if (column == kFirst[i] || column.rfind(kFirst[i] + ".", 0) == 0) return i;
+  }
+  return kFirst.size();
+}
+
+std::string cell(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+// Scalars by dotted path; nested objects flattened; arrays left to sweep.json.
+void flatten(const json& v, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+    }
+  } else if (!v.is_array() && !prefix.empty()) {
+    out[prefix] = cell(v);
+  }
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+void write_atomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) fail(tmp.string(), "cannot write");
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) fail(path.string(), "cannot write: " + ec.message());
+}
+
+}  // namespace
+
+std::string csv_text(const Spec& spec, const std::vector<Result>& results) {
+  std::vector<std::map<std::string, std::string>> rows(results.size());
+  std::set<std::string> names;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].ok) continue;
+    flatten(json::parse(results[i].summary), "", rows[i]);
+    for (const auto& [k, v] : rows[i]) names.insert(k);
+  }
+  // A swept key already has its column (e.g. processors, scheduler), and the run's command line
+  // holds its own --out path: neither is repeated among the figures.
+  names.erase("command");
+  for (const auto& a : spec.axes) names.erase(a.key);
+  std::vector<std::string> columns(names.begin(), names.end());
+  std::stable_sort(columns.begin(), columns.end(), [](const std::string& a, const std::string& b) {
+    return rank_of(a) < rank_of(b);
+  });
+
+  std::string text;
+  for (const auto& a : spec.axes) text += csv_field(a.key) + ",";
+  text += "status,error";
+  for (const auto& c : columns) text += "," + csv_field(c);
+  text += "\n";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Result& r = results[i];
+    for (const auto& [k, v] : r.point.values) text += csv_field(v) + ",";
+    text += std::string(r.ok ? "ok" : "failed") + "," + csv_field(r.error);
+    for (const auto& c : columns) {
+      auto it = rows[i].find(c);
+      text += "," + (it == rows[i].end() ? std::string() : csv_field(it->second));
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+std::string json_text(const Spec& spec, const std::vector<Result>& results) {
+  ojson doc;
+  doc["base_args"] = spec.base;
+  doc["axes"] = ojson::array();
+  for (const auto& a : spec.axes) doc["axes"].push_back({{"key", a.key}, {"values", a.values}});
+  doc["points"] = ojson::array();
+  for (const auto& r : results) {
+    ojson p;
+    p["index"] = r.point.index;
+    p["id"] = r.point.id;
+    p["params"] = ojson::object();
+    for (const auto& [k, v] : r.point.values) p["params"][k] = v;
+    p["status"] = r.ok ? "ok" : "failed";
+    p["error"] = r.error;
+    p["summary"] = r.ok ? ojson::parse(r.summary) : ojson();
+    doc["points"].push_back(std::move(p));
+  }
+  return doc.dump(2) + "\n";
+}
+
+void write_reports(const Spec& spec, const std::vector<Result>& results) {
+  std::error_code ec;
+  fs::create_directories(spec.out, ec);
+  if (ec) fail(spec.out.string(), "cannot create the sweep directory: " + ec.message());
+  write_atomically(spec.out / "sweep.csv", csv_text(spec, results));
+  write_atomically(spec.out / "sweep.json", json_text(spec, results));
+}
+
+}  // namespace spikepipe::sweep

@@ -1,0 +1,91 @@
+#pragma once
+// The machine, described once: array, processor and SRAM, network-on-chip, DRAM. The planner,
+// the SystemC models and the reports all read this one description. Values are plain (cycles,
+// bytes). validate() checks ranges; a message names the key the way the caller wants it named
+// (KeyName: "--array-rows", "mesh8.cfg:12: array-rows" or "array-rows") and what is allowed.
+// How a description is read from an INI file and flags: core/platform_config.h.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "spikepipe/core/ids.h"
+
+namespace spikepipe {
+
+// How an error names a key of the platform description.
+using KeyName = std::function<std::string(const std::string& key)>;
+// "where: key", or "key" when `where` is empty.
+KeyName plain_keys(const std::string& where = {});
+
+enum class Dataflow { OS, WS, IS };
+const char* to_string(Dataflow d);
+Dataflow parse_dataflow(const std::string& s, const std::string& where);  // "os"|"ws"|"is"
+
+struct ArrayParams {
+  uint32_t rows = 32;          // array-rows
+  uint32_t cols = 32;          // array-cols
+  Dataflow dataflow = Dataflow::OS;  // dataflow
+  uint32_t vector_lanes = 32;  // vector-lanes
+  // sparsity, firing-rate: H2Learn-style zero skipping on the spike-driven GEMMs (F, G), cycles
+  // scaled by firing_rate.
+  bool sparsity = false;
+  double firing_rate = 0.15;
+
+  void validate(const KeyName& key) const;
+  void validate(const std::string& where) const { validate(plain_keys(where)); }
+};
+
+struct ProcessorParams {
+  ArrayParams array;
+  uint64_t sram_bytes = 4ull << 20;  // sram-bytes: local SRAM (weights, stash, inbox)
+  // overlap-units: the next op's array part may start while the vector unit finishes the
+  // previous op, and messages are injected by a DMA engine beside the compute (false =
+  // docs/EXECUTION.md: array then vector then sending, strictly one after the other).
+  bool overlap_units = false;
+  uint64_t min_sram_bytes() const;  // one RxC tile of 16-bit weights, double-buffered
+  void validate(const KeyName& key) const;
+};
+
+enum class NocShape { Mesh, Torus, Ring, Crossbar };
+const char* to_string(NocShape t);
+NocShape parse_noc_shape(const std::string& s, const std::string& where);
+
+struct NocParams {
+  NocShape topology = NocShape::Mesh;   // noc-topology
+  uint32_t cols = 2, rows = 2;          // noc-cols, noc-rows (ring: cols nodes, rows = 1)
+  double link_bytes_per_cycle = 32.0;   // noc-link-bytes
+  Cycles router_latency = 2;            // noc-router-latency, per hop
+  uint32_t packet_bytes = 256;          // noc-packet-bytes, max payload of one packet
+  std::vector<uint32_t> processor_nodes;  // processor-nodes: node of processor p (default p)
+  uint32_t nodes() const { return topology == NocShape::Ring ? cols : cols * rows; }
+  uint32_t node_of(uint32_t processor) const;  // processor_nodes, or p when empty
+  // noc-cols = noc-rows = 0 means "the smallest that fits": a near-square mesh or torus (cols >=
+  // rows), a ring or crossbar of one node per processor. Leaves a set size alone.
+  void auto_size(uint32_t processors);
+  void validate(const KeyName& key, uint32_t processors) const;
+};
+
+struct MemoryParams {
+  uint32_t channels = 2;                 // dram-channels
+  double channel_bytes_per_cycle = 25.6; // dram-channel-bytes (DDR4-3200 at 1 GHz)
+  Cycles latency = 100;                  // dram-latency
+  uint32_t interleave_bytes = 256;       // dram-interleave
+  std::vector<uint32_t> controller_nodes;  // dram-nodes: NoC nodes of the memory controllers
+  std::vector<uint32_t> controllers() const;  // controller_nodes, or {0} when empty
+  void validate(const KeyName& key, uint32_t noc_nodes) const;
+};
+
+struct PlatformParams {
+  static constexpr uint32_t kMaxProcessors = 4096;
+  std::string name = "default";  // preset name or file stem
+  uint32_t processors = 4;       // processors
+  double clock_ghz = 1.0;        // clock-ghz: converts cycles to seconds in reports
+  ProcessorParams processor;
+  NocParams noc;
+  MemoryParams memory;
+  void validate(const KeyName& key) const;
+  void validate() const { validate(plain_keys(name)); }
+};
+
+}  // namespace spikepipe

@@ -1,0 +1,70 @@
+#pragma once
+// The one schedule format every scheduler emits and every simulator run consumes: the data of
+// the execution contract (docs/EXECUTION.md); the rules that run it are in core/execution.h.
+//
+// A schedule is a set of ops (a task, or one part of a split task, or one micro-batch of it) placed
+// on processors, a cyclic program per processor, and the dependencies between ops. Processor p
+// runs its program round after round; in round r an op with offset o runs iteration r - o
+// (skipped when that is before the first or after the last iteration). Before it runs, every
+// dependency into it must be satisfied: the producer's instance of iteration k - distance has
+// finished (same processor) or its message has arrived (other processor, `bytes` over the NoC).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spikepipe/core/ids.h"
+#include "spikepipe/core/kinds.h"
+
+namespace spikepipe {
+
+struct Op {
+  OpId id;
+  TaskId task;
+  TaskKind kind = TaskKind::F;
+  uint32_t layer = 0;
+  uint16_t part = 0, parts = 1;    // split by output columns over `parts` processors
+  uint16_t micro = 0, micros = 1;  // micro-batch index (gpipe)
+  ProcessorId proc;
+  int32_t offset = 0;  // iteration lag: in round r the op runs iteration r - offset
+  Cycles array_cycles = 0;
+  Cycles vector_cycles = 0;
+  uint64_t dram_read_bytes = 0;   // e.g. input spikes of F1
+  uint64_t dram_write_bytes = 0;
+  uint64_t weight_bytes = 0;      // weights this op reads or writes (its share when split)
+  Cycles cycles() const { return array_cycles + vector_cycles; }
+  std::string label() const;      // "F3", "F3[1/4]", "F3.m2"
+};
+
+struct Dep {
+  OpId src, dst;
+  uint32_t distance = 0;  // dst of iteration k needs src of iteration k - distance
+  TensorKind kind = TensorKind::Spikes;
+  uint64_t bytes = 0;     // moved over the NoC when src and dst are on different processors
+};
+
+struct Schedule {
+  std::string scheduler;  // "sequential" | "gpipe" | "pipedream" | "spikepipe"
+  uint32_t processors = 0;
+  bool split = false;
+  uint32_t micro_batches = 1;
+
+  std::vector<Op> ops;
+  std::vector<std::vector<OpId>> programs;  // per processor, in execution order
+  std::vector<Dep> deps;
+
+  std::vector<uint32_t> delays;          // gradient delay d_l per layer
+  std::vector<uint32_t> weight_versions; // per layer: d_l + 1 (weight stashing)
+  Cycles predicted_period = 0;
+  Cycles predicted_latency = 0;
+  Cycles lower_bound = 0;
+  std::vector<Cycles> loads;             // per processor: compute + its communication, per period
+  std::vector<uint64_t> sram_peak;       // per processor: predicted SRAM need (analysis.h)
+  std::array<uint64_t, kTensorKinds> bytes_by_kind{};  // inter-processor bytes per iteration
+  std::string note;  // what the scheduler chose that the numbers do not show (e.g. processors left idle)
+
+  const Op& op(OpId id) const { return ops[id.value]; }
+  bool remote(const Dep& d) const { return op(d.src).proc != op(d.dst).proc; }
+};
+
+}  // namespace spikepipe

@@ -1,0 +1,13 @@
+// Op labels, as traces, reports and errors name an op.
+#include "spikepipe/core/schedule.h"
+
+namespace spikepipe {
+
+std::string Op::label() const {
+  std::string s = std::string(to_string(kind)) + std::to_string(layer + 1);
+  if (parts > 1) s += "[" + std::to_string(part + 1) + "/" + std::to_string(parts) + "]";
+  if (micros > 1) s += ".m" + std::to_string(micro);
+  return s;
+}
+
+}  // namespace spikepipe
