@@ -28,15 +28,18 @@ void schedule(benchmark::State& state, const std::string& network, const std::st
 }
 
 void register_all() {
+  // Every scheduler of the registry, and its --split variant when it has one.
   for (const char* net : {"mnist-fc", "fmnist-conv", "cifar10-vgg"})
-    for (const char* sched : {"sequential", "gpipe", "pipedream", "spikepipe", "spikepipe-split"}) {
-      const std::string name = std::string("schedule/") + net + "/" + sched + "/P64";
-      const bool split = std::string(sched) == "spikepipe-split";
-      const std::string s = split ? "spikepipe" : sched;
-      const std::string n = net;
-      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { schedule(st, n, s, split); })
-          ->Unit(benchmark::kMillisecond);
-    }
+    for (const auto& e : spikepipe::schedulers())
+      for (const bool split : {false, true}) {
+        if (split && !e.splits) continue;
+        const std::string s = e.name, n = net;
+        const std::string name =
+            std::string("schedule/") + net + "/" + s + (split ? "-split" : "") + "/P64";
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [=](benchmark::State& st) { schedule(st, n, s, split); })
+            ->Unit(benchmark::kMillisecond);
+      }
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "spikepipe/platform/run.h"
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/workloads/scheduler.h"
 
 namespace spikepipe::cli {
 
@@ -23,15 +24,19 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 struct Variant {
-  const char* dir;
-  const char* scheduler;
+  std::string dir;
+  const SchedulerEntry* scheduler;
   bool split;
 };
-const Variant kVariants[] = {{"sequential", "sequential", false},
-                             {"gpipe", "gpipe", false},
-                             {"pipedream", "pipedream", false},
-                             {"spikepipe", "spikepipe", false},
-                             {"spikepipe-split", "spikepipe", true}};
+// Every scheduler of the registry, and a "-split" run of each that can cut tasks.
+std::vector<Variant> variants() {
+  std::vector<Variant> v;
+  for (const SchedulerEntry& e : schedulers()) {
+    v.push_back({e.name, &e, false});
+    if (e.splits) v.push_back({std::string(e.name) + "-split", &e, true});
+  }
+  return v;
+}
 // Input spikes come from DRAM, never between processors: no column.
 const char* kKinds[] = {"spikes", "errors", "weights", "gradients", "stash"};
 
@@ -188,22 +193,26 @@ int compare(const Args& args) {
   all.add_options()("help,h", "");
   all.add(desc);
   std::vector<std::string> forward;
+  std::vector<std::string> micro;  // --micro-batches goes to the schedulers that take it
   for (const auto& o : po::command_line_parser(args).options(all).run().options) {
     if (o.string_key == "out" || o.string_key == "csv") continue;
-    forward.insert(forward.end(), o.original_tokens.begin(), o.original_tokens.end());
+    auto& to = o.string_key == "micro-batches" ? micro : forward;
+    to.insert(to.end(), o.original_tokens.begin(), o.original_tokens.end());
   }
 
   OutputDir out(vm["out"].as<std::string>());
   const auto runner = sweep::process_runner(sweep::spikepipe_binary());
   std::vector<Row> rows;
   bool failed = false;
-  const size_t n = sizeof kVariants / sizeof kVariants[0];
+  const std::vector<Variant> all_variants = variants();
+  const size_t n = all_variants.size();
   for (size_t i = 0; i < n; ++i) {
-    const Variant& v = kVariants[i];
+    const Variant& v = all_variants[i];
     std::cerr << "compare: " << (i + 1) << "/" << n << " " << v.dir << "...\n";
     sweep::Job job;
     job.args = forward;
-    job.args.insert(job.args.end(), {"--scheduler", v.scheduler});
+    job.args.insert(job.args.end(), {"--scheduler", v.scheduler->name});
+    if (v.scheduler->micro_batches) job.args.insert(job.args.end(), micro.begin(), micro.end());
     if (v.split) job.args.push_back("--split");
     job.dir = out.staging_path() / v.dir;
     job.log = out.staging_path() / (std::string(v.dir) + ".log");

@@ -90,9 +90,9 @@ int run(const Args& args) {
 
   const Network net = network_from(vm);
   const PlatformParams platform = platform_from(vm);
-  SchedulerOptions sopt = scheduler_options_from(vm, platform);
-  // What the schedulers know of DRAM (F1's input read), from the same platform the run simulates.
   const std::string scheduler = vm["scheduler"].as<std::string>();
+  check_applicable(vm, scheduler);
+  const SchedulerOptions sopt = scheduler_options_from(vm, platform);
   const TaskGraph graph = build_task_graph(net, platform.processor.array);
   const Schedule schedule = make_schedule(scheduler, graph, sopt);
   const IterationPlan plan =
@@ -115,7 +115,7 @@ int run(const Args& args) {
   }
 
   OutputDir out(vm["out"].as<std::string>());  // fails now, not after the run, if unwritable
-  for (const std::string& w : sram_warnings(schedule, platform.processor.sram_bytes))
+  if (const std::string w = sram_warning(schedule, platform.processor.sram_bytes); !w.empty())
     std::cerr << "spikepipe run: warning: " << w << "\n";
   EventLog log;
   SimOptions so;

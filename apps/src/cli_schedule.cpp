@@ -20,7 +20,8 @@ int schedule(const Args& args) {
   if (!vm) return 0;
   const Network net = network_from(*vm);
   const PlatformParams platform = platform_from(*vm);
-  SchedulerOptions opts = scheduler_options_from(*vm, platform);
+  check_applicable(*vm, (*vm)["scheduler"].as<std::string>());
+  const SchedulerOptions opts = scheduler_options_from(*vm, platform);
   const TaskGraph graph = build_task_graph(net, platform.processor.array);
   const Schedule s = make_schedule((*vm)["scheduler"].as<std::string>(), graph, opts);
   validate_schedule(s, graph);
@@ -30,8 +31,8 @@ int schedule(const Args& args) {
     std::cout << j.dump(1) << "\n";
   } else {
     std::cout << schedule_summary(s, graph);
-    for (const std::string& w : sram_warnings(s, platform.processor.sram_bytes))
-      std::cout << "warning: " << w << "\n";
+    if (const std::string w = sram_warning(s, platform.processor.sram_bytes); !w.empty())
+    std::cout << "warning: " << w << "\n";
   }
   return 0;
 }

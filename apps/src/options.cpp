@@ -203,12 +203,21 @@ po::options_description scheduler_options() {
 }
 
 void check_applicable(const po::variables_map& vm, const std::string& scheduler) {
-  if (vm.count("split") && vm["split"].as<bool>() && scheduler != "spikepipe")
-    fail("--split", "applies to --scheduler spikepipe only, not " + scheduler,
-         "--split with spikepipe, or no --split");
-  if (vm.count("micro-batches") && !vm["micro-batches"].defaulted() && scheduler != "gpipe")
-    fail("--micro-batches", "applies to --scheduler gpipe only, not " + scheduler,
-         "--micro-batches with gpipe, or no --micro-batches");
+  const SchedulerEntry* e = find_scheduler(scheduler);
+  if (!e) return;  // make_schedule names the known ones
+  auto takers = [](bool SchedulerEntry::*what) {
+    std::string names;
+    for (const auto& x : schedulers())
+      if (x.*what) names += (names.empty() ? "" : ", ") + std::string(x.name);
+    return names;
+  };
+  if (vm.count("split") && vm["split"].as<bool>() && !e->splits)
+    fail("--split", "does not apply to --scheduler " + scheduler,
+         "--split with " + takers(&SchedulerEntry::splits) + "; or no --split");
+  if (vm.count("micro-batches") && !vm["micro-batches"].defaulted() && !e->micro_batches)
+    fail("--micro-batches", "does not apply to --scheduler " + scheduler,
+         "--micro-batches with " + takers(&SchedulerEntry::micro_batches) +
+             "; or no --micro-batches");
 }
 
 SchedulerOptions scheduler_options_from(const po::variables_map& vm, const PlatformParams& p) {

@@ -126,7 +126,7 @@ const std::vector<KeyDef>& key_defs() {
         false, [](PlatformParams& p, const Setting& s) { p.processor.overlap_units = boolean(s); });
     add("noc-topology", to_string(d.noc.topology), "mesh, torus, ring or crossbar", false,
         [](PlatformParams& p, const Setting& s) {
-          p.noc.topology = parse_noc_shape(trim(s.value), s.origin);
+          p.noc.topology = parse_noc_shape(shown(trim(s.value)), s.origin);
         });
     add("noc-cols", "0", "NoC columns (ring: nodes); 0 = smallest fitting the processors", false,
         [](PlatformParams& p, const Setting& s) { p.noc.cols = uint32_t(whole(s, 0, 4096)); });
@@ -178,7 +178,7 @@ const std::vector<KeyDef>& key_defs() {
         });
     add("dataflow", to_string(a.dataflow), "array dataflow: os, ws or is", true,
         [](PlatformParams& p, const Setting& s) {
-          p.processor.array.dataflow = parse_dataflow(trim(s.value), s.origin);
+          p.processor.array.dataflow = parse_dataflow(shown(trim(s.value)), s.origin);
         });
     add("vector-lanes", text_of(uint64_t(a.vector_lanes)),
         "lanes of the element-wise vector unit", true, [](PlatformParams& p, const Setting& s) {

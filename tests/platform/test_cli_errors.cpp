@@ -121,6 +121,14 @@ const Case kCases[] = {
     {"schedule_mesh_too_small",  "schedule --processors 8 --noc-cols 2 --noc-rows 2", {"noc-cols"}},
     {"schedule_micro_batches",   "schedule --scheduler gpipe --micro-batches 0", {"micro-batches"}},
     {"schedule_gpipe_too_many",  "schedule --scheduler gpipe --micro-batches 64", {"micro-batches"}},
+    // an option that would be ignored in silence is refused, naming who takes it
+    {"schedule_split_pipedream", "schedule --scheduler pipedream --split",       {"--split", "pipedream", "spikepipe"}},
+    {"schedule_split_gpipe",     "schedule --scheduler gpipe --split",           {"--split", "gpipe"}},
+    {"schedule_micro_spikepipe", "schedule --scheduler spikepipe --micro-batches 8", {"--micro-batches", "gpipe"}},
+    {"run_split_sequential",     "run --scheduler sequential --split --out out", {"--split", "sequential"}},
+    {"schedule_processors_huge", "schedule --processors 1000000",                {"--processors", "1 .. 4096"}},
+    {"schedule_processors_neg",  "schedule --processors -1",                     {"--processors", "1 .. 4096"}},
+    {"schedule_sram_huge",       "schedule --sram-bytes 1e30",                   {"--sram-bytes", "whole number"}},
     {"schedule_both_inputs",     "schedule --network mnist-fc --topology short.csv", {"--topology"}},
     // run: cases RunE2E does not cover
     {"run_malformed_yaml",       "run --network broken.yaml --out out",          {"broken.yaml"}},

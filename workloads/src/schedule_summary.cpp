@@ -36,14 +36,26 @@ std::string short_bytes(uint64_t b) {
 
 }  // namespace
 
-std::vector<std::string> sram_warnings(const Schedule& s, uint64_t sram_bytes) {
-  std::vector<std::string> out;
-  for (size_t p = 0; p < s.sram_peak.size(); ++p)
-    if (s.sram_peak[p] > sram_bytes)
-      out.push_back("P" + std::to_string(p) + " needs " + short_bytes(s.sram_peak[p]) +
-                    " of SRAM, has " + short_bytes(sram_bytes) +
-                    ": expect spills (the period does not include them)");
-  return out;
+std::string sram_warning(const Schedule& s, uint64_t sram_bytes) {
+  std::vector<size_t> over;
+  size_t worst = 0;
+  for (size_t p = 0; p < s.sram_peak.size(); ++p) {
+    if (s.sram_peak[p] <= sram_bytes) continue;
+    over.push_back(p);
+    if (s.sram_peak[p] > s.sram_peak[worst] || over.size() == 1) worst = p;
+  }
+  const std::string tail = ": expect spills (the period does not include them)";
+  if (over.empty()) return {};
+  if (over.size() == 1)
+    return "P" + std::to_string(worst) + " needs " + short_bytes(s.sram_peak[worst]) +
+           " of SRAM, has " + short_bytes(sram_bytes) + tail;
+  std::string who;
+  for (size_t i = 0; i < over.size() && i < 8; ++i) who += (i ? ", P" : "P") + std::to_string(over[i]);
+  if (over.size() > 8) who += ", ...";
+  return std::to_string(over.size()) + " of " + std::to_string(s.sram_peak.size()) +
+         " processors need more SRAM than their " + short_bytes(sram_bytes) + " (" + who +
+         "; up to " + short_bytes(s.sram_peak[worst]) + " on P" + std::to_string(worst) + ")" +
+         tail;
 }
 
 std::string schedule_summary(const Schedule& s, const TaskGraph& g) {

@@ -90,14 +90,22 @@ TEST(SchedSram, PipelineHoldsAsManyReceiveBuffersAsTheLoopAllows) {
 TEST(SchedSram, WarningsNameTheProcessorsThatDoNotFit) {
   Schedule s = pipeline(2);
   s.sram_peak = predict_sram(s, CommModel{}).peak;  // 3000, 1140
-  EXPECT_TRUE(sram_warnings(s, 3000).empty());
-  const auto w = sram_warnings(s, 2048);
-  ASSERT_EQ(w.size(), 1u);
-  EXPECT_EQ(w[0], "P0 needs 2.9 KiB of SRAM, has 2 KiB: expect spills (the period does not "
-                  "include them)");
+  EXPECT_TRUE(sram_warning(s, 3000).empty());
+  EXPECT_EQ(sram_warning(s, 2048),
+            "P0 needs 2.9 KiB of SRAM, has 2 KiB: expect spills (the period does not include them)");
   s.sram_peak = {9646899, 0};  // 9.2 MiB
-  EXPECT_EQ(sram_warnings(s, 4u << 20)[0],
+  EXPECT_EQ(sram_warning(s, 4u << 20),
             "P0 needs 9.2 MiB of SRAM, has 4 MiB: expect spills (the period does not include them)");
+}
+
+TEST(SchedSram, ManyProcessorsThatDoNotFitMakeOneLine) {
+  Schedule s;
+  s.sram_peak.assign(64, 5u << 20);
+  s.sram_peak[7] = 488u << 20;
+  s.sram_peak[63] = 1u << 20;  // fits
+  EXPECT_EQ(sram_warning(s, 4u << 20),
+            "63 of 64 processors need more SRAM than their 4 MiB (P0, P1, P2, P3, P4, P5, P6, P7, "
+            "...; up to 488 MiB on P7): expect spills (the period does not include them)");
 }
 
 TEST(SchedSram, ADeadlockedScheduleHasNoPrediction) {

@@ -26,12 +26,18 @@ const std::vector<SchedulerEntry>& schedulers() {
       {"sequential", "no pipelining: every task split over all processors, a barrier between tasks",
        sched::sequential},
       {"gpipe", "stages of whole layers, m micro-batches, a flush every iteration (no stale weights)",
-       sched::gpipe},
+       sched::gpipe, false, true},
       {"pipedream", "stages of whole layers, 1F1B, weight stashing; the baseline", sched::pipedream},
       {"spikepipe", "F/D/E/G/U tasks placed on processors for the smallest period, minimal delays",
-       sched::spikepipe},
+       sched::spikepipe, true, false},
   };
   return table;
+}
+
+const SchedulerEntry* find_scheduler(const std::string& name) {
+  for (const SchedulerEntry& e : schedulers())
+    if (name == e.name) return &e;
+  return nullptr;
 }
 
 Schedule make_schedule(const std::string& name, const TaskGraph& g, const SchedulerOptions& o) {

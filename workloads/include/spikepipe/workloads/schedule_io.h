@@ -24,8 +24,9 @@ Schedule schedule_from_json(const nlohmann::json& j, const std::string& where);
 // load per processor with a bar, bytes per kind.
 std::string schedule_summary(const Schedule& s, const TaskGraph& g);
 
-// One line per processor whose predicted SRAM need (s.sram_peak) exceeds `sram_bytes`:
-// "P3 needs 9.2 MiB of SRAM, has 4 MiB: expect spills (the period does not include them)".
-std::vector<std::string> sram_warnings(const Schedule& s, uint64_t sram_bytes);
+// One line (empty when all fit) on the processors whose predicted SRAM need (s.sram_peak) exceeds
+// `sram_bytes`: "P3 needs 9.2 MiB of SRAM, has 4 MiB: expect spills (...)", or for several
+// "62 of 64 processors need more SRAM than their 4 MiB (P0, P1, ...; up to 488 MiB on P7): ...".
+std::string sram_warning(const Schedule& s, uint64_t sram_bytes);
 
 }  // namespace spikepipe

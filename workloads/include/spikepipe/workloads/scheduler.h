@@ -27,9 +27,12 @@ struct SchedulerEntry {
   const char* name;
   const char* description;
   SchedulerFn fn;
+  bool splits = false;          // takes --split (SchedulerOptions::split)
+  bool micro_batches = false;   // takes --micro-batches
 };
 
 const std::vector<SchedulerEntry>& schedulers();  // sequential, gpipe, pipedream, spikepipe
+const SchedulerEntry* find_scheduler(const std::string& name);  // nullptr if unknown
 // Throws Error listing the known names if `name` is unknown.
 Schedule make_schedule(const std::string& name, const TaskGraph& g, const SchedulerOptions& o);
 
