@@ -1,6 +1,6 @@
-# `cmake --install build --prefix X` installs the spikepipe program, the three static libraries
+# `cmake --install build --prefix X` installs the spikepipe program, the four static libraries
 # with their public headers, the network and platform presets, and a CMake package so that other
-# projects can `find_package(SpikePipeSC)` and link spikepipe::workloads|models|platform
+# projects can `find_package(SpikePipeSC)` and link spikepipe::core|workloads|models|platform
 # (docs/LIBRARY.md; examples/consumer/ is such a project).
 include(CMakePackageConfigHelpers)
 
