@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "spikepipe/core/text.h"
 #include "spikepipe/cli/cli.h"
 #include "spikepipe/cli/options.h"
 #include "spikepipe/core/error.h"
@@ -169,7 +170,7 @@ int layers(const Args& args) {
   if ((*vm)["csv"].as<bool>()) {
     for (const auto& r : table) {
       std::string line;
-      for (size_t c = 0; c < r.size(); ++c) line += (c ? "," : "") + r[c];
+      for (size_t c = 0; c < r.size(); ++c) line += (c ? "," : "") + csv_field(r[c]);
       std::cout << line << "\n";
     }
     return 0;

@@ -50,9 +50,9 @@ std::string joined(const Args& args) {
 
 po::options_description run_measure_options() {
   po::options_description o("Run");
-  o.add_options()("iterations", po::value<int64_t>()->default_value(8),
+  o.add_options()("iterations", whole<int64_t>(1, kMaxIterations)->default_value(8),
                   "iterations measured in steady state (the period is their mean interval); 1 .. 1000000")(
-      "warmup", po::value<int64_t>()->default_value(-1),
+      "warmup", whole<int64_t>(-1, kMaxIterations)->default_value(-1),
       "iterations simulated before the measured ones (-1 = automatic: 4x the pipeline depth or the "
       "longest dependency distance), or 0 .. 1000000")("trace-window", po::value<std::string>(),
                                       "FIRST:LAST: traces show only the time of these iterations")(

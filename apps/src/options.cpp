@@ -3,6 +3,7 @@
 #include "spikepipe/cli/options.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "spikepipe/core/text.h"
 #include "spikepipe/platform/config.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/workloads/topology.h"
@@ -25,24 +27,37 @@ namespace {
 // boost converts "-3" to 4294967293 for an unsigned option; this refuses a leading minus before
 // the conversion, for flags and INI keys alike. The message names the option (%canonical_option%
 // is the flag, or the key in a file).
-class NegativeValue : public po::error_with_option_name {
+class RangeError : public po::error_with_option_name {
  public:
-  explicit NegativeValue(const std::string& token)
-      : po::error_with_option_name("%canonical_option%: " + token +
-                                   " is negative (allowed: a whole number >= 0)") {}
+  explicit RangeError(const std::string& msg) : po::error_with_option_name("%canonical_option%: " + msg) {}
 };
 
+// A whole number in lo .. hi, read exactly: "2.5", "1e3", "-1" and values past the type are
+// refused with the range, before boost converts (it would wrap "-3" to 4294967293 in a uint32_t
+// or say only "the argument is invalid").
 template <class T>
-class NonNegativeValue : public po::typed_value<T> {
+class WholeValue : public po::typed_value<T> {
  public:
-  NonNegativeValue() : po::typed_value<T>(nullptr) {}
+  WholeValue(int64_t lo, int64_t hi) : po::typed_value<T>(nullptr), lo_(lo), hi_(hi) {}
   void xparse(boost::any& store, const std::vector<std::string>& tokens) const override {
-    for (const auto& t : tokens) {
-      const auto i = t.find_first_not_of(" \t");
-      if (i != std::string::npos && t[i] == '-') throw NegativeValue(t);
+    const std::string range = std::to_string(lo_) + " .. " + std::to_string(hi_);
+    for (const auto& raw : tokens) {
+      const std::string t = raw.substr(0, raw.find_last_not_of(" \t") + 1);
+      const size_t i = t.find_first_not_of(" \t");
+      const std::string v = i == std::string::npos ? "" : t.substr(i);
+      const size_t digits = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+      if (v.size() == digits || v.find_first_not_of("0123456789", digits) != std::string::npos)
+        throw RangeError("'" + printable(v) + "' is not a whole number (allowed: " + range + ")");
+      errno = 0;
+      const long long n = std::strtoll(v.c_str(), nullptr, 10);
+      if (errno == ERANGE || n < lo_ || n > hi_)
+        throw RangeError(v + " is out of range (allowed: " + range + ")");
     }
     po::typed_value<T>::xparse(store, tokens);
   }
+
+ private:
+  int64_t lo_, hi_;
 };
 
 // A default as the user would type it: 0.15, not 0.14999999999999999.
@@ -93,10 +108,10 @@ po::options_description network_options() {
        "preset (mnist-fc, fmnist-conv, cifar10-vgg) or path to a network YAML file")
       ("topology", po::value<std::string>(), "SCALE-Sim topology CSV instead of --network")
       ("topology-format", po::value<std::string>()->default_value("conv"), "format of --topology: conv or gemm")
-      ("timesteps", count<uint32_t>()->default_value(0), "time steps T (0 = the network's own; topologies: 20)")
-      ("batch", count<uint32_t>()->default_value(0), "mini-batch size B (0 = the network's own; topologies: 32)")
-      ("act-bits", count<uint32_t>()->default_value(0), "bits of errors and membrane potentials (0 = the network's own; topologies: 16)")
-      ("weight-bits", count<uint32_t>()->default_value(0), "bits of weights and gradients (0 = the network's own; topologies: 16)");
+      ("timesteps", whole<uint32_t>(0, 1 << 20)->default_value(0), "time steps T, 1 .. 1048576 (0 = the network's own; topologies: 20)")
+      ("batch", whole<uint32_t>(0, 1 << 20)->default_value(0), "mini-batch size B, 1 .. 1048576 (0 = the network's own; topologies: 32)")
+      ("act-bits", whole<uint32_t>(0, 64)->default_value(0), "bits of errors and membrane potentials, 1 .. 64 (0 = the network's own; topologies: 16)")
+      ("weight-bits", whole<uint32_t>(0, 64)->default_value(0), "bits of weights and gradients, 1 .. 64 (0 = the network's own; topologies: 16)");
   return o;
 }
 
@@ -197,7 +212,7 @@ po::options_description scheduler_options() {
        "spikepipe only: let a GEMM be cut over several processors (per task the cheapest cut: "
        "output columns, output neurons kept local across F/D/G/U, or samples with summed "
        "partial gradients)")
-      ("micro-batches", count<uint32_t>()->default_value(d.micro_batches),
+      ("micro-batches", whole<uint32_t>(1, 1 << 20)->default_value(d.micro_batches),
        "gpipe only: micro-batches per mini-batch, 1 .. batch");
   return o;
 }
@@ -230,11 +245,11 @@ SchedulerOptions scheduler_options_from(const po::variables_map& vm, const Platf
 }
 
 template <class T>
-po::typed_value<T>* count() {
-  return new NonNegativeValue<T>();
+po::typed_value<T>* whole(int64_t lo, int64_t hi) {
+  return new WholeValue<T>(lo, hi);
 }
-template po::typed_value<uint32_t>* count<uint32_t>();
-template po::typed_value<uint64_t>* count<uint64_t>();
+template po::typed_value<uint32_t>* whole<uint32_t>(int64_t, int64_t);
+template po::typed_value<int64_t>* whole<int64_t>(int64_t, int64_t);
 
 namespace {
 
@@ -288,7 +303,7 @@ std::optional<po::variables_map> parse(const Args& args, const po::options_descr
       return std::nullopt;
     }
     po::notify(vm);
-  } catch (const NegativeValue& e) {
+  } catch (const RangeError& e) {
     fail("", e.what());
   } catch (const po::error& e) {
     fail("", e.what(), help_hint);

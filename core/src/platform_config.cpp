@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/text.h"
 
 namespace spikepipe {
 
@@ -30,20 +31,7 @@ std::string trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
-// Printable: a value echoed in a message never carries control bytes or raw binary.
-std::string shown(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s.substr(0, 64)) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return s.size() > 64 ? out + "..." : out;
-}
+std::string shown(const std::string& s) { return printable(s); }
 
 uint64_t whole(const Setting& s, uint64_t lo, uint64_t hi) {
   const std::string v = trim(s.value);
@@ -251,8 +239,8 @@ std::vector<Setting> read_platform_ini(const std::string& text, const std::strin
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     const std::string where = file + ":" + std::to_string(n);
-    if (line.find('\0') != std::string::npos)
-      fail(where, "holds a NUL byte", "a text file of key = value lines");
+    if (const std::string b = binary_byte(line, false); !b.empty())
+      fail(where, "holds " + b + ", not text", "a text file of key = value lines");
     const std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if (t[0] == '[')

@@ -3,6 +3,7 @@
 // a typo that is silently ignored would cost a network with the wrong shape.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/text.h"
 #include "spikepipe/workloads/network.h"
 
 namespace spikepipe {
@@ -70,7 +72,7 @@ class Reader {
     char* end = nullptr;
     const long long v = std::strtoll(s.c_str(), &end, 10);
     if (s.empty() || *end != '\0' || errno == ERANGE)
-      error(n, key, "'" + s + "' is not an integer", range);
+      error(n, key, "'" + printable(s) + "' is not an integer", range);
     if (v < lo || v > hi) error(n, key, "value " + s + " is out of range", range);
     return v;
   }
@@ -84,7 +86,7 @@ class Reader {
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
     if (s.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
-      error(n, key, "'" + s + "' is not a number", range);
+      error(n, key, "'" + printable(s) + "' is not a number", range);
     if ((open_lo ? v <= lo : v < lo) || v > hi)
       error(n, key, "value " + s + " is out of range", range);
     return v;
@@ -207,6 +209,26 @@ void read_layer(const Reader& r, const YAML::Node& n, size_t index, Chain& chain
   net.layers.push_back(L);
 }
 
+// A network file is a few levels deep; yaml-cpp gives up on very deep flow nesting with only
+// "bad file", so depth is checked first (brackets inside quotes do not count).
+constexpr size_t kMaxFlowDepth = 64;
+size_t flow_depth(const std::string& text) {
+  size_t depth = 0, deepest = 0;
+  char quote = 0;
+  for (char c : text) {
+    if (quote) {
+      if (c == quote || c == '\n') quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 std::string stem(const std::string& file) {
   std::string s = file.substr(file.find_last_of('/') + 1);
   const size_t dot = s.rfind('.');
@@ -217,11 +239,22 @@ std::string stem(const std::string& file) {
 
 Network parse_network_yaml(const std::string& text, const std::string& filename) {
   const Reader r(filename);
+  // Refuse what yaml-cpp would read inexactly: a NUL ends its input early, and binary bytes
+  // would be echoed raw in its messages.
+  if (const std::string b = binary_byte(text); !b.empty())
+    fail(filename, "holds " + b + ", so it is not a text YAML file", "a YAML text file");
+  if (const size_t depth = flow_depth(text); depth > kMaxFlowDepth)
+    fail(filename, "nests [ ] or { } " + std::to_string(depth) + " levels deep",
+         "at most " + std::to_string(kMaxFlowDepth) + " levels");
   YAML::Node loaded;
   try {
-    loaded = YAML::Load(text);
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1)
+      fail(filename, "holds " + std::to_string(docs.size()) + " YAML documents (--- separators)",
+           "one network per file");
+    if (!docs.empty()) loaded = docs.front();
   } catch (const YAML::Exception& e) {
-    fail(filename + ":" + std::to_string(e.mark.line + 1), "not valid YAML: " + e.msg);
+    fail(filename + ":" + std::to_string(e.mark.line + 1), "not valid YAML: " + printable(e.msg, 200));
   }
   const YAML::Node top = loaded;  // const: operator[] must never insert what it looks up
   if (!top.IsDefined() || top.IsNull())

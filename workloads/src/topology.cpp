@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/text.h"
 
 namespace spikepipe {
 
@@ -85,6 +86,9 @@ class Reader {
     for (const auto& c : cols_) all += (all.empty() ? "" : ", ") + c;
     while (std::getline(in, text)) {
       ++line;
+      if (const std::string b = binary_byte(text, false); !b.empty())
+        fail(path_ + ":" + std::to_string(line), "holds " + b + ", not text",
+             "a SCALE-Sim topology CSV");
       const std::vector<std::string> f = split(text);
       if (f.empty() || f[0].rfind('#', 0) == 0) continue;
       // The header is the first line whose second column is not a number.
@@ -94,14 +98,22 @@ class Reader {
       }
       if (f.size() < cols_.size())
         error(line, 0,
-              "row '" + f[0] + "' has " + std::to_string(f.size()) + " columns, expected " +
+              "row '" + printable(f[0]) + "' has " + std::to_string(f.size()) + " columns, expected " +
                   std::to_string(cols_.size()) +
                   (format == TopologyFormat::Conv && f.size() == kGemmColumns.size()
                        ? " (is this a GEMM file? use --topology-format gemm)"
                        : ""),
               all);
+      // A conv file read as gemm would run with its first three numbers as M, N, K.
+      if (format == TopologyFormat::Gemm && f.size() > cols_.size())
+        error(line, 0,
+              "row '" + printable(f[0]) + "' has " + std::to_string(f.size()) +
+                  " columns, expected " + std::to_string(cols_.size()) +
+                  (f.size() >= kConvColumns.size() ? " (is this a conv file? use --topology-format conv)"
+                                                   : ""),
+              all);
       Row r{line, f[0], {}};
-      // Columns past the last one SCALE-Sim defines (e.g. a sparsity column) are ignored.
+      // Conv: columns past the last one SCALE-Sim defines (e.g. a sparsity column) are ignored.
       for (size_t c = 1; c < cols_.size(); ++c) r.v.push_back(number(line, c, f[c]));
       out.push_back(std::move(r));
     }
@@ -116,7 +128,7 @@ class Reader {
     char* end = nullptr;
     const long long v = std::strtoll(s.c_str(), &end, 10);
     if (s.empty() || *end != '\0' || errno == ERANGE)
-      error(line, col, "'" + s + "' is not an integer", "1 .. 16777216");
+      error(line, col, "'" + printable(s) + "' is not an integer", "1 .. 16777216");
     if (v < 1 || v > (1 << 24))
       error(line, col, "value " + s + " is out of range", "1 .. 16777216");
     return uint32_t(v);

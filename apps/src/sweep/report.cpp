@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "spikepipe/core/text.h"
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
 
@@ -46,16 +47,6 @@ void flatten(const json& v, const std::string& prefix, std::map<std::string, std
   } else if (!v.is_array() && !prefix.empty()) {
     out[prefix] = cell(v);
   }
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
 }
 
 void write_atomically(const fs::path& path, const std::string& text) {

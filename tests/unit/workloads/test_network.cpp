@@ -287,3 +287,36 @@ TEST(NetworkValidate, RejectsCountsThatWouldOverflow) {
 
 }  // namespace
 }  // namespace spikepipe
+
+namespace spikepipe {
+namespace {
+
+std::string yaml_error(const std::string& text) {
+  try {
+    parse_network_yaml(text, "n.yaml");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+const char* kGood = "input: {height: 1, width: 1, channels: 4}\nlayers:\n  - {type: fc, units: 2}\n";
+
+TEST(NetworkYaml, RefusesWhatItCannotReadExactly) {
+  EXPECT_EQ(yaml_error(kGood), "");
+  // A NUL would end yaml-cpp's input early: "units: 1\0 0" must not read as 1.
+  EXPECT_EQ(yaml_error(std::string(kGood) + std::string("# x\0 0\n", 7)),
+            "n.yaml: holds the byte \\x00 on line 4, so it is not a text YAML file (allowed: a "
+            "YAML text file)");
+  EXPECT_EQ(yaml_error(std::string(kGood) + "---\n" + kGood),
+            "n.yaml: holds 2 YAML documents (--- separators) (allowed: one network per file)");
+  EXPECT_EQ(yaml_error("layers: " + std::string(100, '[') + std::string(100, ']')),
+            "n.yaml: nests [ ] or { } 100 levels deep (allowed: at most 64 levels)");
+  EXPECT_EQ(yaml_error("name: \"[[[[\"\n" + std::string(kGood)), "");  // quoted brackets
+  EXPECT_NE(yaml_error("input: {height: h\xff\xfe, width: 1, channels: 4}\nlayers: []\n")
+                .find("'h\\xff\\xfe' is not"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace spikepipe

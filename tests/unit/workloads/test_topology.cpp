@@ -160,6 +160,19 @@ INSTANTIATE_TEST_SUITE_P(
       return s.substr(0, s.find('.'));
     });
 
+TEST(Topology, AConvFileReadAsGemmIsRefused) {
+  try {
+    import_topology(kData + "conv_small.csv", TopologyFormat::Gemm, TopologySnnParams{});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "conv_small.csv:2: row 'Conv1' has 8 columns, expected 4 (is this a conv file? "
+                  "use --topology-format conv)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Topology, UnreadableFileAndUnknownFormat) {
   try {
     import_topology(kData + "missing.csv", TopologyFormat::Conv, TopologySnnParams{});

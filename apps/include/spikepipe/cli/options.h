@@ -32,10 +32,10 @@ PlatformParams platform_from(const po::variables_map& vm);
 po::options_description array_options();
 ArrayParams array_from(const po::variables_map& vm);
 
-// An unsigned option (uint32_t, uint64_t) that rejects a negative value ("--batch: -3 is
-// negative") instead of letting boost wrap it to 4294967293. Use like po::value<T>().
+// A whole-number option in lo .. hi, read exactly: "2.5", "-1" or a value past the range get
+// "--flag: '2.5' is not a whole number (allowed: lo .. hi)". Use like po::value<T>().
 template <class T>
-po::typed_value<T>* count();
+po::typed_value<T>* whole(int64_t lo, int64_t hi);
 
 // --scheduler, --split, --micro-batches. The NoC figures schedulers need come from the platform.
 po::options_description scheduler_options();
