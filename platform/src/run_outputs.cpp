@@ -111,7 +111,7 @@ void write_run_outputs(OutputDir& out, const TraceInput& in, const RunDescriptio
   }
   out.write(kStateFilterFile, gtkw_state_filter());
   out.write(kTaskFilterFile, gtkw_task_filter(schedule_layers(in.schedule)));
-  out.write("trace.gtkw", gtkw_text(traced, out.final_path().string()));
+  out.write("trace.gtkw", gtkw_text(traced));
   WriteProgress progress("trace.perfetto.json");
   out.write("trace.perfetto.json", perfetto_json(traced, std::ref(progress)));
 }

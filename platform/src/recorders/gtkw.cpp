@@ -94,19 +94,24 @@ uint32_t schedule_layers(const Schedule& s) {
   return n;
 }
 
-std::string gtkw_text(const TraceInput& in, const std::string& dir) {
+std::string gtkw_text(const TraceInput& in) {
   const TimeSpan span = in.span();
   const double scale = vcd_units_per_cycle(in.platform.clock_ghz);
   const double width = std::max(1.0, static_cast<double>(span.end - span.begin) * scale);
   // GTKWave shows 2^-zoom / ~200 time units per pixel (measured with 3.3.118); fit ~950 pixels.
   const double zoom = -(std::log2(width / 950.0) + 7.64);
-  const std::string filter = dir + "/" + kStateFilterFile;
-  const std::string tasks = dir + "/" + kTaskFilterFile;
+  const std::string filter = kStateFilterFile;
+  const std::string tasks = kTaskFilterFile;
 
+  // Every file is named relative to this save file, so that a run directory can be moved or
+  // copied and two runs into two directories write the same bytes. GTKWave 3.3 finds them: it
+  // re-anchors [dumpfile] and the filter files (^1, ^2) at the directory of the save file it
+  // loads, relative to the directory [savefile] names (which must come before the filters), and
+  // a bare name is taken to sit beside the save file (find_dumpfile() in savefile.c).
   std::ostringstream os;
-  os << "[*]\n[*] SpikePipe-SC: open with `gtkwave " << dir << "/trace.gtkw`\n[*]\n";
-  os << "[dumpfile] \"" << dir << "/trace.vcd\"\n";
-  os << "[savefile] \"" << dir << "/trace.gtkw\"\n";
+  os << "[*]\n[*] SpikePipe-SC: open with `gtkwave DIR/trace.gtkw` (files relative to DIR)\n[*]\n";
+  os << "[dumpfile] \"trace.vcd\"\n";
+  os << "[savefile] \"trace.gtkw\"\n";
   os << "[timestart] "
      << static_cast<uint64_t>(std::llround(static_cast<double>(span.begin) * scale)) << '\n';
   os << "[size] 1600 900\n[pos] -1 -1\n";

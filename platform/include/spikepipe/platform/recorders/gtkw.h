@@ -17,9 +17,9 @@ std::string gtkw_task_filter(uint32_t layers);
 // Layers named by the schedule's ops (largest layer index + 1).
 uint32_t schedule_layers(const Schedule& s);
 
-// `dir` is the absolute directory where trace.vcd, trace.gtkw and the filter file will live
-// (GTKWave resolves the filter by absolute path).
-std::string gtkw_text(const TraceInput& in, const std::string& dir);
+// The save file names trace.vcd and the filter files relative to itself (they sit beside it),
+// never by absolute path: the directory can move, and its bytes do not depend on where it is.
+std::string gtkw_text(const TraceInput& in);
 
 // VCD time units per cycle (1 when $timescale is one clock period) and the $timescale text.
 double vcd_units_per_cycle(double clock_ghz);
