@@ -339,6 +339,18 @@ TEST(RunE2E, CompareRunsEverySchedulerAndSpikepipeBeatsPipedreamOnMesh8) {
   EXPECT_EQ(read(dir / "cmp" / "compare.csv"), r.out);
 }
 
+TEST(RunE2E, CompareWithoutTracesListsNoTraceFiles) {
+  const fs::path dir = scratch("compare_no_trace");
+  const Result r = sh("compare --network " + kTiny + " --platform mesh4 --iterations 2 --no-trace " +
+                          "--out " + (dir / "cmp").string(),
+                      dir);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out.find("trace."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("traces off"), std::string::npos) << r.out;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "cmp"))
+    EXPECT_EQ(e.path().filename().string().rfind("trace", 0), std::string::npos) << e.path();
+}
+
 TEST(RunE2E, CompareRejectsASchedulerChoice) {
   const fs::path dir = scratch("compare_bad");
   const Result r = sh("compare --scheduler gpipe --out " + (dir / "cmp").string(), dir);
