@@ -53,19 +53,6 @@ uint32_t nch_of(const TraceInput& in) {
 
 }  // namespace
 
-double vcd_units_per_cycle(double clock_ghz) {
-  const double ns = 1.0 / clock_ghz;
-  const long r = std::lround(ns);
-  if (std::fabs(ns - static_cast<double>(r)) < 1e-9 && (r == 1 || r == 10 || r == 100)) return 1.0;
-  return ns * 1000.0;
-}
-
-std::string vcd_timescale(double clock_ghz) {
-  if (vcd_units_per_cycle(clock_ghz) == 1.0)
-    return std::to_string(std::lround(1.0 / clock_ghz)) + "ns";
-  return "1ps";
-}
-
 std::string gtkw_state_filter() {
   std::ostringstream os;
   os << "# GTKWave translate filter: processor state values of a SpikePipe-SC trace\n";
@@ -96,8 +83,7 @@ uint32_t schedule_layers(const Schedule& s) {
 
 std::string gtkw_text(const TraceInput& in) {
   const TimeSpan span = in.span();
-  const double scale = vcd_units_per_cycle(in.platform.clock_ghz);
-  const double width = std::max(1.0, static_cast<double>(span.end - span.begin) * scale);
+  const double width = std::max(1.0, static_cast<double>(span.end - span.begin));
   // GTKWave shows 2^-zoom / ~200 time units per pixel (measured with 3.3.118); fit ~950 pixels.
   const double zoom = -(std::log2(width / 950.0) + 7.64);
   const std::string filter = kStateFilterFile;
@@ -112,13 +98,10 @@ std::string gtkw_text(const TraceInput& in) {
   os << "[*]\n[*] SpikePipe-SC: open with `gtkwave DIR/trace.gtkw` (files relative to DIR)\n[*]\n";
   os << "[dumpfile] \"trace.vcd\"\n";
   os << "[savefile] \"trace.gtkw\"\n";
-  os << "[timestart] "
-     << static_cast<uint64_t>(std::llround(static_cast<double>(span.begin) * scale)) << '\n';
+  os << "[timestart] " << span.begin << '\n';
   os << "[size] 1600 900\n[pos] -1 -1\n";
   char buf[64];
-  std::snprintf(
-      buf, sizeof buf, "*%.6f %llu", zoom,
-      static_cast<unsigned long long>(std::llround(static_cast<double>(span.begin) * scale)));
+  std::snprintf(buf, sizeof buf, "*%.6f %llu", zoom, static_cast<unsigned long long>(span.begin));
   os << buf;
   for (int i = 0; i < 26; ++i) os << " -1";
   os << "\n[sst_width] 220\n[signals_width] 300\n[sst_expanded] 1\n[sst_vpaned_height] 240\n";

@@ -21,8 +21,4 @@ uint32_t schedule_layers(const Schedule& s);
 // never by absolute path: the directory can move, and its bytes do not depend on where it is.
 std::string gtkw_text(const TraceInput& in);
 
-// VCD time units per cycle (1 when $timescale is one clock period) and the $timescale text.
-double vcd_units_per_cycle(double clock_ghz);
-std::string vcd_timescale(double clock_ghz);
-
 }  // namespace spikepipe
