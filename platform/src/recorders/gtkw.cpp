@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "spikepipe/models/noc_topology.h"
 #include "spikepipe/platform/recorders/vcd.h"
 
 namespace spikepipe {
@@ -45,6 +46,21 @@ std::string line(unsigned f, const std::string& signal, const std::string& filte
   return os.str();
 }
 
+// Who sits on a NoC node: its processors ("P3", "P3+P5") and "dram" for a memory controller.
+std::string node_occupants(const PlatformParams& p, uint32_t node) {
+  std::string s;
+  for (uint32_t q = 0; q < p.processors; ++q) {
+    if (p.noc.node_of(q) == node) s += (s.empty() ? "P" : "+P") + std::to_string(q);
+  }
+  for (uint32_t c : p.memory.controllers()) {
+    if (c == node) {
+      s += s.empty() ? "dram" : "+dram";
+      break;
+    }
+  }
+  return s;
+}
+
 uint32_t nch_of(const TraceInput& in) {
   uint32_t nch = in.platform.memory.channels;
   for (const auto& e : in.log.memory) nch = std::max(nch, e.channel + 1);
@@ -52,6 +68,21 @@ uint32_t nch_of(const TraceInput& in) {
 }
 
 }  // namespace
+
+std::string gtkw_link_label(const TraceInput& in, LinkId id) {
+  const std::string name = in.link_name(id);
+  const std::vector<LinkInfo> links = noc_links(in.platform.noc);
+  // Only a link of this platform's NoC has known end points (a hand-made log may name others).
+  if (id.value >= links.size() || links[id.value].name != name) return name;
+  const LinkInfo& l = links[id.value];
+  const std::string from =
+      l.from == NocTopology::kCrossbar ? std::string() : node_occupants(in.platform, l.from);
+  const std::string to = node_occupants(in.platform, l.to);
+  if (from.empty() && to.empty()) return name;
+  if (from.empty()) return name + " (to " + to + ")";
+  if (to.empty()) return name + " (from " + from + ")";
+  return name + " (" + from + "->" + to + ")";
+}
 
 std::string gtkw_state_filter() {
   std::ostringstream os;
@@ -119,7 +150,7 @@ std::string gtkw_text(const TraceInput& in) {
   std::vector<std::string> noc;
   for (uint32_t l = 0, nl = in.link_count(); l < nl; ++l) {
     noc.push_back(line(kBin | kRjustify, "top.links." + vcd_link_scope(in, LinkId(l)) + ".busy", {},
-                       in.link_name(LinkId(l))));
+                       gtkw_link_label(in, LinkId(l))));
   }
   for (uint32_t c = 0; c < nch_of(in); ++c) {
     noc.push_back(line(kBin | kRjustify, "top.dram.ch" + std::to_string(c) + ".busy", {},

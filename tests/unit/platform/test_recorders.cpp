@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "spikepipe/models/noc_topology.h"
 #include "spikepipe/platform/recorders/csv.h"
 #include "spikepipe/platform/recorders/gtkw.h"
 #include "spikepipe/platform/recorders/perfetto.h"
@@ -333,5 +334,41 @@ TEST(Recorders, GtkwOpensTheVcdWithGroupsAndFilters) {
   }
   EXPECT_EQ(open, close);
   EXPECT_EQ(open, 1u + 1u + 2u + 1u + 1u);  // pipeline, noc and dram busy, P0, P1, one link, dram
-  EXPECT_NE(g.find("+{r0c0->r0c1} top.links.L0_r0c0__r0c1.busy\n"), std::string::npos);
+  // Link rows say which processors (and memory controllers) sit on their two nodes.
+  EXPECT_NE(g.find("+{r0c0->r0c1 (P0+dram->P1)} top.links.L0_r0c0__r0c1.busy\n"),
+            std::string::npos)
+      << g;
+}
+
+TEST(Recorders, LinkLabelsNameTheProcessorsOnBothEnds) {
+  const Schedule s = two_stage();
+  const EventLog log = log2();
+  PlatformParams p = two_procs();
+  p.noc.cols = 3;  // 3x2 mesh: P0 on r0c0, P1 on r0c1, DRAM on r0c0, nothing on r0c2 or row 1
+  std::vector<std::string> names;
+  for (const auto& l : noc_links(p.noc)) names.push_back(l.name);
+  TraceInput in{p, s, log, {}, names};
+  std::map<std::string, std::string> label;
+  for (uint32_t l = 0; l < names.size(); ++l) label[names[l]] = gtkw_link_label(in, LinkId(l));
+  EXPECT_EQ(label.at("r0c0->r0c1"), "r0c0->r0c1 (P0+dram->P1)");
+  EXPECT_EQ(label.at("r0c1->r0c0"), "r0c1->r0c0 (P1->P0+dram)");
+  EXPECT_EQ(label.at("r0c1->r0c2"), "r0c1->r0c2 (from P1)");
+  EXPECT_EQ(label.at("r1c0->r0c0"), "r1c0->r0c0 (to P0+dram)");
+  EXPECT_EQ(label.at("r1c1->r1c2"), "r1c1->r1c2");
+  p.noc.processor_nodes = {4, 4};  // both on r1c1 (`in` refers to p)
+  EXPECT_EQ(gtkw_link_label(in, LinkId(0)), "r0c0->r0c1 (from dram)");
+  for (uint32_t l = 0; l < names.size(); ++l) {
+    if (names[l] == "r1c1->r1c2") {
+      EXPECT_EQ(gtkw_link_label(in, LinkId(l)), "r1c1->r1c2 (from P0+P1)");
+    }
+  }
+  p.noc.topology = Topology::Crossbar;
+  p.noc.processor_nodes.clear();
+  const auto xbar = noc_links(p.noc);
+  TraceInput in2{p, s, log, {}, {xbar[1].name}};
+  // Link 0 named as no link 0 of this NoC is: its name, as it is.
+  EXPECT_EQ(gtkw_link_label(in2, LinkId(0)), xbar[1].name);
+  EXPECT_EQ(xbar[1].name, "xbar->n1");
+  in2.link_names = {xbar[0].name, xbar[1].name};
+  EXPECT_EQ(gtkw_link_label(in2, LinkId(1)), "xbar->n1 (to P1)");
 }
