@@ -112,11 +112,57 @@ uint32_t schedule_layers(const Schedule& s) {
   return n;
 }
 
-std::string gtkw_text(const TraceInput& in) {
+GtkwView gtkw_default_view(const TimeSpan& span, const std::vector<Cycles>& iteration_start,
+                           const std::vector<Cycles>& iteration_end, uint32_t first_measured,
+                           double period_cycles) {
+  GtkwView v;
+  const size_t n = std::min(iteration_start.size(), iteration_end.size());
+  auto inside = [&](size_t i) {
+    return iteration_start[i] >= span.begin && iteration_end[i] <= span.end &&
+           iteration_end[i] > iteration_start[i];
+  };
+  size_t k = n;
+  for (size_t i = first_measured; i < n && k == n; ++i)
+    if (inside(i)) k = i;
+  for (size_t i = 0; i < n && k == n; ++i)
+    if (inside(i)) k = i;
+  if (k == n) return v;
+
+  const Cycles start = iteration_start[k], end = iteration_end[k];
+  const Cycles period =
+      period_cycles > 0 ? static_cast<Cycles>(std::llround(period_cycles)) : Cycles(0);
+  Cycles last = end + 2 * period;
+  v.primary = static_cast<int64_t>(start);
+  v.markers.push_back({start, "it" + std::to_string(k) + " starts"});
+  v.markers.push_back(
+      {end, "it" + std::to_string(k) + " done: latency " + std::to_string(end - start)});
+  for (size_t i = k + 1, prev = k; i < n && i <= k + 2; ++i) {
+    if (iteration_end[i] > span.end || iteration_end[i] <= iteration_end[prev]) break;
+    v.markers.push_back({iteration_end[i], "it" + std::to_string(i) + " done: +" +
+                                               std::to_string(iteration_end[i] -
+                                                              iteration_end[prev])});
+    last = std::max(last, iteration_end[i]);
+    prev = i;
+  }
+  // A margin of 3% each side, so that the first and last markers are not on the edges.
+  const Cycles pad = (last - start) * 3 / 100 + 1;
+  v.begin = start > span.begin + pad ? start - pad : span.begin;
+  v.end = std::min(span.end, last + pad);
+  if (period > 0) {
+    v.ruler_origin = end;
+    v.ruler_step = period;
+  }
+  return v;
+}
+
+std::string gtkw_text(const TraceInput& in, const GtkwView& view) {
   const TimeSpan span = in.span();
-  const double width = std::max(1.0, static_cast<double>(span.end - span.begin));
-  // GTKWave shows 2^-zoom / ~200 time units per pixel (measured with 3.3.118); fit ~950 pixels.
-  const double zoom = -(std::log2(width / 950.0) + 7.64);
+  const Cycles begin = view.end > view.begin ? view.begin : span.begin;
+  const Cycles end = view.end > view.begin ? view.end : span.end;
+  const double width = std::max(1.0, static_cast<double>(end - begin));
+  // GTKWave shows 2^-zoom / 200 time units per pixel (calczoom(): 200 pixels per frame of
+  // 2^-zoom units); fit the view into ~950 pixels of the 1600-pixel window.
+  const double zoom = -(std::log2(width / 950.0) + std::log2(200.0));
   const std::string filter = kStateFilterFile;
   const std::string tasks = kTaskFilterFile;
 
@@ -129,13 +175,33 @@ std::string gtkw_text(const TraceInput& in) {
   os << "[*]\n[*] SpikePipe-SC: open with `gtkwave DIR/trace.gtkw` (files relative to DIR)\n[*]\n";
   os << "[dumpfile] \"trace.vcd\"\n";
   os << "[savefile] \"trace.gtkw\"\n";
-  os << "[timestart] " << span.begin << '\n';
+  os << "[timestart] " << begin << '\n';
   os << "[size] 1600 900\n[pos] -1 -1\n";
+  // Zoom, primary marker, then the named markers A..Z (-1: not set).
   char buf[64];
-  std::snprintf(buf, sizeof buf, "*%.6f %llu", zoom, static_cast<unsigned long long>(span.begin));
+  std::snprintf(buf, sizeof buf, "*%.6f %lld", zoom, static_cast<long long>(view.primary));
   os << buf;
-  for (int i = 0; i < 26; ++i) os << " -1";
-  os << "\n[sst_width] 220\n[signals_width] 300\n[sst_expanded] 1\n[sst_vpaned_height] 240\n";
+  const size_t nm = std::min<size_t>(view.markers.size(), 26);
+  for (size_t i = 0; i < 26; ++i) {
+    if (i < nm) {
+      os << ' ' << view.markers[i].time;
+    } else {
+      os << " -1";
+    }
+  }
+  os << '\n';
+  for (size_t i = 0; i < nm; ++i)
+    os << "[markername] " << static_cast<char>('A' + i) << view.markers[i].name << '\n';
+  if (view.ruler_step > 0) os << "[ruler] " << view.ruler_origin << ' ' << view.ruler_step << '\n';
+  os << "[sst_width] 220\n[signals_width] 300\n[sst_expanded] 1\n[sst_vpaned_height] 240\n";
+  // GTKWave calls the time unit ns; a comment row above the signals says it is a cycle (short:
+  // the signal list widens to its longest row).
+  {
+    std::ostringstream note;
+    note << "time unit: 1 cycle = " << 1.0 / in.platform.clock_ghz << " ns";
+    flags(os, kBlank);
+    os << '-' << note.str() << '\n';
+  }
 
   // A pipeline overview first: every processor's state, one row each.
   std::vector<std::string> overview;

@@ -340,6 +340,74 @@ TEST(Recorders, GtkwOpensTheVcdWithGroupsAndFilters) {
       << g;
 }
 
+// The view opens on one measured iteration's latency and the next two completions, not on the
+// whole run.
+TEST(Recorders, GtkwDefaultViewShowsLatencyAndTwoPeriodsOfAMeasuredIteration) {
+  // Iteration i runs [100 i, 100 i + 250): period 100, latency 250; iterations 2.. measured.
+  std::vector<Cycles> start, end;
+  for (Cycles i = 0; i < 10; ++i) {
+    start.push_back(100 * i);
+    end.push_back(100 * i + 250);
+  }
+  const GtkwView v = gtkw_default_view({0, 1250}, start, end, 2, 100.0);
+  ASSERT_EQ(v.markers.size(), 4u);
+  EXPECT_EQ(v.markers[0].time, 200u);
+  EXPECT_EQ(v.markers[0].name, "it2 starts");
+  EXPECT_EQ(v.markers[1].time, 450u);
+  EXPECT_EQ(v.markers[1].name, "it2 done: latency 250");
+  EXPECT_EQ(v.markers[2].time, 550u);
+  EXPECT_EQ(v.markers[2].name, "it3 done: +100");
+  EXPECT_EQ(v.markers[3].time, 650u);
+  EXPECT_EQ(v.primary, 200);
+  // latency + 2 periods = 200 .. 650, with a 3% margin each side.
+  EXPECT_EQ(v.begin, 200u - 14u);
+  EXPECT_EQ(v.end, 650u + 14u);
+  EXPECT_EQ(v.ruler_origin, 450u);
+  EXPECT_EQ(v.ruler_step, 100u);
+
+  // A trace window that starts later: the first measured iteration inside it.
+  const GtkwView w = gtkw_default_view({500, 1250}, start, end, 2, 100.0);
+  ASSERT_FALSE(w.markers.empty());
+  EXPECT_EQ(w.markers[0].name, "it5 starts");
+  EXPECT_EQ(w.begin, 500u);  // the margin stops at the span
+  // A window that ends before the next completions: the iteration alone.
+  const GtkwView x = gtkw_default_view({200, 450}, start, end, 2, 100.0);
+  EXPECT_EQ(x.markers.size(), 2u);
+  EXPECT_EQ(x.end, 450u);
+  // A window of warm-up iterations only: the first iteration inside it.
+  EXPECT_EQ(gtkw_default_view({0, 400}, start, end, 8, 100.0).markers.at(0).name, "it0 starts");
+  // No iteration inside: the whole span, no markers.
+  const GtkwView none = gtkw_default_view({0, 100}, start, end, 2, 100.0);
+  EXPECT_TRUE(none.markers.empty());
+  EXPECT_LE(none.end, none.begin);
+}
+
+TEST(Recorders, GtkwWritesTheViewItIsGiven) {
+  const Schedule s = two_stage();
+  const EventLog log = log2();
+  const PlatformParams p = two_procs(2.0);
+  TraceInput in{p, s, log, {}, {"r0c0->r0c1"}};
+  GtkwView v;
+  v.begin = 100;
+  v.end = 250;
+  v.primary = 100;
+  v.markers = {{100, "it1 starts"}, {250, "it1 done: latency 150"}};
+  v.ruler_origin = 250;
+  v.ruler_step = 100;
+  const std::string g = gtkw_text(in, v);
+  EXPECT_NE(g.find("[timestart] 100\n"), std::string::npos) << g;
+  EXPECT_NE(g.find(" 100 100 250 -1 -1"), std::string::npos) << g;  // primary, A, B, C unset
+  EXPECT_NE(g.find("[markername] Ait1 starts\n[markername] Bit1 done: latency 150\n"),
+            std::string::npos);
+  EXPECT_NE(g.find("[ruler] 250 100\n"), std::string::npos);
+  EXPECT_NE(g.find("@200\n-time unit: 1 cycle = 0.5 ns\n"), std::string::npos);
+  // Without a view: the whole span, no markers.
+  const std::string all = gtkw_text(in);
+  EXPECT_NE(all.find("[timestart] 0\n"), std::string::npos);
+  EXPECT_EQ(all.find("[markername]"), std::string::npos);
+  EXPECT_EQ(all.find("[ruler]"), std::string::npos);
+}
+
 TEST(Recorders, LinkLabelsNameTheProcessorsOnBothEnds) {
   const Schedule s = two_stage();
   const EventLog log = log2();
