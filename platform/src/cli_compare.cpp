@@ -238,8 +238,7 @@ int compare(const Args& args) {
            "from the simulated periods;\n comm overhead = (bytes - pipedream's) / (all edges + "
            "DRAM); all traffic also counts the SRAM<->array operand traffic;\n steady = the "
            "measured completion intervals repeat; when `no`, raise --warmup)\nruns: "
-        << out.final_path().string()
-        << "/<scheduler>/ (summary.json, "
+        << out.final_path().string() << "/<scheduler>/ (summary.json, "
         << (trace ? "trace.vcd, trace.gtkw, trace.perfetto.json)" : "CSV files; traces off)")
         << "\n";
   }

@@ -341,9 +341,10 @@ TEST(RunE2E, CompareRunsEverySchedulerAndSpikepipeBeatsPipedreamOnMesh8) {
 
 TEST(RunE2E, CompareWithoutTracesListsNoTraceFiles) {
   const fs::path dir = scratch("compare_no_trace");
-  const Result r = sh("compare --network " + kTiny + " --platform mesh4 --iterations 2 --no-trace " +
-                          "--out " + (dir / "cmp").string(),
-                      dir);
+  const Result r =
+      sh("compare --network " + kTiny + " --platform mesh4 --iterations 2 --no-trace " + "--out " +
+             (dir / "cmp").string(),
+         dir);
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out.find("trace."), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("traces off"), std::string::npos) << r.out;

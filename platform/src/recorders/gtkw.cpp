@@ -138,9 +138,9 @@ GtkwView gtkw_default_view(const TimeSpan& span, const std::vector<Cycles>& iter
       {end, "it" + std::to_string(k) + " done: latency " + std::to_string(end - start)});
   for (size_t i = k + 1, prev = k; i < n && i <= k + 2; ++i) {
     if (iteration_end[i] > span.end || iteration_end[i] <= iteration_end[prev]) break;
-    v.markers.push_back({iteration_end[i], "it" + std::to_string(i) + " done: +" +
-                                               std::to_string(iteration_end[i] -
-                                                              iteration_end[prev])});
+    v.markers.push_back(
+        {iteration_end[i], "it" + std::to_string(i) + " done: +" +
+                               std::to_string(iteration_end[i] - iteration_end[prev])});
     last = std::max(last, iteration_end[i]);
     prev = i;
   }

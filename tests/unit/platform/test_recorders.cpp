@@ -335,8 +335,7 @@ TEST(Recorders, GtkwOpensTheVcdWithGroupsAndFilters) {
   EXPECT_EQ(open, close);
   EXPECT_EQ(open, 1u + 1u + 2u + 1u + 1u);  // pipeline, noc and dram busy, P0, P1, one link, dram
   // Link rows say which processors (and memory controllers) sit on their two nodes.
-  EXPECT_NE(g.find("+{r0c0->r0c1 (P0+dram->P1)} top.links.L0_r0c0__r0c1.busy\n"),
-            std::string::npos)
+  EXPECT_NE(g.find("+{r0c0->r0c1 (P0+dram->P1)} top.links.L0_r0c0__r0c1.busy\n"), std::string::npos)
       << g;
 }
 
