@@ -184,7 +184,7 @@ int compare(const Args& args) {
     fail("--scheduler/--split", "compare runs every scheduler; choose one with `spikepipe run`");
   }
   // Check the inputs once here, so that a bad value is one error rather than five.
-  run_settings_from(vm);
+  const bool trace = run_settings_from(vm).trace;
   network_from(vm);
   scheduler_options_from(vm, platform_from(vm));
 
@@ -247,8 +247,9 @@ int compare(const Args& args) {
            "from the simulated periods;\n comm overhead = (bytes - pipedream's) / (all edges + "
            "DRAM); all traffic also counts the SRAM<->array operand traffic;\n steady = the "
            "measured completion intervals repeat; when `no`, raise --warmup)\nruns: "
-        << out.final_path().string()
-        << "/<scheduler>/ (summary.json, trace.vcd, trace.gtkw, trace.perfetto.json)\n";
+        << out.final_path().string() << "/<scheduler>/ (summary.json, "
+        << (trace ? "trace.vcd, trace.gtkw, trace.perfetto.json)" : "CSV files; traces off)")
+        << "\n";
   }
   if (failed)
     fail("", "some schedulers failed (see their rows above and " + out.final_path().string() +

@@ -111,7 +111,9 @@ void write_run_outputs(OutputDir& out, const TraceInput& in, const RunDescriptio
   }
   out.write(kStateFilterFile, gtkw_state_filter());
   out.write(kTaskFilterFile, gtkw_task_filter(schedule_layers(in.schedule)));
-  out.write("trace.gtkw", gtkw_text(traced, out.final_path().string()));
+  out.write("trace.gtkw",
+            gtkw_text(traced, gtkw_default_view(traced.span(), m.iteration_start, m.iteration_end,
+                                                m.plan.first_measured(), m.period_cycles)));
   WriteProgress progress("trace.perfetto.json");
   out.write("trace.perfetto.json", perfetto_json(traced, std::ref(progress)));
 }

@@ -196,6 +196,21 @@ TEST(RunE2E, VcdDeclaresTheExpectedSignalsAndGtkwaveLoadsIt) {
     EXPECT_EQ(WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, 0) << read(dir / "gtkwave.log");
     EXPECT_NE(read(dir / "gtkwave.log").find("end time."), std::string::npos)
         << read(dir / "gtkwave.log");
+    // The run directory moved elsewhere (the original gone) and its save file opened from a third
+    // directory: GTKWave finds trace.vcd and the filters beside trace.gtkw.
+    fs::create_directories(dir / "moved");
+    fs::rename(dir / "run", dir / "moved" / "copy");
+    fs::create_directories(dir / "cwd");
+    std::ofstream(dir / "quit.tcl") << "gtkwave::/File/Quit\n";
+    const int rc2 = std::system(("cd " + (dir / "cwd").string() + " && xvfb-run -a gtkwave " +
+                                 (dir / "moved" / "copy" / "trace.gtkw").string() + " -S " +
+                                 (dir / "quit.tcl").string() + " >" +
+                                 (dir / "gtkwave_moved.log").string() + " 2>&1")
+                                    .c_str());
+    const std::string log = read(dir / "gtkwave_moved.log");
+    EXPECT_EQ(WIFEXITED(rc2) ? WEXITSTATUS(rc2) : -1, 0) << log;
+    EXPECT_NE(log.find("end time."), std::string::npos) << log;
+    EXPECT_EQ(log.find("Could not"), std::string::npos) << log;
   }
 }
 
@@ -220,25 +235,39 @@ TEST(RunE2E, PerfettoJsonParsesAndEveryFlowHasBothEnds) {
   EXPECT_EQ(tasks, s["ops_run"].get<size_t>());
 }
 
-TEST(RunE2E, TwoRunsWithTheSameInputsWriteIdenticalFiles) {
-  const fs::path dir = scratch("same");
-  const std::string cmd = "run --network mnist-fc --platform mesh4 --iterations 3 --quiet --out " +
-                          (dir / "run").string();
-  ASSERT_EQ(sh(cmd, dir).rc, 0);
-  fs::rename(dir / "run", dir / "first");
-  ASSERT_EQ(sh(cmd, dir).rc, 0);
-  size_t files = 0;
-  for (const auto& e : fs::directory_iterator(dir / "first")) {
-    const fs::path other = dir / "run" / e.path().filename();
-    std::string a = read(e.path()), b = read(other);
-    if (e.path().filename() == "trace.gtkw") {  // names the directory it lives in
-      const std::string from = (dir / "first").string(), to = (dir / "run").string();
-      for (size_t p; (p = a.find(from)) != std::string::npos;) a.replace(p, from.size(), to);
+// Compares two output trees file by file (names and bytes, recursively); returns the file count.
+static size_t expect_same_tree(const fs::path& a, const fs::path& b) {
+  std::set<fs::path> in_a, in_b;
+  for (const auto& e : fs::recursive_directory_iterator(a))
+    if (e.is_regular_file()) in_a.insert(fs::relative(e.path(), a));
+  for (const auto& e : fs::recursive_directory_iterator(b))
+    if (e.is_regular_file()) in_b.insert(fs::relative(e.path(), b));
+  EXPECT_EQ(in_a, in_b);
+  for (const auto& f : in_a) {
+    if (in_b.count(f)) {
+      EXPECT_TRUE(read(a / f) == read(b / f)) << f;
     }
-    EXPECT_TRUE(a == b) << e.path().filename();
-    ++files;
   }
-  EXPECT_GE(files, 10u);
+  return in_a.size();
+}
+
+// Every file, trace.gtkw included: nothing records where the outputs were written.
+TEST(RunE2E, TwoRunsIntoTwoDirectoriesWriteIdenticalFiles) {
+  const fs::path dir = scratch("same");
+  const std::string cmd = "run --network mnist-fc --platform mesh4 --iterations 3 --quiet --out ";
+  ASSERT_EQ(sh(cmd + (dir / "first").string(), dir).rc, 0);
+  ASSERT_EQ(sh(cmd + (dir / "deeper" / "second").string(), dir).rc, 0);
+  EXPECT_GE(expect_same_tree(dir / "first", dir / "deeper" / "second"), 10u);
+}
+
+// compare runs each scheduler into a hidden staging directory that is then renamed: its path
+// must not end up in any file either.
+TEST(RunE2E, TwoComparesIntoTwoDirectoriesWriteIdenticalFiles) {
+  const fs::path dir = scratch("same_compare");
+  const std::string cmd = "compare --network " + kTiny + " --platform mesh4 --iterations 2 --out ";
+  ASSERT_EQ(sh(cmd + (dir / "first").string(), dir).rc, 0);
+  ASSERT_EQ(sh(cmd + (dir / "deeper" / "second").string(), dir).rc, 0);
+  EXPECT_GE(expect_same_tree(dir / "first", dir / "deeper" / "second"), 5u * 10u + 2u);
 }
 
 TEST(RunE2E, BadInputsFailWithOneLineAndLeaveNothing) {
@@ -308,6 +337,19 @@ TEST(RunE2E, CompareRunsEverySchedulerAndSpikepipeBeatsPipedreamOnMesh8) {
   EXPECT_LT(period["spikepipe"], period["pipedream"]);
   EXPECT_TRUE(fs::exists(dir / "cmp" / "compare.csv"));
   EXPECT_EQ(read(dir / "cmp" / "compare.csv"), r.out);
+}
+
+TEST(RunE2E, CompareWithoutTracesListsNoTraceFiles) {
+  const fs::path dir = scratch("compare_no_trace");
+  const Result r =
+      sh("compare --network " + kTiny + " --platform mesh4 --iterations 2 --no-trace " + "--out " +
+             (dir / "cmp").string(),
+         dir);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out.find("trace."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("traces off"), std::string::npos) << r.out;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "cmp"))
+    EXPECT_EQ(e.path().filename().string().rfind("trace", 0), std::string::npos) << e.path();
 }
 
 TEST(RunE2E, CompareRejectsASchedulerChoice) {

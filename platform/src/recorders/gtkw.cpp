@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "spikepipe/models/noc_topology.h"
 #include "spikepipe/platform/recorders/vcd.h"
 
 namespace spikepipe {
@@ -45,6 +46,21 @@ std::string line(unsigned f, const std::string& signal, const std::string& filte
   return os.str();
 }
 
+// Who sits on a NoC node: its processors ("P3", "P3+P5") and "dram" for a memory controller.
+std::string node_occupants(const PlatformParams& p, uint32_t node) {
+  std::string s;
+  for (uint32_t q = 0; q < p.processors; ++q) {
+    if (p.noc.node_of(q) == node) s += (s.empty() ? "P" : "+P") + std::to_string(q);
+  }
+  for (uint32_t c : p.memory.controllers()) {
+    if (c == node) {
+      s += s.empty() ? "dram" : "+dram";
+      break;
+    }
+  }
+  return s;
+}
+
 uint32_t nch_of(const TraceInput& in) {
   uint32_t nch = in.platform.memory.channels;
   for (const auto& e : in.log.memory) nch = std::max(nch, e.channel + 1);
@@ -53,17 +69,19 @@ uint32_t nch_of(const TraceInput& in) {
 
 }  // namespace
 
-double vcd_units_per_cycle(double clock_ghz) {
-  const double ns = 1.0 / clock_ghz;
-  const long r = std::lround(ns);
-  if (std::fabs(ns - static_cast<double>(r)) < 1e-9 && (r == 1 || r == 10 || r == 100)) return 1.0;
-  return ns * 1000.0;
-}
-
-std::string vcd_timescale(double clock_ghz) {
-  if (vcd_units_per_cycle(clock_ghz) == 1.0)
-    return std::to_string(std::lround(1.0 / clock_ghz)) + "ns";
-  return "1ps";
+std::string gtkw_link_label(const TraceInput& in, LinkId id) {
+  const std::string name = in.link_name(id);
+  const std::vector<LinkInfo> links = noc_links(in.platform.noc);
+  // Only a link of this platform's NoC has known end points (a hand-made log may name others).
+  if (id.value >= links.size() || links[id.value].name != name) return name;
+  const LinkInfo& l = links[id.value];
+  const std::string from =
+      l.from == NocTopology::kCrossbar ? std::string() : node_occupants(in.platform, l.from);
+  const std::string to = node_occupants(in.platform, l.to);
+  if (from.empty() && to.empty()) return name;
+  if (from.empty()) return name + " (to " + to + ")";
+  if (to.empty()) return name + " (from " + from + ")";
+  return name + " (" + from + "->" + to + ")";
 }
 
 std::string gtkw_state_filter() {
@@ -94,29 +112,96 @@ uint32_t schedule_layers(const Schedule& s) {
   return n;
 }
 
-std::string gtkw_text(const TraceInput& in, const std::string& dir) {
-  const TimeSpan span = in.span();
-  const double scale = vcd_units_per_cycle(in.platform.clock_ghz);
-  const double width = std::max(1.0, static_cast<double>(span.end - span.begin) * scale);
-  // GTKWave shows 2^-zoom / ~200 time units per pixel (measured with 3.3.118); fit ~950 pixels.
-  const double zoom = -(std::log2(width / 950.0) + 7.64);
-  const std::string filter = dir + "/" + kStateFilterFile;
-  const std::string tasks = dir + "/" + kTaskFilterFile;
+GtkwView gtkw_default_view(const TimeSpan& span, const std::vector<Cycles>& iteration_start,
+                           const std::vector<Cycles>& iteration_end, uint32_t first_measured,
+                           double period_cycles) {
+  GtkwView v;
+  const size_t n = std::min(iteration_start.size(), iteration_end.size());
+  auto inside = [&](size_t i) {
+    return iteration_start[i] >= span.begin && iteration_end[i] <= span.end &&
+           iteration_end[i] > iteration_start[i];
+  };
+  size_t k = n;
+  for (size_t i = first_measured; i < n && k == n; ++i)
+    if (inside(i)) k = i;
+  for (size_t i = 0; i < n && k == n; ++i)
+    if (inside(i)) k = i;
+  if (k == n) return v;
 
+  const Cycles start = iteration_start[k], end = iteration_end[k];
+  const Cycles period =
+      period_cycles > 0 ? static_cast<Cycles>(std::llround(period_cycles)) : Cycles(0);
+  Cycles last = end + 2 * period;
+  v.primary = static_cast<int64_t>(start);
+  v.markers.push_back({start, "it" + std::to_string(k) + " starts"});
+  v.markers.push_back(
+      {end, "it" + std::to_string(k) + " done: latency " + std::to_string(end - start)});
+  for (size_t i = k + 1, prev = k; i < n && i <= k + 2; ++i) {
+    if (iteration_end[i] > span.end || iteration_end[i] <= iteration_end[prev]) break;
+    v.markers.push_back(
+        {iteration_end[i], "it" + std::to_string(i) + " done: +" +
+                               std::to_string(iteration_end[i] - iteration_end[prev])});
+    last = std::max(last, iteration_end[i]);
+    prev = i;
+  }
+  // A margin of 3% each side, so that the first and last markers are not on the edges.
+  const Cycles pad = (last - start) * 3 / 100 + 1;
+  v.begin = start > span.begin + pad ? start - pad : span.begin;
+  v.end = std::min(span.end, last + pad);
+  if (period > 0) {
+    v.ruler_origin = end;
+    v.ruler_step = period;
+  }
+  return v;
+}
+
+std::string gtkw_text(const TraceInput& in, const GtkwView& view) {
+  const TimeSpan span = in.span();
+  const Cycles begin = view.end > view.begin ? view.begin : span.begin;
+  const Cycles end = view.end > view.begin ? view.end : span.end;
+  const double width = std::max(1.0, static_cast<double>(end - begin));
+  // GTKWave shows 2^-zoom / 200 time units per pixel (calczoom(): 200 pixels per frame of
+  // 2^-zoom units); fit the view into ~950 pixels of the 1600-pixel window.
+  const double zoom = -(std::log2(width / 950.0) + std::log2(200.0));
+  const std::string filter = kStateFilterFile;
+  const std::string tasks = kTaskFilterFile;
+
+  // Every file is named relative to this save file, so that a run directory can be moved or
+  // copied and two runs into two directories write the same bytes. GTKWave 3.3 finds them: it
+  // re-anchors [dumpfile] and the filter files (^1, ^2) at the directory of the save file it
+  // loads, relative to the directory [savefile] names (which must come before the filters), and
+  // a bare name is taken to sit beside the save file (find_dumpfile() in savefile.c).
   std::ostringstream os;
-  os << "[*]\n[*] SpikePipe-SC: open with `gtkwave " << dir << "/trace.gtkw`\n[*]\n";
-  os << "[dumpfile] \"" << dir << "/trace.vcd\"\n";
-  os << "[savefile] \"" << dir << "/trace.gtkw\"\n";
-  os << "[timestart] "
-     << static_cast<uint64_t>(std::llround(static_cast<double>(span.begin) * scale)) << '\n';
+  os << "[*]\n[*] SpikePipe-SC: open with `gtkwave DIR/trace.gtkw` (files relative to DIR)\n[*]\n";
+  os << "[dumpfile] \"trace.vcd\"\n";
+  os << "[savefile] \"trace.gtkw\"\n";
+  os << "[timestart] " << begin << '\n';
   os << "[size] 1600 900\n[pos] -1 -1\n";
+  // Zoom, primary marker, then the named markers A..Z (-1: not set).
   char buf[64];
-  std::snprintf(
-      buf, sizeof buf, "*%.6f %llu", zoom,
-      static_cast<unsigned long long>(std::llround(static_cast<double>(span.begin) * scale)));
+  std::snprintf(buf, sizeof buf, "*%.6f %lld", zoom, static_cast<long long>(view.primary));
   os << buf;
-  for (int i = 0; i < 26; ++i) os << " -1";
-  os << "\n[sst_width] 220\n[signals_width] 300\n[sst_expanded] 1\n[sst_vpaned_height] 240\n";
+  const size_t nm = std::min<size_t>(view.markers.size(), 26);
+  for (size_t i = 0; i < 26; ++i) {
+    if (i < nm) {
+      os << ' ' << view.markers[i].time;
+    } else {
+      os << " -1";
+    }
+  }
+  os << '\n';
+  for (size_t i = 0; i < nm; ++i)
+    os << "[markername] " << static_cast<char>('A' + i) << view.markers[i].name << '\n';
+  if (view.ruler_step > 0) os << "[ruler] " << view.ruler_origin << ' ' << view.ruler_step << '\n';
+  os << "[sst_width] 220\n[signals_width] 300\n[sst_expanded] 1\n[sst_vpaned_height] 240\n";
+  // GTKWave calls the time unit ns; a comment row above the signals says it is a cycle (short:
+  // the signal list widens to its longest row).
+  {
+    std::ostringstream note;
+    note << "time unit: 1 cycle = " << 1.0 / in.platform.clock_ghz << " ns";
+    flags(os, kBlank);
+    os << '-' << note.str() << '\n';
+  }
 
   // A pipeline overview first: every processor's state, one row each.
   std::vector<std::string> overview;
@@ -131,7 +216,7 @@ std::string gtkw_text(const TraceInput& in, const std::string& dir) {
   std::vector<std::string> noc;
   for (uint32_t l = 0, nl = in.link_count(); l < nl; ++l) {
     noc.push_back(line(kBin | kRjustify, "top.links." + vcd_link_scope(in, LinkId(l)) + ".busy", {},
-                       in.link_name(LinkId(l))));
+                       gtkw_link_label(in, LinkId(l))));
   }
   for (uint32_t c = 0; c < nch_of(in); ++c) {
     noc.push_back(line(kBin | kRjustify, "top.dram.ch" + std::to_string(c) + ".busy", {},

@@ -50,9 +50,9 @@ void append_value(std::string& out, uint64_t v, uint32_t width) {
   out += ' ';
 }
 
-void append_time(std::string& out, Cycles t, double scale) {
+void append_time(std::string& out, Cycles t) {
   out += '#';
-  out += std::to_string(static_cast<uint64_t>(std::llround(static_cast<double>(t) * scale)));
+  out += std::to_string(t);
   out += '\n';
 }
 
@@ -91,6 +91,14 @@ void busy_changes(std::vector<std::pair<Cycles, Cycles>> iv, const TimeSpan& spa
 }
 
 }  // namespace
+
+std::string vcd_time_note(double clock_ghz) {
+  std::ostringstream os;
+  os << "time unit = 1 clock cycle (" << 1.0 / clock_ghz << " ns at " << clock_ghz
+     << " GHz): the timescale below says 1ns so that GTKWave counts cycles; it is real time only "
+        "at 1 GHz";
+  return os.str();
+}
 
 std::string vcd_link_scope(const TraceInput& in, LinkId id) {
   std::string n = in.link_name(id), s;
@@ -219,13 +227,13 @@ std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
 
   // Header.
   std::ostringstream os;
-  const double scale = vcd_units_per_cycle(in.platform.clock_ghz);  // time units per cycle
   os << "$date SpikePipe-SC run $end\n$version SpikePipe-SC $end\n";
   os << "$comment scheduler " << in.schedule.scheduler << (in.schedule.split ? " --split" : "")
      << ", platform " << in.platform.name << ", " << in.platform.processors << " processors, clock "
      << in.platform.clock_ghz << " GHz; state: 0 idle 1 waiting 2 F 3 D 4 E 5 G 6 U 7 sending; "
      << "layer is 1-based (0 = none) $end\n";
-  os << "$timescale " << vcd_timescale(in.platform.clock_ghz) << " $end\n";
+  os << "$comment " << vcd_time_note(in.platform.clock_ghz) << " $end\n";
+  os << "$timescale " << kVcdTimescale << " $end\n";
   os << "$scope module top $end\n";
   std::vector<std::string> open;
   for (const auto& v : vars) {
@@ -274,7 +282,7 @@ std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
       group += '\n';
     }
     if (group.empty() && !first) continue;
-    append_time(out, t, scale);
+    append_time(out, t);
     last_time = t;
     if (first) {
       out += "$dumpvars\n";
@@ -285,7 +293,7 @@ std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
       out += group;
     }
   }
-  if (span.end > last_time) append_time(out, span.end, scale);
+  if (span.end > last_time) append_time(out, span.end);
   if (progress) progress(1.0);
   return out;
 }

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "spikepipe/models/noc_topology.h"
 #include "spikepipe/platform/recorders/csv.h"
 #include "spikepipe/platform/recorders/gtkw.h"
 #include "spikepipe/platform/recorders/perfetto.h"
@@ -198,15 +199,19 @@ TEST(Recorders, VcdReadBackDeclaresSignalsAndValues) {
   EXPECT_EQ(v.changes.at("top.P0.sram_bytes[47:0]"), (C{{0, 0}, {5, 4096}}));
 }
 
-TEST(Recorders, VcdAtTwoGigahertzCountsPicoseconds) {
+// GTKWave's time axis reads in cycles at any clock; the header says how long a cycle is.
+TEST(Recorders, VcdAtTwoGigahertzStillCountsCycles) {
   const Schedule s = two_stage();
   const EventLog log = log2();
   const PlatformParams p = two_procs(2.0);
   TraceInput in{p, s, log, {}, {}};
-  const Vcd v(vcd_text(in));
-  EXPECT_EQ(v.timescale, "1ps");
+  const std::string text = vcd_text(in);
+  const Vcd v(text);
+  EXPECT_EQ(v.timescale, "1ns");
   EXPECT_EQ(v.changes.at("top.P0.state[3:0]")[1],
-            (std::pair<uint64_t, uint64_t>{30000, 7}));  // cycle 60
+            (std::pair<uint64_t, uint64_t>{60, 7}));  // cycle 60
+  EXPECT_NE(text.find("$comment time unit = 1 clock cycle (0.5 ns at 2 GHz)"), std::string::npos)
+      << text.substr(0, 600);
 }
 
 TEST(Recorders, TraceWindowLimitsTheTimeShown) {
@@ -304,10 +309,19 @@ TEST(Recorders, GtkwOpensTheVcdWithGroupsAndFilters) {
   const EventLog log = log2();
   const PlatformParams p = two_procs();
   TraceInput in{p, s, log, {}, {"r0c0->r0c1"}};
-  const std::string g = gtkw_text(in, "/x/run");
-  EXPECT_NE(g.find("[dumpfile] \"/x/run/trace.vcd\""), std::string::npos);
-  EXPECT_NE(g.find("^1 /x/run/gtkwave_states.txt\ntop.P1.state[3:0]\n"), std::string::npos);
-  EXPECT_NE(g.find("^2 /x/run/gtkwave_tasks.txt\n+{P0} top.P0.task[15:0]\n"), std::string::npos);
+  const std::string g = gtkw_text(in);
+  // Files beside the save file, by name: no directory, so the run directory can move.
+  EXPECT_NE(g.find("[dumpfile] \"trace.vcd\"\n[savefile] \"trace.gtkw\"\n"), std::string::npos);
+  EXPECT_NE(g.find("^1 gtkwave_states.txt\ntop.P1.state[3:0]\n"), std::string::npos);
+  EXPECT_NE(g.find("^2 gtkwave_tasks.txt\n+{P0} top.P0.task[15:0]\n"), std::string::npos);
+  {
+    std::istringstream lines(g);
+    for (std::string l; std::getline(lines, l);) {
+      if (l[0] == '^' || l.rfind("[dumpfile]", 0) == 0 || l.rfind("[savefile]", 0) == 0) {
+        EXPECT_EQ(l.find('/'), std::string::npos) << l;
+      }
+    }
+  }
   EXPECT_NE(g.find("@800200\n-pipeline\n"), std::string::npos);
   EXPECT_NE(g.find("-L0_r0c0__r0c1\n"), std::string::npos);
   EXPECT_NE(g.find("top.links.L0_r0c0__r0c1.busy\n"), std::string::npos);
@@ -320,5 +334,108 @@ TEST(Recorders, GtkwOpensTheVcdWithGroupsAndFilters) {
   }
   EXPECT_EQ(open, close);
   EXPECT_EQ(open, 1u + 1u + 2u + 1u + 1u);  // pipeline, noc and dram busy, P0, P1, one link, dram
-  EXPECT_NE(g.find("+{r0c0->r0c1} top.links.L0_r0c0__r0c1.busy\n"), std::string::npos);
+  // Link rows say which processors (and memory controllers) sit on their two nodes.
+  EXPECT_NE(g.find("+{r0c0->r0c1 (P0+dram->P1)} top.links.L0_r0c0__r0c1.busy\n"), std::string::npos)
+      << g;
+}
+
+// The view opens on one measured iteration's latency and the next two completions, not on the
+// whole run.
+TEST(Recorders, GtkwDefaultViewShowsLatencyAndTwoPeriodsOfAMeasuredIteration) {
+  // Iteration i runs [100 i, 100 i + 250): period 100, latency 250; iterations 2.. measured.
+  std::vector<Cycles> start, end;
+  for (Cycles i = 0; i < 10; ++i) {
+    start.push_back(100 * i);
+    end.push_back(100 * i + 250);
+  }
+  const GtkwView v = gtkw_default_view({0, 1250}, start, end, 2, 100.0);
+  ASSERT_EQ(v.markers.size(), 4u);
+  EXPECT_EQ(v.markers[0].time, 200u);
+  EXPECT_EQ(v.markers[0].name, "it2 starts");
+  EXPECT_EQ(v.markers[1].time, 450u);
+  EXPECT_EQ(v.markers[1].name, "it2 done: latency 250");
+  EXPECT_EQ(v.markers[2].time, 550u);
+  EXPECT_EQ(v.markers[2].name, "it3 done: +100");
+  EXPECT_EQ(v.markers[3].time, 650u);
+  EXPECT_EQ(v.primary, 200);
+  // latency + 2 periods = 200 .. 650, with a 3% margin each side.
+  EXPECT_EQ(v.begin, 200u - 14u);
+  EXPECT_EQ(v.end, 650u + 14u);
+  EXPECT_EQ(v.ruler_origin, 450u);
+  EXPECT_EQ(v.ruler_step, 100u);
+
+  // A trace window that starts later: the first measured iteration inside it.
+  const GtkwView w = gtkw_default_view({500, 1250}, start, end, 2, 100.0);
+  ASSERT_FALSE(w.markers.empty());
+  EXPECT_EQ(w.markers[0].name, "it5 starts");
+  EXPECT_EQ(w.begin, 500u);  // the margin stops at the span
+  // A window that ends before the next completions: the iteration alone.
+  const GtkwView x = gtkw_default_view({200, 450}, start, end, 2, 100.0);
+  EXPECT_EQ(x.markers.size(), 2u);
+  EXPECT_EQ(x.end, 450u);
+  // A window of warm-up iterations only: the first iteration inside it.
+  EXPECT_EQ(gtkw_default_view({0, 400}, start, end, 8, 100.0).markers.at(0).name, "it0 starts");
+  // No iteration inside: the whole span, no markers.
+  const GtkwView none = gtkw_default_view({0, 100}, start, end, 2, 100.0);
+  EXPECT_TRUE(none.markers.empty());
+  EXPECT_LE(none.end, none.begin);
+}
+
+TEST(Recorders, GtkwWritesTheViewItIsGiven) {
+  const Schedule s = two_stage();
+  const EventLog log = log2();
+  const PlatformParams p = two_procs(2.0);
+  TraceInput in{p, s, log, {}, {"r0c0->r0c1"}};
+  GtkwView v;
+  v.begin = 100;
+  v.end = 250;
+  v.primary = 100;
+  v.markers = {{100, "it1 starts"}, {250, "it1 done: latency 150"}};
+  v.ruler_origin = 250;
+  v.ruler_step = 100;
+  const std::string g = gtkw_text(in, v);
+  EXPECT_NE(g.find("[timestart] 100\n"), std::string::npos) << g;
+  EXPECT_NE(g.find(" 100 100 250 -1 -1"), std::string::npos) << g;  // primary, A, B, C unset
+  EXPECT_NE(g.find("[markername] Ait1 starts\n[markername] Bit1 done: latency 150\n"),
+            std::string::npos);
+  EXPECT_NE(g.find("[ruler] 250 100\n"), std::string::npos);
+  EXPECT_NE(g.find("@200\n-time unit: 1 cycle = 0.5 ns\n"), std::string::npos);
+  // Without a view: the whole span, no markers.
+  const std::string all = gtkw_text(in);
+  EXPECT_NE(all.find("[timestart] 0\n"), std::string::npos);
+  EXPECT_EQ(all.find("[markername]"), std::string::npos);
+  EXPECT_EQ(all.find("[ruler]"), std::string::npos);
+}
+
+TEST(Recorders, LinkLabelsNameTheProcessorsOnBothEnds) {
+  const Schedule s = two_stage();
+  const EventLog log = log2();
+  PlatformParams p = two_procs();
+  p.noc.cols = 3;  // 3x2 mesh: P0 on r0c0, P1 on r0c1, DRAM on r0c0, nothing on r0c2 or row 1
+  std::vector<std::string> names;
+  for (const auto& l : noc_links(p.noc)) names.push_back(l.name);
+  TraceInput in{p, s, log, {}, names};
+  std::map<std::string, std::string> label;
+  for (uint32_t l = 0; l < names.size(); ++l) label[names[l]] = gtkw_link_label(in, LinkId(l));
+  EXPECT_EQ(label.at("r0c0->r0c1"), "r0c0->r0c1 (P0+dram->P1)");
+  EXPECT_EQ(label.at("r0c1->r0c0"), "r0c1->r0c0 (P1->P0+dram)");
+  EXPECT_EQ(label.at("r0c1->r0c2"), "r0c1->r0c2 (from P1)");
+  EXPECT_EQ(label.at("r1c0->r0c0"), "r1c0->r0c0 (to P0+dram)");
+  EXPECT_EQ(label.at("r1c1->r1c2"), "r1c1->r1c2");
+  p.noc.processor_nodes = {4, 4};  // both on r1c1 (`in` refers to p)
+  EXPECT_EQ(gtkw_link_label(in, LinkId(0)), "r0c0->r0c1 (from dram)");
+  for (uint32_t l = 0; l < names.size(); ++l) {
+    if (names[l] == "r1c1->r1c2") {
+      EXPECT_EQ(gtkw_link_label(in, LinkId(l)), "r1c1->r1c2 (from P0+P1)");
+    }
+  }
+  p.noc.topology = Topology::Crossbar;
+  p.noc.processor_nodes.clear();
+  const auto xbar = noc_links(p.noc);
+  TraceInput in2{p, s, log, {}, {xbar[1].name}};
+  // Link 0 named as no link 0 of this NoC is: its name, as it is.
+  EXPECT_EQ(gtkw_link_label(in2, LinkId(0)), xbar[1].name);
+  EXPECT_EQ(xbar[1].name, "xbar->n1");
+  in2.link_names = {xbar[0].name, xbar[1].name};
+  EXPECT_EQ(gtkw_link_label(in2, LinkId(1)), "xbar->n1 (to P1)");
 }

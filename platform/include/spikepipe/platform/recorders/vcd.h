@@ -2,8 +2,10 @@
 // A VCD waveform of a run for GTKWave, written by hand from the sorted event log (events arrive
 // out of order, so sc_trace cannot write them): per processor its state, layer and iteration and
 // its SRAM occupancy; per link a busy flag and cumulative bytes; per DRAM channel a busy flag; a
-// global count of completed iterations. Times are cycles; `$timescale` is one clock period when
-// that is a whole number of ns, else 1 ps.
+// global count of completed iterations. One VCD time unit is one clock cycle at every clock, so
+// that GTKWave's time axis and markers read in the cycles of tasks.csv and summary.json:
+// `$timescale` says 1ns (real time at the default 1 GHz) and a `$comment` in the header gives the
+// real length of a cycle.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +20,11 @@ std::vector<std::string> vcd_signal_names(const TraceInput& in);
 
 // `progress` (optional) is called with the fraction written so far.
 std::string vcd_text(const TraceInput& in, const TraceProgress& progress = {});
+
+// The VCD's `$timescale`: nominal, one time unit is one cycle (see vcd_time_note).
+inline constexpr const char* kVcdTimescale = "1ns";
+// The header comment that says so: "time unit = 1 clock cycle (0.5 ns at 2 GHz): ...".
+std::string vcd_time_note(double clock_ghz);
 
 // Sanitised scope name of a link ("L3_n0_n1" style): letters, digits and '_' only.
 std::string vcd_link_scope(const TraceInput& in, LinkId id);
