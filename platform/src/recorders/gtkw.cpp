@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "spikepipe/models/noc_topology.h"
+#include "spikepipe/core/noc_graph.h"
 #include "spikepipe/platform/recorders/vcd.h"
 
 namespace spikepipe {
@@ -76,7 +76,7 @@ std::string gtkw_link_label(const TraceInput& in, LinkId id) {
   if (id.value >= links.size() || links[id.value].name != name) return name;
   const LinkInfo& l = links[id.value];
   const std::string from =
-      l.from == NocTopology::kCrossbar ? std::string() : node_occupants(in.platform, l.from);
+      l.from == NocGraph::kCrossbar ? std::string() : node_occupants(in.platform, l.from);
   const std::string to = node_occupants(in.platform, l.to);
   if (from.empty() && to.empty()) return name;
   if (from.empty()) return name + " (to " + to + ")";

@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "spikepipe/models/noc_topology.h"
+#include "spikepipe/core/noc_graph.h"
 #include "spikepipe/platform/recorders/csv.h"
 #include "spikepipe/platform/recorders/gtkw.h"
 #include "spikepipe/platform/recorders/perfetto.h"
@@ -429,7 +429,7 @@ TEST(Recorders, LinkLabelsNameTheProcessorsOnBothEnds) {
       EXPECT_EQ(gtkw_link_label(in, LinkId(l)), "r1c1->r1c2 (from P0+P1)");
     }
   }
-  p.noc.topology = Topology::Crossbar;
+  p.noc.topology = NocShape::Crossbar;
   p.noc.processor_nodes.clear();
   const auto xbar = noc_links(p.noc);
   TraceInput in2{p, s, log, {}, {xbar[1].name}};
