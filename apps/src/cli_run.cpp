@@ -9,6 +9,7 @@
 #include "spikepipe/platform/output_dir.h"
 #include "spikepipe/platform/recorders/event_log.h"
 #include "spikepipe/platform/run.h"
+#include "spikepipe/platform/run_limits.h"
 #include "spikepipe/platform/simulate.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/workloads/schedule_io.h"
@@ -97,6 +98,7 @@ int run(const Args& args) {
   const Schedule schedule = make_schedule(scheduler, graph, sopt);
   const IterationPlan plan =
       plan_iterations(schedule, settings.iterations, settings.warmup);
+  check_run_size(schedule, plan.total(), plan.warmup + plan.drain);
   if (window.last != UINT32_MAX && window.last >= plan.total()) {
     fail("--trace-window", "iteration " + std::to_string(window.last) + " is not simulated",
          "iterations 0.." + std::to_string(plan.total() - 1));

@@ -139,6 +139,7 @@ const Case kCases[] = {
     {"run_trace_window_syntax",  "run --trace-window bad --out out",             {"--trace-window"}},
     {"run_out_in_proc",          "run --out /proc/x",                            {"--out", "/proc/x"}},
     {"run_iterations_negative",  "run --iterations -1 --out out",                {"--iterations"}},
+    {"run_too_many_instances",   "run --iterations 1000000 --out out",           {"--iterations", "op instances", "285"}},
     {"run_iterations_huge",      "run --iterations 4294967295 --out out",        {"--iterations"}},
     // a stray word (e.g. a network name without --network) must not be ignored silently
     {"run_stray_positional",     "run fmnist-conv --out out",                    {"fmnist-conv"}},

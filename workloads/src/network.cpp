@@ -112,6 +112,8 @@ void validate(const Network& net) {
     fail(where, "neuron.surrogate_width = " + std::to_string(n.surrogate_width),
          "surrogate_width > 0");
   if (net.layers.empty()) fail(where, "no layers", "at least one fc or conv layer");
+  if (net.layers.size() > kMaxLayers)
+    fail(where, std::to_string(net.layers.size()) + " layers", "at most " + std::to_string(kMaxLayers));
 
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& L = net.layers[i];

@@ -44,6 +44,10 @@ Network load_network(const std::string& name_or_path) {
   for (const auto& p : presets) list += (list.empty() ? "" : ", ") + p;
   std::error_code ec;
   if (fs::is_directory(path, ec)) fail(path, "is a directory, not a network file");
+  if (const auto size = fs::file_size(path, ec); !ec && size > kMaxNetworkFileBytes)
+    fail(path, "is " + std::to_string(size) + " bytes, too large for a network file",
+         "at most " + std::to_string(kMaxNetworkFileBytes) + " bytes (" +
+             std::to_string(kMaxLayers) + " layers)");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const bool looks_like_name =

@@ -239,6 +239,9 @@ std::string stem(const std::string& file) {
 
 Network parse_network_yaml(const std::string& text, const std::string& filename) {
   const Reader r(filename);
+  if (text.size() > kMaxNetworkFileBytes)
+    fail(filename, "is " + std::to_string(text.size()) + " bytes, too large for a network file",
+         "at most " + std::to_string(kMaxNetworkFileBytes) + " bytes");
   // Refuse what yaml-cpp would read inexactly: a NUL ends its input early, and binary bytes
   // would be echoed raw in its messages.
   if (const std::string b = binary_byte(text); !b.empty())
@@ -287,6 +290,9 @@ Network parse_network_yaml(const std::string& text, const std::string& filename)
   if (!layers.IsSequence() || layers.size() == 0)
     r.error(layers.IsNull() ? top : layers, "layers", "expected a non-empty list",
             "a list of fc, conv and pool layers");
+  if (layers.size() > kMaxLayers)
+    r.error(layers, "layers", std::to_string(layers.size()) + " layers",
+            "at most " + std::to_string(kMaxLayers));
   Chain chain{{net.in_h, net.in_w, net.in_c}};
   for (size_t i = 0; i < layers.size(); ++i) read_layer(r, layers[i], i, chain, net);
   validate(net);  // the same checks as every other Network: a second line of defence

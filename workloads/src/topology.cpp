@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -76,6 +77,11 @@ class Reader {
   }
 
   std::vector<Row> rows(TopologyFormat format) const {
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(path_, ec); !ec && size > kMaxNetworkFileBytes)
+      fail(path_, "is " + std::to_string(size) + " bytes, too large for a topology file",
+           "at most " + std::to_string(kMaxNetworkFileBytes) + " bytes (" +
+               std::to_string(kMaxLayers) + " layers)");
     std::ifstream in(path_, std::ios::binary);
     if (!in) fail(path_, "cannot read topology file", "a SCALE-Sim topology CSV");
     std::vector<Row> out;
@@ -112,6 +118,9 @@ class Reader {
                   (f.size() >= kConvColumns.size() ? " (is this a conv file? use --topology-format conv)"
                                                    : ""),
               all);
+      if (out.size() == kMaxLayers)
+        error(line, 0, "more than " + std::to_string(kMaxLayers) + " layer rows",
+              "at most " + std::to_string(kMaxLayers));
       Row r{line, f[0], {}};
       // Conv: columns past the last one SCALE-Sim defines (e.g. a sparsity column) are ignored.
       for (size_t c = 1; c < cols_.size(); ++c) r.v.push_back(number(line, c, f[c]));

@@ -302,6 +302,14 @@ std::string yaml_error(const std::string& text) {
 
 const char* kGood = "input: {height: 1, width: 1, channels: 4}\nlayers:\n  - {type: fc, units: 2}\n";
 
+TEST(NetworkYaml, SizeLimitsSayWhatIsAllowed) {
+  std::string many = "input: {height: 1, width: 1, channels: 4}\nlayers:\n";
+  for (size_t i = 0; i <= kMaxLayers; ++i) many += "  - {type: fc, units: 2}\n";
+  EXPECT_EQ(yaml_error(many), "n.yaml:3: layers: 257 layers (allowed: at most 256)");
+  EXPECT_EQ(yaml_error(std::string(kMaxNetworkFileBytes + 1, '#')),
+            "n.yaml: is 1048577 bytes, too large for a network file (allowed: at most 1048576 bytes)");
+}
+
 TEST(NetworkYaml, RefusesWhatItCannotReadExactly) {
   EXPECT_EQ(yaml_error(kGood), "");
   // A NUL would end yaml-cpp's input early: "units: 1\0 0" must not read as 1.

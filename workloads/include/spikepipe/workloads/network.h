@@ -61,6 +61,11 @@ struct Network {
   uint64_t samples_steps() const { return uint64_t(batch) * timesteps; }  // B*T
 };
 
+// Limits that keep every step bounded (the schedulers' search grows faster than linearly with
+// the layers); far above today's SNNs (VGG-16 and ResNet-18 have 16 to 20 layers).
+inline constexpr size_t kMaxLayers = 256;
+inline constexpr uint64_t kMaxNetworkFileBytes = 1u << 20;  // a 256-layer file is ~20 KiB
+
 // Checks every layer's shape and chaining; throws Error naming the network, layer and key.
 void validate(const Network& net);
 
