@@ -10,12 +10,11 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 for net in mnist-fc fmnist-conv cifar10-vgg; do
   for P in 4 8 16; do
-    for s in sequential gpipe pipedream spikepipe spikepipe-split; do
-      flags=(--scheduler "${s%-split}")
-      [ "$s" = spikepipe-split ] && flags+=(--split)
+    while IFS=$'\t' read -r s flags _; do  # every scheduler of the registry
+      # shellcheck disable=SC2086
       "$BIN" schedule --network "$net" --processors "$P" --array-rows 32 --array-cols 32 \
-        "${flags[@]}" --json > "$OUT/$net.$P.$s.json"
-    done
+        $flags --json > "$OUT/$net.$P.$s.json"
+    done < <("$BIN" schedule --list)
   done
 done
 python3 - "$OUT" <<'PY'

@@ -7,13 +7,13 @@ BIN=${1:-build/spikepipe}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
-for s in sequential gpipe pipedream spikepipe spikepipe_split; do
-  sched=${s%_split}
-  extra=""; [[ $s == *_split ]] && extra=" --split"
-  args="run --network mnist-fc --platform mesh4 --scheduler $sched$extra --no-trace --quiet"
+# Every scheduler of the registry (`schedule --list`); test names use _ for -.
+while IFS=$'\t' read -r name flags _; do
+  s=${name//-/_}
+  args="run --network mnist-fc --platform mesh4 $flags --no-trace --quiet"
   "$BIN" $args --out "$tmp/$s" >/dev/null
   echo "$s|$args" >> "$tmp/index"
-done
+done < <("$BIN" schedule --list)
 python3 - "$tmp" > tests/data/golden/mnist-fc-mesh4.json <<'PY'
 import json, sys
 tmp = sys.argv[1]

@@ -13,11 +13,23 @@ namespace spikepipe::cli {
 int schedule(const Args& args) {
   po::options_description desc;
   desc.add(network_options()).add(platform_options()).add(scheduler_options());
-  desc.add_options()("json", po::bool_switch(), "print the whole schedule as JSON instead of the summary");
+  desc.add_options()("json", po::bool_switch(), "print the whole schedule as JSON instead of the summary")(
+      "list", po::bool_switch(),
+      "list the schedulers, one per line: name, tab, the flags that select it (a -split variant "
+      "for each that can cut tasks), tab, description; for scripts");
   const auto vm = parse(args, desc,
                         "schedule --network NAME|FILE --processors P --scheduler S [--split] "
                         "[--micro-batches m] [--json]");
   if (!vm) return 0;
+  if ((*vm)["list"].as<bool>()) {
+    for (const SchedulerEntry& e : schedulers()) {
+      std::cout << e.name << "\t--scheduler " << e.name << "\t" << e.description << "\n";
+      if (e.splits)
+        std::cout << e.name << "-split\t--scheduler " << e.name << " --split\t" << e.description
+                  << ", tasks cut over processors\n";
+    }
+    return 0;
+  }
   const Network net = network_from(*vm);
   const PlatformParams platform = platform_from(*vm);
   check_applicable(*vm, (*vm)["scheduler"].as<std::string>());
