@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "spikepipe/platform/cli.h"
+#include "spikepipe/platform/interrupts.h"
 #include "spikepipe/platform/options.h"
 #include "spikepipe/platform/output_dir.h"
 #include "spikepipe/platform/run.h"
@@ -193,7 +194,8 @@ int compare(const Args& args) {
     forward.insert(forward.end(), o.original_tokens.begin(), o.original_tokens.end());
   }
 
-  OutputDir out(vm["out"].as<std::string>());
+  interrupts::install();  // an interrupt stops the running child and removes the staging directory
+  OutputDir out(vm["out"].as<std::string>(), "compare");
   const auto runner = sweep::process_runner(sweep::spikepipe_binary());
   std::vector<Row> rows;
   bool failed = false;
