@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "spikepipe/platform/output_dir.h"
 #include "spikepipe/platform/sweep.h"
 #include "spikepipe/workloads/error.h"
 
@@ -88,6 +89,10 @@ void keep_summaries(const Spec& spec, const std::vector<Result>& results) {
     std::ofstream out(summary, std::ios::binary);
     out << r.summary;
     if (!out.flush()) fail(summary.string(), "cannot write");
+    out.close();
+    Manifest m = read_manifest(summary.parent_path()).value_or(Manifest{"run", {}});
+    m.files.push_back("summary.json");
+    write_manifest(summary.parent_path(), m);
   }
 }
 
