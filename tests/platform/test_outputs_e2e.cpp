@@ -300,3 +300,27 @@ TEST(OutputsE2E, ASweepInterruptedReapsItsChildrenAndResumes) {
   EXPECT_EQ(fs::last_write_time(out / "logs" / "iterations=3.log"), kept);
   EXPECT_TRUE(leftovers(out).empty());
 }
+
+// SIGKILL cannot be handled by the sweep, but its running point ends with it (the child asked
+// for SIGTERM on its parent's death) and removes its own staging directory.
+TEST(OutputsE2E, ASweepKilledBySigkillTakesItsRunningPointWithIt) {
+  const fs::path dir = scratch("sweep_kill");
+  const fs::path out = dir / "s";
+  const pid_t pid = start_spikepipe(long_sweep(out), dir, dir / "sweep.log");
+  std::vector<pid_t> kids;
+  ASSERT_TRUE(eventually([&] {
+    return fs::exists(out / "logs" / "iterations=20000.args") &&
+           !(kids = children_of(pid)).empty();
+  })) << read(dir / "sweep.log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(pid, SIGKILL);
+  EXPECT_TRUE(signalled(finish(pid), SIGKILL));
+  // Within seconds: left alone, the point would run on for about 8 s more.
+  for (pid_t k : kids) {
+    EXPECT_TRUE(eventually([&] { return !running(k); }, 4)) << "child " << k << " still running";
+    if (running(k)) ::kill(k, SIGKILL);
+  }
+  EXPECT_TRUE(eventually([&] { return leftovers(out).empty(); }, 2))
+      << ::testing::PrintToString(leftovers(out));
+  EXPECT_FALSE(fs::exists(out / "points" / "iterations=20000"));
+}
