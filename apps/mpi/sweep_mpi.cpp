@@ -9,11 +9,15 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <systemc>
 #include <thread>
 
+#include "spikepipe/platform/interrupts.h"
+#include "spikepipe/platform/output_dir.h"
 #include "spikepipe/platform/sc_entry.h"
 #include "spikepipe/cli/sweep.h"
+#include "spikepipe/core/error.h"
 
 namespace sw = spikepipe::sweep;
 
@@ -84,16 +88,31 @@ int sc_main(int argc, char* argv[]) {
   std::vector<sw::Result> results;
   sw::Spec spec;
   std::vector<sw::Point> points;
+  std::optional<spikepipe::ResumableDir> out;  // rank 0 holds the sweep directory's lock
   try {
     spec = *sw::parse_spec(args, program);
     points = sw::expand(spec.axes);
-    if (spec.dry_run) {
+    spikepipe::interrupts::install();
+    // No rank writes into the sweep directory before rank 0 has checked and locked it. Every rank
+    // has the same arguments, so all of them reach this broadcast or none does.
+    std::string refused;
+    if (rank == 0 && !spec.dry_run) {
+      try {
+        out.emplace(spec.out, "sweep");
+      } catch (const std::exception& e) {
+        refused = e.what();
+      }
+    }
+    int ready = refused.empty() ? 1 : 0;
+    MPI_Bcast(&ready, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (!refused.empty()) throw spikepipe::Error(refused);  // rank 0 reports it; the others idle
+    if (ready && spec.dry_run) {
       if (rank == 0) {
         sw::print_plan(spec, points, std::cout);
         std::cout << "divided over " << ranks << " rank(s): point i runs on rank i mod " << ranks
                   << "\n";
       }
-    } else {
+    } else if (ready) {
       sw::RunOptions o;
       o.rank = rank;
       o.ranks = ranks;

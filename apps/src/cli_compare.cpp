@@ -10,6 +10,7 @@
 
 #include "spikepipe/cli/cli.h"
 #include "spikepipe/cli/options.h"
+#include "spikepipe/platform/interrupts.h"
 #include "spikepipe/platform/output_dir.h"
 #include "spikepipe/platform/run.h"
 #include "spikepipe/cli/sweep.h"
@@ -200,7 +201,8 @@ int compare(const Args& args) {
     to.insert(to.end(), o.original_tokens.begin(), o.original_tokens.end());
   }
 
-  OutputDir out(vm["out"].as<std::string>());
+  interrupts::install();  // an interrupt stops the running child and removes the staging directory
+  OutputDir out(vm["out"].as<std::string>(), "compare");
   const auto runner = sweep::process_runner(sweep::spikepipe_binary());
   std::vector<Row> rows;
   bool failed = false;

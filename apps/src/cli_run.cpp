@@ -4,6 +4,7 @@
 
 #include "spikepipe/core/noc_graph.h"
 #include "spikepipe/cli/cli.h"
+#include "spikepipe/platform/interrupts.h"
 #include "spikepipe/platform/metrics.h"
 #include "spikepipe/cli/options.h"
 #include "spikepipe/platform/output_dir.h"
@@ -83,6 +84,7 @@ int run(const Args& args) {
       .add(run_options());
   const auto parsed = parse(args, desc, "run [options]");
   if (!parsed) return 0;
+  interrupts::install();  // an interrupted run leaves no staging directory behind
   const po::variables_map& vm = *parsed;
   const bool quiet = vm["quiet"].as<bool>();
   const RunSettings settings = run_settings_from(vm);

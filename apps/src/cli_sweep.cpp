@@ -4,6 +4,8 @@
 
 #include "spikepipe/cli/cli.h"
 #include "spikepipe/cli/sweep.h"
+#include "spikepipe/platform/interrupts.h"
+#include "spikepipe/platform/output_dir.h"
 
 namespace spikepipe::cli {
 
@@ -15,6 +17,8 @@ int sweep(const Args& args) {
     sweep::print_plan(*spec, points, std::cout);
     return 0;
   }
+  interrupts::install();
+  const ResumableDir out(spec->out, "sweep");  // refuses a directory of the user's or a locked one
   const auto results =
       sweep::run_points(*spec, points, sweep::process_runner(sweep::spikepipe_binary()));
   return sweep::finish(*spec, results);

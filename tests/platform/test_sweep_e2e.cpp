@@ -193,6 +193,8 @@ TEST_F(SweepE2E, MpirunWithTwoRanksWritesTheSameCsvAsOneJob) {
   ASSERT_EQ(std::count(one.begin(), one.end(), '\n'), 6);
   EXPECT_EQ(read(dir / "mpi" / "s" / "sweep.csv"), one);
   EXPECT_EQ(read(dir / "mpi" / "s" / "sweep.json"), read(dir / "one" / "s" / "sweep.json"));
+  EXPECT_EQ(read(dir / "mpi" / "s" / ".spikepipe-manifest"),
+            read(dir / "one" / "s" / ".spikepipe-manifest"));
   EXPECT_NE(read(dir / "mpi.log").find("sweep rank 1/2: "), std::string::npos)
       << read(dir / "mpi.log");
 }

@@ -2,10 +2,12 @@
 // files; this is for the person at the terminal.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "spikepipe/cli/sweep.h"
+#include "spikepipe/platform/interrupts.h"
 
 namespace spikepipe::sweep {
 
@@ -69,6 +71,16 @@ void print_table(const Spec& spec, const std::vector<Result>& results, std::ostr
 }
 
 int finish(const Spec& spec, const std::vector<Result>& results) {
+  if (const int sig = interrupts::received()) {
+    // No sweep.csv from a part of the points: the manifest, and the same command resumes.
+    write_sweep_manifest(spec, results);
+    const auto done =
+        std::count_if(results.begin(), results.end(), [](const Result& r) { return r.ok; });
+    std::cerr << "sweep: interrupted (" << strsignal(sig) << "): " << done << " of "
+              << results.size() << " point(s) finished in " << spec.out.string()
+              << "; the same command resumes\n";
+    interrupts::reraise(sig);
+  }
   write_reports(spec, results);
   print_table(spec, results, std::cout);
   const auto failed =

@@ -14,6 +14,8 @@
 
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/platform/interrupts.h"
+#include "spikepipe/platform/output_dir.h"
 
 namespace spikepipe::sweep {
 
@@ -106,16 +108,21 @@ class Progress {
   Clock::time_point start_ = Clock::now();
 };
 
-// Removes what --keep does not keep from a finished point's directory.
+// Removes what --keep does not keep from a finished point's directory: only files its run wrote
+// (its manifest), which then lists what is left.
 void prune(const fs::path& dir, const std::string& keep) {
   if (keep == "all") return;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    const bool kept =
+  std::optional<Manifest> m = read_manifest(dir);
+  if (!m) return;
+  std::vector<std::string> kept, gone;
+  for (const auto& name : m->files) {
+    const bool k =
         name == "summary.json" || name == "summary.txt" || (keep == "tasks" && name == "tasks.csv");
-    if (!kept) fs::remove_all(e.path(), ec);
+    (k ? kept : gone).push_back(name);
   }
+  remove_listed(dir, gone);
+  m->files = kept;
+  write_manifest(dir, *m);
 }
 
 }  // namespace
@@ -153,9 +160,11 @@ std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& point
   for (size_t i = 0; i < jobs.size(); ++i) jobs[i].point = &results[i].point;
 
   Progress progress(results.size(), results.size() - todo.size(), options);
+  // An interrupt reaches the running points (interrupts.h) and starts no new one.
+  const interrupts::Cooperative cooperative;
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t n; (n = next.fetch_add(1)) < todo.size();) {
+    for (size_t n; !interrupts::received() && (n = next.fetch_add(1)) < todo.size();) {
       const size_t i = todo[n];
       Job job = jobs[i];
       job.args.insert(job.args.end(), {"--out", job.dir.string(), "--no-trace", "--quiet"});
@@ -167,10 +176,17 @@ std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& point
         std::ofstream(spec.out / "logs" / (results[i].point.id + ".args"), std::ios::binary)
             << args_text(jobs[i].args);
         o = runner(job);
+        if (!o.ok && interrupts::received()) o.error = "interrupted";
       } catch (const std::exception& e) {
         o = {false, e.what()};
       }
-      if (o.ok) prune(job.dir, spec.keep);
+      if (o.ok) {
+        try {
+          prune(job.dir, spec.keep);
+        } catch (const std::exception& e) {
+          o = {false, e.what()};
+        }
+      }
       results[i].ok = o.ok;
       results[i].error = o.error;
       progress.finished(results[i].point, o,

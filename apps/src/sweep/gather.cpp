@@ -7,6 +7,7 @@
 
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/platform/output_dir.h"
 
 namespace spikepipe::sweep {
 
@@ -88,6 +89,10 @@ void keep_summaries(const Spec& spec, const std::vector<Result>& results) {
     std::ofstream out(summary, std::ios::binary);
     out << r.summary;
     if (!out.flush()) fail(summary.string(), "cannot write");
+    out.close();
+    Manifest m = read_manifest(summary.parent_path()).value_or(Manifest{"run", {}});
+    m.files.push_back("summary.json");
+    write_manifest(summary.parent_path(), m);
   }
 }
 

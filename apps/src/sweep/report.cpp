@@ -9,6 +9,7 @@
 #include "spikepipe/core/text.h"
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/platform/output_dir.h"
 
 namespace spikepipe::sweep {
 
@@ -124,6 +125,37 @@ void write_reports(const Spec& spec, const std::vector<Result>& results) {
   if (ec) fail(spec.out.string(), "cannot create the sweep directory: " + ec.message());
   write_atomically(spec.out / "sweep.csv", csv_text(spec, results));
   write_atomically(spec.out / "sweep.json", json_text(spec, results));
+  write_sweep_manifest(spec, results);
+}
+
+void write_sweep_manifest(const Spec& spec, const std::vector<Result>& results) {
+  std::set<std::string> files;
+  std::error_code ec;
+  auto add = [&](const std::string& rel) {
+    if (fs::exists(fs::symlink_status(spec.out / rel, ec))) files.insert(rel);
+  };
+  auto manifest = [](const fs::path& dir) -> std::optional<Manifest> {
+    try {
+      return read_manifest(dir);
+    } catch (const Error&) {
+      return std::nullopt;  // damaged: its files are not listed, so never removed
+    }
+  };
+  if (const auto m = manifest(spec.out)) {
+    for (const auto& f : m->files) add(f);
+  }
+  for (const char* f : {kLockFile, "sweep.csv", "sweep.json"}) add(f);
+  for (const auto& r : results) {
+    const std::string& id = r.point.id;
+    add("logs/" + id + ".log");
+    add("logs/" + id + ".args");
+    const std::string dir = "points/" + id + "/";
+    if (const auto m = manifest(spec.out / dir)) {
+      add(dir + kManifestFile);
+      for (const auto& f : m->files) add(dir + f);
+    }
+  }
+  write_manifest(spec.out, {"sweep", {files.begin(), files.end()}});
 }
 
 }  // namespace spikepipe::sweep

@@ -15,8 +15,7 @@
 
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
-
-extern char** environ;
+#include "spikepipe/platform/interrupts.h"
 
 namespace spikepipe::sweep {
 
@@ -77,14 +76,14 @@ Runner process_runner(fs::path binary) {
     posix_spawn_file_actions_addopen(&fa, 1, job.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv_s[0].c_str(), &fa, nullptr, argv.data(), environ);
+    // Registered, so that an interrupt of this process reaches the child (interrupts.h).
+    const int rc = interrupts::spawn(&pid, argv_s[0].c_str(), &fa, argv.data());
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) return {false, "cannot start " + argv_s[0] + ": " + std::strerror(rc)};
 
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-      if (errno != EINTR) return {false, std::string("waitpid: ") + std::strerror(errno)};
-    }
+    if (interrupts::wait_child(pid, &status) < 0)
+      return {false, std::string("waitpid: ") + std::strerror(errno)};
     const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     const bool has_summary = fs::exists(job.dir / "summary.json");
     if (exited_ok && has_summary) return {true, ""};

@@ -14,6 +14,7 @@
 
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/platform/output_dir.h"
 
 using namespace spikepipe;
 using namespace spikepipe::sweep;
@@ -67,6 +68,7 @@ struct FakeRun {
       std::ofstream(job.dir / "summary.json") << s.dump(2);
       std::ofstream(job.dir / "tasks.csv") << "processor,task\n";
       std::ofstream(job.dir / "links.csv") << "link\n";
+      write_manifest(job.dir, {"run", {"summary.json", "tasks.csv", "links.csv"}});  // as run does
       return {true, ""};
     };
   }
@@ -246,6 +248,9 @@ TEST_F(SweepRun, RankZeroKeepsTheSummariesOfPointsRunOnOtherHosts) {
   }
   EXPECT_EQ(read(dir / "points" / points[1].id / "summary.json"),
             read(host1.out / "points" / points[1].id / "summary.json"));
+  const auto m = read_manifest(dir / "points" / points[1].id);  // the copy is listed as written
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->files, std::vector<std::string>{"summary.json"});
   FakeRun again;  // a one-machine resume on host 0 now keeps every point
   run_points(host0, points, again.runner(), quiet());
   EXPECT_EQ(again.calls, 0);
@@ -258,11 +263,50 @@ TEST_F(SweepRun, KeepPrunesWhatAFinishedPointLeaves) {
     s.keep = keep;
     FakeRun fake;
     const auto points = expand(s.axes);
-    auto results = run_points(s, points, fake.runner(), quiet());
     const fs::path d = s.out / "points" / points[0].id;
+    fs::create_directories(d);
+    std::ofstream(d / "notes.txt") << "mine";  // not the run's: never pruned
+    auto results = run_points(s, points, fake.runner(), quiet());
     EXPECT_TRUE(results[0].ok);
     EXPECT_TRUE(fs::exists(d / "summary.json")) << keep;
     EXPECT_EQ(fs::exists(d / "tasks.csv"), std::string(keep) != "summary") << keep;
     EXPECT_EQ(fs::exists(d / "links.csv"), std::string(keep) == "all") << keep;
+    EXPECT_TRUE(fs::exists(d / "notes.txt")) << keep;
+    // The point's manifest lists what is left of the run's files.
+    std::vector<std::string> left;
+    for (const char* f : {"links.csv", "summary.json", "tasks.csv"})
+      if (fs::exists(d / f)) left.push_back(f);
+    const auto m = read_manifest(d);
+    ASSERT_TRUE(m) << keep;
+    EXPECT_EQ(m->files, left) << keep;
+  }
+}
+
+// The sweep directory's manifest lists what the sweep and its points wrote, nothing of the
+// user's, and is the same for the same sweep in another directory.
+TEST_F(SweepRun, TheManifestListsWhatTheSweepWrote) {
+  std::string first;
+  for (const char* sub : {"a", "b/c"}) {
+    Spec s = spec(2, "1,2");
+    s.out = dir / sub;
+    fs::create_directories(s.out);
+    std::ofstream(s.out / "notes.txt") << "mine";
+    FakeRun fake;
+    const auto points = expand(s.axes);
+    write_reports(s, run_points(s, points, fake.runner(), quiet()));
+    const auto m = read_manifest(s.out);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->kind, "sweep");
+    std::vector<std::string> want = {"sweep.csv", "sweep.json"};
+    for (const auto& p : points) {
+      want.push_back("logs/" + p.id + ".args");
+      for (const char* f : {".spikepipe-manifest", "links.csv", "summary.json", "tasks.csv"})
+        want.push_back("points/" + p.id + "/" + f);
+    }
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(m->files, want);
+    const std::string text = read(s.out / ".spikepipe-manifest");
+    if (first.empty()) first = text;
+    EXPECT_EQ(text, first);
   }
 }

@@ -8,6 +8,8 @@
 //   OUT/logs/<id>.log       the point's stdout and stderr
 //   OUT/logs/<id>.args      the point's run arguments (checked when resuming)
 //   OUT/sweep.csv, OUT/sweep.json
+//   OUT/.spikepipe-manifest  the files above (output_dir.h); OUT/.spikepipe-lock  held while
+//   running
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -113,6 +115,8 @@ struct RunOptions {
 // Runs the points of this rank, spec.jobs at a time. A point whose summary.json exists is kept,
 // not run again; if it was run with other arguments this throws Error before anything runs.
 // One failing point does not stop the others. Results come back in point order.
+// SIGINT/SIGTERM/SIGHUP (with interrupts::install()) stop it: the running points' processes get
+// the signal and are waited for, no new point starts; finish() then ends the process.
 std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& points,
                                const Runner& runner, const RunOptions& options = {});
 
@@ -122,12 +126,17 @@ std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& point
 // results whoever ran them.
 std::string csv_text(const Spec& spec, const std::vector<Result>& results);
 std::string json_text(const Spec& spec, const std::vector<Result>& results);
-// Writes OUT/sweep.csv and OUT/sweep.json (each through a temporary file and a rename).
+// Writes OUT/sweep.csv and OUT/sweep.json (each through a temporary file and a rename), then
+// the manifest.
 void write_reports(const Spec& spec, const std::vector<Result>& results);
+// OUT/.spikepipe-manifest: what the sweep wrote (the lock file, the reports, each point's log,
+// arguments and the files its own manifest lists), plus what it listed before and is still there.
+void write_sweep_manifest(const Spec& spec, const std::vector<Result>& results);
 
 // What the command prints: the plan of --dry-run, and after a sweep the table of points
 // (stdout) and a count of failures (stderr). finish() writes the reports, prints, and returns
-// the exit code: 0 when every point ran, 1 when one failed.
+// the exit code: 0 when every point ran, 1 when one failed. After an interrupt it writes only
+// the manifest (the same command resumes), says so in one line and ends by the signal.
 void print_plan(const Spec& spec, const std::vector<Point>& points, std::ostream& os);
 void print_table(const Spec& spec, const std::vector<Result>& results, std::ostream& os);
 int finish(const Spec& spec, const std::vector<Result>& results);
