@@ -1,10 +1,9 @@
 #pragma once
-// The statistics each model reports, declared once with their units (STYLE.md habit 8). A model
-// keeps no counters: it reports events to its Probe (probe.h), and platform/ computes each
+// The statistics each model reports, declared once with their units (STYLE.md habit 8). No model
+// counts them: it reports events to its Probe (probe.h), and platform/ computes each
 // statistic below from those events, over the steady state where the statistic says so
 // (platform/src/metrics/), and lists these declarations in summary.json. `name` is the key the
 // statistic has in summary.json (in the module's entry, or at the top for a whole-run figure).
-#include <cstddef>
 
 namespace spikepipe {
 
@@ -54,7 +53,7 @@ inline constexpr StatDecl kChannelStats[] = {
 
 // Dram, whole run: its MemoryEvents by tensor kind.
 inline constexpr StatDecl kDramStats[] = {
-    {"dram_bytes_by_kind", "B/iteration", "bytes read and written per tensor kind, inside the span"},
+    {"dram_bytes_by_kind", "B/iteration", "bytes per tensor kind, inside the span"},
     {"dram_bytes", "B/iteration", "dram_bytes_by_kind over all kinds"},
     {"dram_spill_bytes", "B/iteration", "the part of dram_bytes that is SRAM overflow"},
 };
