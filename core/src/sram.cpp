@@ -8,8 +8,7 @@ SramModel::SramModel(uint64_t capacity, uint64_t weights)
     : capacity_(capacity),
       weights_(weights),
       weight_excess_(weights > capacity ? weights - capacity : 0),
-      used_(std::min(weights, capacity)),
-      peak_(used_) {}
+      used_(std::min(weights, capacity)) {}
 
 SramModel::Hold SramModel::hold(uint64_t bytes) {
   Hold h;
@@ -18,8 +17,6 @@ SramModel::Hold SramModel::hold(uint64_t bytes) {
   h.spilled = bytes - h.resident;
   used_ += h.resident;
   spilled_ += h.spilled;
-  if (h.spilled) ++spills_;
-  peak_ = std::max(peak_, used_);
   return h;
 }
 

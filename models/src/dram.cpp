@@ -11,8 +11,6 @@ namespace spikepipe {
 DramTiming::DramTiming(const MemoryParams& p)
     : p_(p),
       busy_until_(p.channels, 0),
-      bytes_(p.channels, 0),
-      busy_(p.channels, 0),
       share_(p.channels, 0) {}
 
 void DramTiming::split(uint64_t address, uint64_t bytes, std::vector<uint64_t>& per) const {
@@ -49,8 +47,6 @@ DramTiming::Access DramTiming::access(uint64_t address, uint64_t bytes, Cycles t
     const Cycles start = std::max(t + p_.latency, busy_until_[c]);
     const Cycles dur = serial_cycles(share_[c], p_.channel_bytes_per_cycle);
     busy_until_[c] = start + dur;
-    bytes_[c] += share_[c];
-    busy_[c] += dur;
     r.first = std::min(r.first, start);
     r.done = std::max(r.done, start + dur);
     MemoryEvent ev = proto;

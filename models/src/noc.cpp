@@ -14,8 +14,7 @@ NocTiming::NocTiming(const NocParams& p, Probe& probe)
     : p_(p),
       topo_(p),
       probe_(probe),
-      busy_until_(topo_.links().size(), 0),
-      stats_(topo_.links().size()) {}
+      busy_until_(topo_.links().size(), 0) {}
 
 // Packets of one message leave back to back and every link has the same rate, so a message is a
 // train: if its first packet waits d cycles for a link, every later packet waits exactly d too
@@ -34,10 +33,6 @@ NocTiming::Transfer NocTiming::send(uint32_t a, uint32_t b, uint64_t bytes, Cycl
     const uint32_t l = id.value;
     const Cycles start = std::max(head + p_.router_latency, busy_until_[l]);
     busy_until_[l] = start + dur;
-    LinkStats& st = stats_[l];
-    st.bytes += bytes;
-    st.busy += dur;
-    st.packets += n;
     LinkEvent ev;
     ev.link = id;
     ev.message = message;
@@ -108,7 +103,6 @@ void Noc::b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_tim
       e.arrival = t.arrival;
       e.hops = t.hops;
       e.packets = t.packets;
-      ++messages_;
       forward(static_cast<int>(dst_port), trans, t.arrival);
       if (trans.is_response_error()) return;
       MessageEvent m;

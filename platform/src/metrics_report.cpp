@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "spikepipe/models/stats.h"
 #include "spikepipe/platform/metrics.h"
 
 namespace spikepipe {
@@ -30,6 +31,24 @@ std::string fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
+}
+
+// The statistics the models declare (models/stats.h), each under the key summary.json has it:
+// "links[].busy_cycles" is busy_cycles in every entry of links.
+template <size_t N>
+void declare(json& list, const std::string& where, const StatDecl (&stats)[N]) {
+  for (const StatDecl& s : stats)
+    list.push_back({{"key", where + s.name}, {"unit", s.unit}, {"what", s.what}});
+}
+
+json statistics() {
+  json list = json::array();
+  declare(list, "per_processor[].", kProcessorStats);
+  declare(list, "links[].", kLinkStats);
+  declare(list, "", kMessageStats);
+  declare(list, "dram_channels[].", kChannelStats);
+  declare(list, "", kDramStats);
+  return list;
 }
 
 std::string bytes_text(double b) {
@@ -152,6 +171,8 @@ nlohmann::ordered_json to_json(const Metrics& m) {
                    {"latency_cycles", m.iteration_latency[k]}});
   }
   j["per_iteration"] = its;
+  // An array, so that sweep.csv (which flattens objects into columns) does not repeat it.
+  j["statistics"] = statistics();
   return j;
 }
 

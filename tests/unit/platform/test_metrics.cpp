@@ -4,6 +4,7 @@
 
 #include "spikepipe/platform/metrics.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/models/stats.h"
 
 #include "support/hand_schedule.h"
 
@@ -308,4 +309,32 @@ TEST(Metrics, SummaryJsonHasTheRequiredKeys) {
   EXPECT_EQ(j["bytes_by_kind"]["spikes"].get<uint64_t>(), 1000u);
   EXPECT_EQ(j["per_iteration"].size(), 4u);
   EXPECT_NE(summary_text(m).find("period (simulated)"), std::string::npos);
+}
+
+// Every statistic a model declares (models/stats.h) is listed in summary.json with its unit, and
+// is there under the key the list gives: the declarations and the figures cannot drift apart.
+TEST(Metrics, EveryDeclaredStatisticIsInSummaryJsonWithItsUnit) {
+  const Metrics m = compute_metrics(
+      {two_procs(), two_stage(), two_edges(), pipeline_log(4), IterationPlan{1, 2, 1}, 600, {}});
+  const auto j = to_json(m);
+  ASSERT_TRUE(j.contains("statistics"));
+  const auto& list = j["statistics"];
+  EXPECT_EQ(list.size(), std::size(kProcessorStats) + std::size(kLinkStats) +
+                             std::size(kMessageStats) + std::size(kChannelStats) +
+                             std::size(kDramStats));
+  for (const auto& s : list) {
+    const std::string key = s["key"].get<std::string>();
+    EXPECT_FALSE(s["unit"].get<std::string>().empty()) << key;
+    EXPECT_FALSE(s["what"].get<std::string>().empty()) << key;
+    // "links[].busy_cycles": busy_cycles in the first entry of links.
+    const auto brackets = key.find("[].");
+    if (brackets == std::string::npos) {
+      EXPECT_TRUE(j.contains(key)) << key;
+      continue;
+    }
+    ASSERT_TRUE(j.contains(key.substr(0, brackets))) << key;
+    const auto& entries = j.at(key.substr(0, brackets));
+    ASSERT_FALSE(entries.empty()) << key;
+    EXPECT_TRUE(entries[0].contains(key.substr(brackets + 3))) << key;
+  }
 }

@@ -4,7 +4,8 @@
 // held from their production or the start of their transfer until their consumer completes.
 // A tensor that does not fit is spilled: the part beyond the free space goes to DRAM and is
 // fetched back before its consumer runs. Weights beyond the capacity are streamed from DRAM by
-// the ops that use them (weight_excess()).
+// the ops that use them (weight_excess()). Peaks are not kept here: the processor reports every
+// change as an SramEvent, and the metrics take the peaks from those.
 #include <cstdint>
 
 namespace spikepipe {
@@ -26,8 +27,6 @@ class SramModel {
   uint64_t spilled() const { return spilled_ + weight_excess_; }  // bytes held in DRAM now
   uint64_t weights() const { return weights_; }
   uint64_t weight_excess() const { return weight_excess_; }  // weights that do not fit
-  uint64_t peak() const { return peak_; }
-  uint64_t spill_count() const { return spills_; }
 
  private:
   uint64_t capacity_;
@@ -35,8 +34,6 @@ class SramModel {
   uint64_t weight_excess_;
   uint64_t used_;
   uint64_t spilled_ = 0;
-  uint64_t peak_;
-  uint64_t spills_ = 0;
 };
 
 }  // namespace spikepipe

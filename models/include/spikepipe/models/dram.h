@@ -17,6 +17,7 @@
 
 namespace spikepipe {
 
+// Channel timing, plain C++. It keeps no statistics: its MemoryEvents carry them (stats.h).
 class DramTiming {
  public:
   explicit DramTiming(const MemoryParams& p);
@@ -27,14 +28,10 @@ class DramTiming {
   Access access(uint64_t address, uint64_t bytes, Cycles t, const MemoryEvent& proto, Probe& probe);
   // Bytes of [address, address + bytes) that fall on each channel.
   void split(uint64_t address, uint64_t bytes, std::vector<uint64_t>& per_channel) const;
-  const std::vector<uint64_t>& channel_bytes() const { return bytes_; }
-  const std::vector<Cycles>& channel_busy() const { return busy_; }
 
  private:
   MemoryParams p_;
   std::vector<Cycles> busy_until_;
-  std::vector<uint64_t> bytes_;  // totals per channel
-  std::vector<Cycles> busy_;     // busy cycles per channel
   std::vector<uint64_t> share_;  // scratch
 };
 

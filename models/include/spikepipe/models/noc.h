@@ -31,14 +31,8 @@
 
 namespace spikepipe {
 
-struct LinkStats {
-  uint64_t bytes = 0;
-  uint64_t packets = 0;
-  Cycles busy = 0;
-};
-
 // The routing and link-reservation engine, plain C++ so that it can be tested and benchmarked
-// without a kernel.
+// without a kernel. It keeps no statistics: its LinkEvents carry them (stats.h).
 class NocTiming {
  public:
   NocTiming(const NocParams& p, Probe& probe);
@@ -53,7 +47,6 @@ class NocTiming {
   Transfer send(uint32_t a, uint32_t b, uint64_t bytes, Cycles t0, uint64_t message);
 
   const NocGraph& topology() const { return topo_; }
-  const std::vector<LinkStats>& stats() const { return stats_; }
   const NocParams& params() const { return p_; }
 
  private:
@@ -61,7 +54,6 @@ class NocTiming {
   NocGraph topo_;
   Probe& probe_;
   std::vector<Cycles> busy_until_;
-  std::vector<LinkStats> stats_;
   std::vector<LinkId> route_;  // scratch
 };
 
@@ -77,7 +69,6 @@ class Noc : public sc_core::sc_module {
 
   const NocTiming& timing() const { return timing_; }
   uint32_t controller_for(uint32_t node) const;  // nearest controller node (ties: first listed)
-  uint64_t messages() const { return messages_; }
 
  private:
   void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -88,7 +79,6 @@ class Noc : public sc_core::sc_module {
   int memory_port_;
   std::vector<uint32_t> controllers_;
   Probe& probe_;
-  uint64_t messages_ = 0;
 };
 
 }  // namespace spikepipe

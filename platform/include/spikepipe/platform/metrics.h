@@ -141,7 +141,9 @@ struct MetricsInput {
   std::vector<std::string> link_names;
 };
 
-// Throws Error when an iteration of the plan never completed (the run is incomplete).
+// Section by section (platform/src/metrics/): iterations and the steady state, the schedule's
+// predictions, processors, links, DRAM, communication. Throws Error when an iteration of the plan
+// never completed (the run is incomplete).
 Metrics compute_metrics(const MetricsInput& in);
 
 nlohmann::ordered_json to_json(const Metrics& m);
