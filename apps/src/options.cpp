@@ -60,12 +60,7 @@ class WholeValue : public po::typed_value<T> {
   int64_t lo_, hi_;
 };
 
-// A default as the user would type it: 0.15, not 0.14999999999999999.
-std::string text_of(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
+std::string text_of(double v) { return number_text(v); }
 
 // The platform keys, declared once in core (platform_config.h): each becomes a flag taking its
 // text, and a flag the user gave becomes a setting over the --platform file.

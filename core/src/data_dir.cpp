@@ -1,5 +1,6 @@
 #include "spikepipe/core/data_dir.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <system_error>
 #include <vector>
@@ -20,6 +21,15 @@ fs::path data_dir(const std::string& kind, const fs::path& source_dir) {
     if (fs::is_directory(d, ec)) return d;
   }
   return source_dir;
+}
+
+std::vector<std::string> preset_names(const fs::path& dir, const std::string& extension) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == extension) names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace spikepipe

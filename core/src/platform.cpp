@@ -8,17 +8,13 @@
 #include <set>
 
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/text.h"
 
 namespace spikepipe {
 
 namespace {
 
-// As the user wrote it: 0, 25.6, 1e-09 (not 0.000000).
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
+std::string number(double v) { return number_text(v); }
 
 void positive(const KeyName& key, const char* k, double v) {
   if (!(v > 0.0) || !std::isfinite(v)) fail(key(k), "is " + number(v), "a positive number");

@@ -17,11 +17,7 @@ namespace spikepipe {
 
 namespace {
 
-std::string text_of(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
+std::string text_of(double v) { return number_text(v); }
 std::string text_of(bool v) { return v ? "true" : "false"; }
 std::string text_of(uint64_t v) { return std::to_string(v); }
 

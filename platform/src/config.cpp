@@ -18,14 +18,7 @@ fs::path configs_dir() { return data_dir("configs", SPIKEPIPE_CONFIGS_DIR); }
 
 }  // namespace
 
-std::vector<std::string> platform_presets() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(configs_dir(), ec))
-    if (e.path().extension() == ".cfg") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> platform_presets() { return preset_names(configs_dir(), ".cfg"); }
 
 fs::path platform_file(const std::string& name_or_path, const std::string& what) {
   fs::path p(name_or_path);

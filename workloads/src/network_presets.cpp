@@ -26,14 +26,7 @@ fs::path networks_dir() { return data_dir("networks", SPIKEPIPE_NETWORKS_DIR); }
 
 }  // namespace
 
-std::vector<std::string> network_presets() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(networks_dir(), ec))
-    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> network_presets() { return preset_names(networks_dir(), ".yaml"); }
 
 Network load_network(const std::string& name_or_path) {
   const auto presets = network_presets();

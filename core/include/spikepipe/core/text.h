@@ -11,6 +11,9 @@ std::string printable(const std::string& s, size_t max = 64);
 // and LF), as "the byte \xNN on line L" (without the line: "the byte \xNN"); empty if none.
 std::string binary_byte(const std::string& text, bool with_line = true);
 
+// A number as a user would type it: 0, 25.6, 1e-09, 0.15 (not 0.000000 or 0.14999999999999999).
+std::string number_text(double v);
+
 // One CSV field per RFC 4180: quoted when it holds a comma, a quote, CR or LF; quotes doubled.
 std::string csv_field(const std::string& s);
 
