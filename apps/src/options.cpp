@@ -3,6 +3,7 @@
 #include "spikepipe/cli/options.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -236,6 +238,15 @@ SchedulerOptions scheduler_options_from(const po::variables_map& vm, const Platf
   o.micro_batches = get<uint32_t>(vm, "micro-batches");
   if (o.micro_batches == 0) fail("--micro-batches", "0 is out of range", "1 .. batch");
   o.validate();
+  // After two seconds, one line on stderr per step, at most one every two seconds.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto last = std::make_shared<double>(0.0);
+  o.progress = [t0, last](const std::string& what) {
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (s < 2.0 || s - *last < 2.0) return;
+    *last = s;
+    std::cerr << "spikepipe: scheduling: " << what << " (" << int(s) << " s)\n";
+  };
   return o;
 }
 

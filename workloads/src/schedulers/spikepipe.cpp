@@ -68,7 +68,11 @@ Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o) {
   const Schedule base = pipedream(g, o);
 
   std::optional<Cand> best;
+  uint32_t n_cand = 2, i_cand = 0;
+  for (uint32_t use = 1; use < o.processors; use *= 2) ++n_cand;
   auto consider = [&](Schedule s, const Cut& cut) {
+    o.report("placing whole tasks: candidate " + std::to_string(++i_cand) + "/" +
+             std::to_string(n_cand) + " done");
     if (!best || better(s, best->s)) best = Cand{std::move(s), cut};
   };
   const Cut whole = uncut(g);

@@ -222,7 +222,9 @@ void search_split(const TaskGraph& g, const SchedulerOptions& o, const CommModel
   // layers), by neuron elsewhere.
   constexpr int kLayouts = 7;
   std::optional<Cand> family[kLayouts];  // best per layout
+  int step = 0;
   for (double factor : {0.25, 0.5, 1.0, 2.0, 4.0}) {
+    o.report("--split: trying cuts, target " + std::to_string(++step) + "/5");
     const double target = std::max(1.0, ideal * factor);
     auto n_for = [&](Cycles cycles) { return uint32_t(std::ceil(double(cycles) / target)); };
     std::vector<Cut> cuts{uncut(g),       uncut(g), uncut(g), uncut(g, true),
@@ -287,8 +289,11 @@ void search_split(const TaskGraph& g, const SchedulerOptions& o, const CommModel
                      [](const Cand& a, const Cand& b) { return better(a.s, b.s); });
     starts.resize(2);
   }
+  size_t refined = 0;
   for (const Cand& st : starts)
     for (bool merge : {false, true}) {
+      o.report("--split: refining " + std::to_string(++refined) + "/" +
+               std::to_string(2 * starts.size()));
       Cand r = refine_split(g, o, c, st, merge);
       consider(std::move(r.s), r.cut);
     }

@@ -1,5 +1,6 @@
 #pragma once
 // METHOD.md §5: the schedulers, behind one explicit name -> function table.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,16 @@ struct SchedulerOptions {
   bool split = false;           // spikepipe --split: GEMMs may be cut over processors
   uint32_t micro_batches = 4;   // gpipe
   CommModel comm;               // the machine as the planner times it (core/comm_model.h)
+  // Told what a slow scheduler is doing ("placing candidate 3/8"), now and then; may be empty.
+  // The CLI prints it once a schedule has taken more than two seconds.
+  std::function<void(const std::string& what)> progress;
 
   // The processor count and communication costs of `p`.
   static SchedulerOptions for_platform(const PlatformParams& p);
   void validate() const;
+  void report(const std::string& what) const {
+    if (progress) progress(what);
+  }
 };
 
 using SchedulerFn = Schedule (*)(const TaskGraph&, const SchedulerOptions&);
