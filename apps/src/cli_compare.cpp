@@ -64,6 +64,21 @@ std::string exact(double v) {
   return json(v).dump();
 }
 
+// Energy per sample (summary.json's energy_breakdown_j, docs/ENERGY.md): by component in the
+// CSV, the total and the average power in the table.
+const char* kEnergyParts[] = {"compute", "sram", "dram", "noc", "static"};
+void energy_cells(const json& s, bool csv, std::vector<std::string>& c) {
+  if (csv) {
+    for (auto k : kEnergyParts)
+      c.push_back(s.contains("energy_breakdown_j") ? exact(num(s["energy_breakdown_j"], k)) : "");
+    c.push_back(exact(num(s, "energy_per_sample_j")));
+    c.push_back(exact(num(s, "average_power_w")));
+    return;
+  }
+  c.push_back(f("%.2f", 1e6 * num(s, "energy_per_sample_j")));
+  c.push_back(f("%.3g", num(s, "average_power_w")));
+}
+
 std::string pad(const std::string& s, size_t w) {
   return s.size() >= w ? s + " " : std::string(w - s.size(), ' ') + s + " ";
 }
@@ -89,11 +104,14 @@ std::string table(const std::vector<Row>& rows, bool csv) {
     for (auto k : kKinds) head.push_back(std::string(k) + "_bytes");
     head.insert(head.end(),
                 {"comm_overhead", "comm_overhead_all_traffic", "peak_sram_bytes", "steady_state"});
+    for (auto k : kEnergyParts) head.push_back(std::string("energy_") + k + "_j");
+    head.insert(head.end(), {"energy_per_sample_j", "average_power_w"});
   } else {
     head = {"scheduler",     "period",      "predicted", "sim/pred",   "vs pipedream",
             "vs sequential", "lower bound", "latency",   "utilisation"};
     for (auto k : kKinds) head.push_back(std::string(k) + " KiB");
     head.insert(head.end(), {"comm overhead", "all traffic", "peak SRAM KiB", "steady"});
+    head.insert(head.end(), {"uJ/sample", "power W"});
   }
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
@@ -125,6 +143,7 @@ std::string table(const std::vector<Row>& rows, bool csv) {
     const bool steady =
         r.s.contains("steady_state_reached") && r.s["steady_state_reached"].get<bool>();
     c.push_back(steady ? "yes" : "no");
+    energy_cells(r.s, csv, c);
     cells.push_back(c);
   }
   std::ostringstream os;
@@ -248,7 +267,8 @@ int compare(const Args& args) {
         << "(periods and latency in cycles; bytes per iteration between processors; speedups "
            "from the simulated periods;\n comm overhead = (bytes - pipedream's) / (all edges + "
            "DRAM); all traffic also counts the SRAM<->array operand traffic;\n steady = the "
-           "measured completion intervals repeat; when `no`, raise --warmup)\nruns: "
+           "measured completion intervals repeat; when `no`, raise --warmup;\n energy per "
+           "sample and average power with the action table of docs/ENERGY.md)\nruns: "
         << out.final_path().string() << "/<scheduler>/ (summary.json, "
         << (trace ? "trace.vcd, trace.gtkw, trace.perfetto.json)" : "CSV files; traces off)")
         << "\n";

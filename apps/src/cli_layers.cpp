@@ -1,6 +1,7 @@
 // `spikepipe layers`: the per-task cost report, laid out like SCALE-Sim's COMPUTE_REPORT so that
 // an architect can check our fold model against theirs row by row.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -10,6 +11,7 @@
 #include "spikepipe/cli/cli.h"
 #include "spikepipe/cli/options.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/workloads/energy.h"
 #include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe::cli {
@@ -19,7 +21,9 @@ const std::vector<std::string> kColumns = {
     "layer", "task", "M", "N", "K", "folds", "array_cycles", "vector_cycles", "total_cycles",
     "MACs", "util_%", "bytes_in", "bytes_out",
     // SCALE-Sim's SRAM access counts (elements) and our bytes, array and vector unit together.
-    "ifmap_reads", "filter_reads", "ofmap_writes", "sram_read_bytes", "sram_write_bytes"};
+    "ifmap_reads", "filter_reads", "ofmap_writes", "sram_read_bytes", "sram_write_bytes",
+    // docs/ENERGY.md: spike-driven accumulates and the task's energy (array, vector unit, SRAM).
+    "SynOps", "energy_nJ"};
 
 struct Row {
   std::string layer, task;
@@ -30,11 +34,28 @@ struct Row {
   Cycles dense = 0;  // array cycles without zero skipping: utilisation is PE use while running
   uint64_t ifmap_reads = 0, filter_reads = 0, ofmap_writes = 0;  // elements
   uint64_t sram_read = 0, sram_write = 0;                        // bytes
+  double synops = 0, energy_pj = 0;
+};
+
+// The energy table and the SRAM size it is priced at (the built-in processor's: `layers` reads
+// only the array keys of a platform).
+struct Pricing {
+  EnergyTable table;
+  ArrayParams array;
+  uint64_t sram_bytes = ProcessorParams{}.sram_bytes;
 };
 
 Row row_of(const std::string& layer, const Task& t, bool with_vector, uint64_t bytes_in,
-           uint64_t bytes_out) {
+           uint64_t bytes_out, const Pricing& pr) {
   Row r;
+  TaskActions x = task_actions(t, pr.array);
+  if (!with_vector) {  // the GEMM alone
+    x.vector_ops = 0;
+    x.sram_read_bytes -= static_cast<double>(t.vector_read_bytes);
+    x.sram_write_bytes -= static_cast<double>(t.vector_write_bytes);
+  }
+  r.synops = x.acs;
+  r.energy_pj = task_energy(x, pr.table, pr.sram_bytes).total_pj();
   r.layer = layer;
   r.task = t.name;
   r.gemm = t.gemm;
@@ -62,6 +83,8 @@ std::string percent(uint64_t macs, Cycles cycles, const ArrayParams& a) {
 
 std::vector<std::string> cells(const Row& r, const ArrayParams& a) {
   auto n = [](uint64_t v) { return std::to_string(v); };
+  char nj[48];
+  std::snprintf(nj, sizeof nj, "%.1f", r.energy_pj / 1000.0);
   const bool g = !r.gemm.empty();
   const bool acc = g || r.ifmap_reads || r.filter_reads || r.ofmap_writes;  // GEMM row or total
   return {r.layer,
@@ -81,30 +104,33 @@ std::vector<std::string> cells(const Row& r, const ArrayParams& a) {
           acc ? n(r.filter_reads) : "-",
           acc ? n(r.ofmap_writes) : "-",
           n(r.sram_read),
-          n(r.sram_write)};
+          n(r.sram_write),
+          n(static_cast<uint64_t>(std::llround(r.synops))),
+          nj};
 }
 
 // Training mode: every task of one iteration, as the schedulers see them. F1's bytes in add the
 // mini-batch of input spikes it reads from DRAM (not an edge of the graph).
-std::vector<Row> task_rows(const Network& net, const TaskGraph& g) {
+std::vector<Row> task_rows(const Network& net, const TaskGraph& g, const Pricing& pr) {
   std::vector<Row> rows;
   for (const Task& t : g.tasks) {
     const bool reads_input = t.kind == TaskKind::F && t.layer == 0;
     rows.push_back(row_of(net.layers[t.layer].name, t, true,
-                          t.bytes_in + (reads_input ? g.input_bytes : 0), t.bytes_out));
+                          t.bytes_in + (reads_input ? g.input_bytes : 0), t.bytes_out, pr));
   }
   return rows;
 }
 
 // Topology mode: each row as one forward GEMM with B = T = 1, like SCALE-Sim. Bytes in are the
 // row's input spikes (1 bit each) and its weights; bytes out its output spikes.
-std::vector<Row> gemm_rows(const Network& net, const TaskGraph& g) {
+std::vector<Row> gemm_rows(const Network& net, const TaskGraph& g, const Pricing& pr) {
   std::vector<Row> rows;
   for (uint32_t l = 0; l < g.layers; ++l) {
     const Task& f = g.task(g.find(TaskKind::F, l));
     const Layer& y = net.layers[l];
     rows.push_back(
-        row_of(y.name, f, false, (y.inputs() + 7) / 8 + g.weight_bytes[l], (y.outputs() + 7) / 8));
+        row_of(y.name, f, false, (y.inputs() + 7) / 8 + g.weight_bytes[l], (y.outputs() + 7) / 8,
+               pr));
   }
   return rows;
 }
@@ -142,7 +168,10 @@ int layers(const Args& args) {
   desc.add(network_options());
   desc.add(array_options());  // the NoC, memory and processor count play no part in the report
   po::options_description own("Report");
-  own.add_options()("csv", po::bool_switch(), "print CSV (no totals row) instead of the table");
+  own.add_options()("csv", po::bool_switch(), "print CSV (no totals row) instead of the table")(
+      "energy", po::value<std::string>(),
+      "energy table file (docs/ENERGY.md) over the built-in 45 nm figures; SRAM priced at the "
+      "built-in processor's size");
   desc.add(own);
   const auto vm =
       parse(args, desc, "layers [--network N | --topology FILE] [--array-rows R ...] [--csv]");
@@ -153,7 +182,10 @@ int layers(const Args& args) {
   if (topology) net.timesteps = net.batch = 1;  // single GEMMs, comparable with SCALE-Sim
   const ArrayParams array = array_from(*vm);
   const TaskGraph g = build_task_graph(net, array);
-  const std::vector<Row> rows = topology ? gemm_rows(net, g) : task_rows(net, g);
+  Pricing pr;
+  pr.array = array;
+  if (vm->count("energy")) pr.table = read_energy_file((*vm)["energy"].as<std::string>());
+  const std::vector<Row> rows = topology ? gemm_rows(net, g, pr) : task_rows(net, g, pr);
 
   std::vector<std::vector<std::string>> table{kColumns};
   Row total;
@@ -165,6 +197,7 @@ int layers(const Args& args) {
     total.ifmap_reads += r.ifmap_reads, total.filter_reads += r.filter_reads;
     total.ofmap_writes += r.ofmap_writes;
     total.sram_read += r.sram_read, total.sram_write += r.sram_write;
+    total.synops += r.synops, total.energy_pj += r.energy_pj;
   }
 
   if ((*vm)["csv"].as<bool>()) {

@@ -59,7 +59,9 @@ po::options_description run_measure_options() {
       "longest dependency distance), or 0 .. 1000000")("trace-window", po::value<std::string>(),
                                       "FIRST:LAST: traces show only the time of these iterations")(
       "no-trace", po::bool_switch(),
-      "write no VCD / GTKWave / Perfetto traces (summary and CSV only)");
+      "write no VCD / GTKWave / Perfetto traces (summary and CSV only)")(
+      "energy", po::value<std::string>(),
+      "energy table file (`key = value`, docs/ENERGY.md) over the built-in 45 nm figures");
   return o;
 }
 
@@ -72,6 +74,7 @@ RunSettings run_settings_from(const po::variables_map& vm) {
   r.warmup = static_cast<int>(warmup);
   if (vm.count("trace-window")) r.window = parse_trace_window(vm["trace-window"].as<std::string>());
   r.trace = !vm["no-trace"].as<bool>();
+  if (vm.count("energy")) r.energy = read_energy_file(vm["energy"].as<std::string>());
   return r;
 }
 
@@ -131,6 +134,7 @@ int run(const Args& args) {
   std::vector<std::string> link_names;
   for (const auto& l : noc_links(platform.noc)) link_names.push_back(l.name);
   MetricsInput mi{platform, schedule, graph, log, plan, pipedream_bytes, link_names};
+  mi.energy = &settings.energy;
   const Metrics m = compute_metrics(mi);
   std::ostringstream text;
   text << "spikepipe run: network " << net.name << " (" << net.layers.size()
@@ -150,6 +154,7 @@ int run(const Args& args) {
   d.timesteps = net.timesteps;
   d.command = joined(args);
   TraceInput in{platform, schedule, log, window, link_names};
+  if (trace) in.power = power_over_time(mi);
   write_run_outputs(out, in, d, m, text.str(), trace);
   out.commit();
   if (!m.steady) {

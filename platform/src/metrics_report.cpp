@@ -48,6 +48,7 @@ json statistics() {
   declare(list, "", kMessageStats);
   declare(list, "dram_channels[].", kChannelStats);
   declare(list, "", kDramStats);
+  declare(list, "", kEnergyStats);
   return list;
 }
 
@@ -55,6 +56,70 @@ std::string bytes_text(double b) {
   if (b >= 1048576.0) return fmt("%.2f MiB", b / 1048576.0);
   if (b >= 1024.0) return fmt("%.1f KiB", b / 1024.0);
   return fmt("%.0f B", b);
+}
+
+json components(const EnergyBreakdown& b) {
+  return {{"compute", full(b.compute)},
+          {"sram", full(b.sram)},
+          {"dram", full(b.dram)},
+          {"noc", full(b.noc)},
+          {"static", full(b.leakage)}};
+}
+
+json reals(const std::vector<double>& v) {
+  json a = json::array();
+  for (double x : v) a.push_back(full(x));
+  return a;
+}
+
+// The energy keys (kEnergyStats); per-location and per-task lists are arrays, so that sweep.csv
+// keeps to the totals.
+void energy_json(json& j, const Metrics& m) {
+  const EnergyMetrics& e = m.energy;
+  const double b = m.batch ? static_cast<double>(m.batch) : 1.0;
+  j["energy_per_sample_j"] = full(e.per_sample_j);
+  j["energy_breakdown_j"] = components(e.per_iteration.scaled(1.0 / b));
+  j["energy_per_iteration_j"] = full(e.per_iteration.total());
+  j["average_power_w"] = full(e.average_power_w);
+  j["energy_delay_product_j_s"] = full(e.edp_j_s);
+  j["synops_per_sample"] = full(e.synops / b);
+  j["macs_per_sample"] = full(e.macs / b);
+  j["energy"] = {{"table", e.table},
+                 {"per_iteration_j", components(e.per_iteration)},
+                 {"compute_array_j", full(e.array_j)},
+                 {"compute_vector_j", full(e.vector_j)},
+                 {"sram_operand_j", full(e.sram_operand_j)},
+                 {"sram_transfer_j", full(e.sram_transfer_j)},
+                 {"static_power_w", full(e.static_w)},
+                 {"vector_ops_per_sample", full(e.vector_ops / b)}};
+  j["energy_by_processor_j"] = reals(e.per_processor_j);
+  j["energy_by_link_j"] = reals(e.per_link_j);
+  j["energy_by_channel_j"] = reals(e.per_channel_j);
+  j["energy_by_layer_j"] = reals(e.per_layer_j);
+  json tasks = json::array();
+  for (const auto& t : e.per_task) {
+    tasks.push_back({{"task", t.task},
+                     {"kind", to_string(t.kind)},
+                     {"layer", t.layer + 1},
+                     {"energy_j", full(t.total_j())},
+                     {"array_j", full(t.array_j)},
+                     {"vector_j", full(t.vector_j)},
+                     {"sram_j", full(t.sram_j)},
+                     {"macs", full(t.macs)},
+                     {"synops", full(t.synops)},
+                     {"vector_ops", full(t.vector_ops)}});
+  }
+  j["energy_by_task"] = tasks;
+}
+
+// "1.23 mJ", "456 uJ".
+std::string joules_text(double j) {
+  const double a = std::fabs(j);
+  if (a >= 1.0) return fmt("%.3g J", j);
+  if (a >= 1e-3) return fmt("%.3g mJ", j * 1e3);
+  if (a >= 1e-6) return fmt("%.3g uJ", j * 1e6);
+  if (a >= 1e-9) return fmt("%.3g nJ", j * 1e9);
+  return fmt("%.3g pJ", j * 1e12);
 }
 
 }  // namespace
@@ -171,6 +236,7 @@ nlohmann::ordered_json to_json(const Metrics& m) {
                    {"latency_cycles", m.iteration_latency[k]}});
   }
   j["per_iteration"] = its;
+  energy_json(j, m);
   // An array, so that sweep.csv (which flattens objects into columns) does not repeat it.
   j["statistics"] = statistics();
   return j;
@@ -246,6 +312,23 @@ std::string summary_text(const Metrics& m) {
   row("links", fmt("mean %.1f%%", 100.0 * m.mean_link_utilisation) +
                    fmt(", max %.1f%% busy", 100.0 * m.max_link_utilisation));
   row("peak SRAM", bytes_text(static_cast<double>(m.peak_sram_bytes)) + " (max over processors)");
+  {
+    const EnergyMetrics& e = m.energy;
+    const double batch = m.batch ? static_cast<double>(m.batch) : 1.0;
+    const EnergyBreakdown s = e.per_iteration.scaled(1.0 / batch);
+    const double tot = s.total() > 0 ? s.total() : 1.0;
+    auto part = [&](const char* name, double v) {
+      return std::string(name) + " " + joules_text(v) + fmt(" (%.1f%%)", 100.0 * v / tot);
+    };
+    row("energy per sample", joules_text(e.per_sample_j) + "  (" +
+                                 joules_text(e.per_iteration.total()) + " per iteration, " +
+                                 fmt("%.3g W", e.average_power_w) + " average)");
+    row("  breakdown", part("compute", s.compute) + ", " + part("SRAM", s.sram) + ",");
+    row("", part("DRAM", s.dram) + ", " + part("NoC", s.noc) + ", " + part("static", s.leakage));
+    row("  SynOps / MACs per sample",
+        fmt("%.4g", e.synops / batch) + " / " + fmt("%.4g", e.macs / batch) +
+            fmt("  (energy-delay %.3g J*s per sample)", e.edp_j_s));
+  }
   std::string d;
   for (size_t l = 0; l < m.delays.size(); ++l) d += (l ? " " : "") + std::to_string(m.delays[l]);
   row("gradient delays d_l", d.empty() ? "-" : d);

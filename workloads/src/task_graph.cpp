@@ -102,6 +102,8 @@ class Builder {
   void set_gemm(Task& t, const GemmShape& shape, bool spike_driven, const OperandBits& bits) {
     t.gemm = shape;
     t.gemm_cost = gemm_cost(shape, a_);
+    t.gemm_bits = bits;
+    t.spike_driven = spike_driven;
     t.array_read_bytes = gemm_sram_read_bytes(t.gemm_cost, bits);
     t.array_write_bytes = gemm_sram_write_bytes(t.gemm_cost, bits);
     if (spike_driven && a_.sparsity && t.gemm_cost.cycles > 0)

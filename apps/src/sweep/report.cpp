@@ -24,7 +24,8 @@ const std::vector<std::string> kFirst = {"period_cycles",      "predicted_period
                                          "latency_cycles",     "throughput_samples_per_s",
                                          "lower_bound_cycles", "utilisation",
                                          "comm_overhead",      "peak_sram_bytes",
-                                         "bytes_by_kind"};
+                                         "bytes_by_kind",      "energy_per_sample_j",
+                                         "energy_breakdown_j"};
 
 size_t rank_of(const std::string& column) {
   for (size_t i = 0; i < kFirst.size(); ++i) {

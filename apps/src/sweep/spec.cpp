@@ -13,7 +13,7 @@ namespace spikepipe::sweep {
 namespace {
 
 // `run` options that are not in the shared declarations of options.h.
-const std::vector<std::string> kRunOnlyKeys = {"iterations", "warmup"};
+const std::vector<std::string> kRunOnlyKeys = {"iterations", "warmup", "energy"};
 // Their values are comma-separated lists, which --set would split: sweep INI files instead.
 const std::vector<std::string> kListKeys = {"processor-nodes", "dram-nodes"};
 // Set by the sweep itself for every point.

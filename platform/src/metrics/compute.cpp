@@ -26,6 +26,7 @@ Metrics compute_metrics(const MetricsInput& in) {
   metrics::links(in, w, m);
   metrics::dram(in, w, m);
   metrics::communication(in, w, m);
+  metrics::energy(in, w, m);
   return m;
 }
 

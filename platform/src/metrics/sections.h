@@ -21,5 +21,8 @@ void dram(const MetricsInput& in, const Window& w, Metrics& m);
 // Messages between processors (bytes by kind, latency) and the overhead relative to pipedream;
 // needs the DRAM bytes.
 void communication(const MetricsInput& in, const Window& w, Metrics& m);
+// Energy per iteration by component, processor, link, channel and task (docs/ENERGY.md); needs
+// the period, the links and the channels.
+void energy(const MetricsInput& in, const Window& w, Metrics& m);
 
 }  // namespace spikepipe::metrics

@@ -17,7 +17,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // Process ids of the track groups.
-constexpr int kProcPid = 1, kLinkPid = 2, kMemPid = 3, kIterPid = 4;
+constexpr int kProcPid = 1, kLinkPid = 2, kMemPid = 3, kIterPid = 4, kPowerPid = 5;
 
 struct Clock {
   double us_per_cycle;
@@ -206,6 +206,7 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
   ev.push_back(meta("process_name", kLinkPid, -1, "NoC links"));
   ev.push_back(meta("process_name", kMemPid, -1, "DRAM channels"));
   ev.push_back(meta("process_name", kIterPid, -1, "iterations"));
+  if (!in.power.empty()) ev.push_back(meta("process_name", kPowerPid, -1, "power"));
   for (uint32_t p = 0; p < P; ++p) {
     ev.push_back(meta("thread_name", kProcPid, static_cast<int>(2 * p), "P" + std::to_string(p)));
     ev.push_back(sort_index(kProcPid, static_cast<int>(2 * p), static_cast<int>(2 * p)));
@@ -345,6 +346,22 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
         .open("args")
         .num("bytes", e.bytes)
         .num("spilled", e.spilled)
+        .close();
+  }
+  // Power over time (docs/ENERGY.md): one counter, a series per component, in watts.
+  for (const PowerSample& p : in.power) {
+    if (!span.overlaps(p.begin, p.end)) continue;
+    Obj(ev.next())
+        .str("ph", "C")
+        .str("name", "power W")
+        .num("pid", kPowerPid)
+        .real("ts", ts(std::max(p.begin, span.begin)))
+        .open("args")
+        .real("compute", p.compute_w)
+        .real("sram", p.sram_w)
+        .real("dram", p.dram_w)
+        .real("noc", p.noc_w)
+        .real("static", p.static_w)
         .close();
   }
   // Iterations as async slices: overlapping iterations stack, showing the pipeline's depth.

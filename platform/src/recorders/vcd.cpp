@@ -128,6 +128,7 @@ std::vector<Var> declare(const TraceInput& in) {
   for (const auto& e : in.log.memory) nch = std::max(nch, e.channel + 1);
   for (uint32_t c = 0; c < nch; ++c) v.push_back({"dram.ch" + std::to_string(c), "busy", 1, ""});
   v.push_back({"", "iterations_done", 32, ""});
+  if (!in.power.empty()) v.push_back({"", "power_mw", 32, ""});  // docs/ENERGY.md
   for (uint32_t i = 0; i < v.size(); ++i) v[i].code = code_of(i);
   return v;
 }
@@ -220,6 +221,20 @@ std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
   for (; i < done.size() && done[i] <= span.begin; ++i) ++n;
   ch.push_back({span.begin, var, n});
   for (; i < done.size() && done[i] <= span.end; ++i) ch.push_back({done[i], var, ++n});
+  // Power in milliwatts, the mean of each interval of power_over_time (metrics.h).
+  if (!in.power.empty()) {
+    ++var;
+    bool any = false;
+    for (const PowerSample& s : in.power) {
+      if (s.end <= span.begin && &s != &in.power.back()) continue;
+      if (s.begin > span.end) break;
+      const double mw = std::max(0.0, std::round(s.total_w() * 1000.0));
+      ch.push_back({std::max(s.begin, span.begin), var,
+                    static_cast<uint64_t>(std::min(mw, 4294967295.0))});
+      any = true;
+    }
+    if (!any) ch.push_back({span.begin, var, 0});
+  }
 
   std::stable_sort(ch.begin(), ch.end(), [](const Change& a, const Change& b) {
     return a.time != b.time ? a.time < b.time : a.var < b.var;

@@ -321,7 +321,7 @@ TEST(Metrics, EveryDeclaredStatisticIsInSummaryJsonWithItsUnit) {
   const auto& list = j["statistics"];
   EXPECT_EQ(list.size(), std::size(kProcessorStats) + std::size(kLinkStats) +
                              std::size(kMessageStats) + std::size(kChannelStats) +
-                             std::size(kDramStats));
+                             std::size(kDramStats) + std::size(kEnergyStats));
   for (const auto& s : list) {
     const std::string key = s["key"].get<std::string>();
     EXPECT_FALSE(s["unit"].get<std::string>().empty()) << key;
@@ -337,4 +337,78 @@ TEST(Metrics, EveryDeclaredStatisticIsInSummaryJsonWithItsUnit) {
     ASSERT_FALSE(entries.empty()) << key;
     EXPECT_TRUE(entries[0].contains(key.substr(brackets + 3))) << key;
   }
+}
+
+// docs/ENERGY.md on the hand-made pipeline, with a table whose figures make the sums plain:
+// 1 pJ per vector op and per SRAM byte, 2 pJ per DRAM byte, 1 pJ per byte and hop, 1 mW per
+// link and 2 mW per channel of static power, none for the processors. Per iteration (period 100
+// cycles = 100 ns): F1 (10 vector ops, 100 B read + 50 B written) 160 pJ on P0; F2 (20 ops) 20 pJ
+// on P1; the 1000-byte message read on P0 and written on P1 (2000 pJ); 200 DRAM bytes read (400
+// pJ on the channel) and written into P0's SRAM (200 pJ); 1000 link bytes (1000 pJ); static
+// (1 + 2 mW) x 100 ns = 300 pJ.
+TEST(Metrics, EnergyIsActionsTimesTheTable) {
+  const Schedule s = two_stage();
+  TaskGraph g = two_edges();
+  g.tasks.resize(2);
+  g.tasks[0].vector_elements = 10;
+  g.tasks[0].vector_steps = 1;
+  g.tasks[0].vector_read_bytes = 100;
+  g.tasks[0].vector_write_bytes = 50;
+  g.tasks[1].vector_elements = 20;
+  g.tasks[1].vector_steps = 1;
+  g.tasks[0].name = "F1";
+  g.tasks[1].name = "F2";
+  g.tasks[1].layer = 1;
+  EnergyTable t;
+  t.vector_op_pj = 1;
+  t.sram_8kib_read_pj_per_byte = t.sram_32kib_read_pj_per_byte = t.sram_1mib_read_pj_per_byte = 1;
+  t.dram_ddr3_pj_per_byte = 2;
+  t.noc_router_pj_per_byte = t.noc_link_pj_per_byte = 0.5;
+  t.pe_static_mw = t.vector_lane_static_mw = t.sram_static_mw_per_mib = 0;
+  t.noc_link_static_mw = 1;
+  t.dram_static_mw_per_channel = 2;
+  MetricsInput in{two_procs(), s, g, pipeline_log(4), IterationPlan{1, 2, 1}, 0, {"r0c0->r0c1"}};
+  in.energy = &t;
+  const Metrics m = compute_metrics(in);
+  const EnergyMetrics& e = m.energy;
+  const double pj = 1e-12;
+  EXPECT_NEAR(e.per_iteration.compute, 30 * pj, 1e-20);
+  EXPECT_NEAR(e.per_iteration.sram, (150 + 2000 + 200) * pj, 1e-20);
+  EXPECT_NEAR(e.per_iteration.dram, 400 * pj, 1e-20);
+  EXPECT_NEAR(e.per_iteration.noc, 1000 * pj, 1e-20);
+  EXPECT_NEAR(e.per_iteration.leakage, 300 * pj, 1e-20);
+  EXPECT_NEAR(e.per_iteration.total(), 4080 * pj, 1e-20);
+  EXPECT_NEAR(e.per_sample_j, 4080 * pj / 32, 1e-20);
+  EXPECT_NEAR(e.average_power_w, 4080 * pj / 100e-9, 1e-12);
+  ASSERT_EQ(e.per_processor_j.size(), 2u);
+  EXPECT_NEAR(e.per_processor_j[0], (160 + 1000 + 200) * pj, 1e-20);
+  EXPECT_NEAR(e.per_processor_j[1], (20 + 1000) * pj, 1e-20);
+  ASSERT_EQ(e.per_link_j.size(), 1u);
+  EXPECT_NEAR(e.per_link_j[0], 1100 * pj, 1e-20);
+  ASSERT_EQ(e.per_channel_j.size(), 1u);
+  EXPECT_NEAR(e.per_channel_j[0], 600 * pj, 1e-20);
+  ASSERT_EQ(e.per_task.size(), 2u);
+  EXPECT_NEAR(e.per_task[0].total_j(), 160 * pj, 1e-20);
+  EXPECT_NEAR(e.per_layer_j[1], 20 * pj, 1e-20);
+  EXPECT_DOUBLE_EQ(e.vector_ops, 30);
+
+  // summary.json carries it under the documented keys.
+  const auto j = to_json(m);
+  EXPECT_NEAR(j["energy_per_sample_j"].get<double>(), 4080 * pj / 32, 1e-20);
+  EXPECT_NEAR(j["energy_breakdown_j"]["noc"].get<double>(), 1000 * pj / 32, 1e-20);
+  EXPECT_NEAR(j["energy_breakdown_j"]["static"].get<double>(), 300 * pj / 32, 1e-20);
+  EXPECT_EQ(j["energy_by_task"].size(), 2u);
+  bool declared = false;
+  for (const auto& st : j["statistics"]) declared |= st["key"] == "energy_per_sample_j";
+  EXPECT_TRUE(declared);
+
+  // Power over time: the dynamic energy of the run plus static power, bin by bin.
+  const auto power = power_over_time(in, 10);
+  ASSERT_FALSE(power.empty());
+  double dynamic_pj = 0;
+  for (const auto& p : power)
+    dynamic_pj += (p.total_w() - p.static_w) * static_cast<double>(p.end - p.begin) * 1e-9 / pj;
+  // 4 iterations: tasks 4 x 180, messages 4 x 2000, DRAM 4 x 600, links 4 x 1000.
+  EXPECT_NEAR(dynamic_pj, 4 * (180 + 2000 + 600 + 1000), 1e-6);
+  EXPECT_NEAR(power.front().static_w, 0.003, 1e-15);
 }

@@ -8,6 +8,7 @@
 #include "spikepipe/platform/config.h"
 #include "spikepipe/cli/cli.h"
 #include "spikepipe/platform/recorders/trace_input.h"
+#include "spikepipe/workloads/energy.h"
 #include "spikepipe/workloads/network.h"
 #include "spikepipe/workloads/scheduler.h"
 
@@ -46,7 +47,8 @@ void check_applicable(const po::variables_map& vm, const std::string& scheduler)
 // "sequential, gpipe, ...": the registry's names, for help texts.
 std::string scheduler_names();
 
-// --iterations, --warmup, --trace-window, --no-trace (compare passes them on to each run).
+// --iterations, --warmup, --trace-window, --no-trace, --energy (compare passes them on to each
+// run).
 po::options_description run_measure_options();
 
 // Those options checked (ranges of --iterations and --warmup, syntax of --trace-window), so that
@@ -56,6 +58,7 @@ struct RunSettings {
   int warmup = -1;  // -1: automatic
   TraceWindow window;
   bool trace = true;
+  EnergyTable energy;  // --energy FILE over the built-in table (docs/ENERGY.md)
 };
 RunSettings run_settings_from(const po::variables_map& vm);
 

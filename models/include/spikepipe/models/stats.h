@@ -9,7 +9,7 @@ namespace spikepipe {
 
 struct StatDecl {
   const char* name;
-  const char* unit;  // B, B/iteration, cycles, count, or 1 (a fraction)
+  const char* unit;  // B, B/iteration, cycles, count, 1 (a fraction), J, J/sample, W, ...
   const char* what;
 };
 
@@ -56,6 +56,26 @@ inline constexpr StatDecl kDramStats[] = {
     {"dram_bytes_by_kind", "B/iteration", "bytes per tensor kind, inside the span"},
     {"dram_bytes", "B/iteration", "dram_bytes_by_kind over all kinds"},
     {"dram_spill_bytes", "B/iteration", "the part of dram_bytes that is SRAM overflow"},
+};
+
+// Energy (platform/src/metrics/energy.cpp, docs/ENERGY.md), whole platform: every model's events
+// (tasks, messages, link transfers, DRAM accesses) times the action table, static power times the
+// period. Components: compute (array MACs and accumulates, vector-unit ops), sram, dram, noc,
+// static.
+inline constexpr StatDecl kEnergyStats[] = {
+    {"energy_per_sample_j", "J/sample", "energy of one training sample: energy_per_iteration_j / batch"},
+    {"energy_breakdown_j", "J/sample", "energy_per_sample_j by component (compute, sram, dram, noc, static)"},
+    {"energy_per_iteration_j", "J/iteration", "energy of one iteration (mini-batch) in steady state"},
+    {"average_power_w", "W", "energy_per_iteration_j / period"},
+    {"energy_delay_product_j_s", "J*s", "energy_per_sample_j x period / batch (time per sample)"},
+    {"synops_per_sample", "count/sample", "spike-driven accumulates performed (F and G, after zero skipping)"},
+    {"macs_per_sample", "count/sample", "multiply-accumulates performed (E)"},
+    {"energy", "J/iteration", "per_iteration_j by component; compute_array_j + compute_vector_j = compute; sram_operand_j (the tasks' operands) + sram_transfer_j (messages, DRAM accesses) = sram; static_power_w [W]; vector_ops_per_sample [count/sample]; table (its source)"},
+    {"energy_by_processor_j", "J/iteration", "per processor: its tasks, its SRAM transfers, its static energy"},
+    {"energy_by_link_j", "J/iteration", "per link: bytes x hop energy, and its static energy"},
+    {"energy_by_channel_j", "J/iteration", "per DRAM channel: bytes x DRAM energy, and its static energy"},
+    {"energy_by_layer_j", "J/iteration", "per layer: the sum of its tasks in energy_by_task"},
+    {"energy_by_task", "J/iteration", "per task: energy_j = array_j + vector_j + sram_j (operands); macs, synops, vector_ops [count/iteration]"},
 };
 
 }  // namespace spikepipe

@@ -12,7 +12,9 @@
 
 #include "spikepipe/core/platform.h"
 #include "spikepipe/platform/recorders/event_log.h"
+#include "spikepipe/platform/recorders/trace_input.h"
 #include "spikepipe/core/schedule.h"
+#include "spikepipe/workloads/energy.h"
 #include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe {
@@ -68,6 +70,41 @@ struct LatencyStats {
   Cycles min = 0, p50 = 0, p95 = 0, max = 0;
 };
 LatencyStats latency_stats(std::vector<Cycles> values);  // nearest-rank percentiles
+
+// Energy by component (docs/ENERGY.md), in joules.
+struct EnergyBreakdown {
+  double compute = 0, sram = 0, dram = 0, noc = 0, leakage = 0;  // leakage: static power x time
+  double total() const { return compute + sram + dram + noc + leakage; }
+  EnergyBreakdown scaled(double f) const { return {compute * f, sram * f, dram * f, noc * f, leakage * f}; }
+};
+
+// Energy of one task of the task graph per iteration (its actions: compute and operand SRAM).
+struct TaskEnergyMetrics {
+  std::string task;
+  TaskKind kind = TaskKind::F;
+  uint32_t layer = 0;
+  double array_j = 0, vector_j = 0, sram_j = 0;
+  double macs = 0, synops = 0, vector_ops = 0;
+  double total_j() const { return array_j + vector_j + sram_j; }
+};
+
+// docs/ENERGY.md: per iteration in steady state (the measured iterations' op instances and
+// messages, the DRAM and link traffic inside the span, static power over the period).
+struct EnergyMetrics {
+  std::string table;                 // where the action table came from
+  EnergyBreakdown per_iteration;     // J per iteration by component
+  double array_j = 0, vector_j = 0;  // compute = array + vector
+  double sram_operand_j = 0;         // SRAM <-> array / vector unit (the tasks' operands)
+  double sram_transfer_j = 0;        // SRAM side of messages and DRAM accesses
+  double macs = 0, synops = 0, vector_ops = 0;  // per iteration
+  double static_w = 0;                          // static power of the whole platform
+  std::vector<double> per_processor_j, per_link_j, per_channel_j;  // per iteration
+  std::vector<TaskEnergyMetrics> per_task;                         // per iteration
+  std::vector<double> per_layer_j;  // sum of the layer's tasks, per iteration
+  double per_sample_j = 0;          // per_iteration.total() / batch
+  double average_power_w = 0;       // per_iteration.total() / period
+  double edp_j_s = 0;               // energy-delay product per sample: per_sample_j x period / batch
+};
 
 struct Metrics {
   std::string scheduler;
@@ -129,6 +166,8 @@ struct Metrics {
   std::vector<ChannelMetrics> channels;
   LatencyStats message_latency;
   uint64_t messages = 0, ops_run = 0;
+
+  EnergyMetrics energy;
 };
 
 struct MetricsInput {
@@ -139,12 +178,17 @@ struct MetricsInput {
   IterationPlan plan;
   uint64_t pipedream_bytes = 0;
   std::vector<std::string> link_names;
+  const EnergyTable* energy = nullptr;  // the action table (nullptr: the built-in defaults)
 };
 
 // Section by section (platform/src/metrics/): iterations and the steady state, the schedule's
 // predictions, processors, links, DRAM, communication. Throws Error when an iteration of the plan
 // never completed (the run is incomplete).
 Metrics compute_metrics(const MetricsInput& in);
+
+// Power over time (docs/ENERGY.md): the run cut into `bins` equal intervals, each event's energy
+// spread evenly over its duration, static power added; for the traces.
+std::vector<PowerSample> power_over_time(const MetricsInput& in, uint32_t bins = 2000);
 
 nlohmann::ordered_json to_json(const Metrics& m);
 // The table `spikepipe run` prints.

@@ -21,6 +21,8 @@ struct Task {
 
   GemmShape gemm;       // empty for D and U
   GemmCost gemm_cost;   // on the array (sparsity already applied to cycles)
+  OperandBits gemm_bits;      // bits per element of X, W and Y (1 for a spike operand)
+  bool spike_driven = false;  // F and G: one operand is binary spikes (zero skipping applies)
   uint64_t vector_elements = 0;  // element-wise work per step on the vector unit
   uint64_t vector_steps = 0;     // sequential steps (T for the IIR scans, 1 otherwise)
   Cycles array_cycles = 0;

@@ -14,12 +14,20 @@ namespace spikepipe {
 // Told the fraction (0..1) of a trace file generated so far, for a progress line on long runs.
 using TraceProgress = std::function<void(double)>;
 
+// Mean power over [begin, end) by component, in watts (platform/metrics.h: power_over_time).
+struct PowerSample {
+  Cycles begin = 0, end = 0;
+  double compute_w = 0, sram_w = 0, dram_w = 0, noc_w = 0, static_w = 0;
+  double total_w() const { return compute_w + sram_w + dram_w + noc_w + static_w; }
+};
+
 struct TraceInput {
   const PlatformParams& platform;
   const Schedule& schedule;
   const EventLog& log;  // sorted
   TraceWindow window;
   std::vector<std::string> link_names;  // by LinkId; a link without a name reads "link<N>"
+  std::vector<PowerSample> power{};     // power over time, empty: no power counter / signal
 
   std::string link_name(LinkId id) const;
   uint32_t link_count() const;  // named links and every link an event mentions (scans the log)
