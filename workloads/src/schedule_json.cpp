@@ -42,6 +42,7 @@ json schedule_to_json(const Schedule& s) {
   j["predicted_period_cycles"] = s.predicted_period;
   j["predicted_latency_cycles"] = s.predicted_latency;
   j["lower_bound_cycles"] = s.lower_bound;
+  j["schedule_bound_cycles"] = s.schedule_bound;
   j["delays"] = s.delays;
   j["weight_versions"] = s.weight_versions;
   j["loads_cycles"] = s.loads;
@@ -93,6 +94,7 @@ Schedule schedule_from_json(const json& j, const std::string& where) {
   s.predicted_period = get<Cycles>(j, "predicted_period_cycles", where);
   s.predicted_latency = get<Cycles>(j, "predicted_latency_cycles", where);
   s.lower_bound = get<Cycles>(j, "lower_bound_cycles", where);
+  s.schedule_bound = j.value("schedule_bound_cycles", Cycles(0));
   s.delays = get<std::vector<uint32_t>>(j, "delays", where);
   s.weight_versions = j.value("weight_versions", std::vector<uint32_t>{});
   s.loads = j.value("loads_cycles", std::vector<Cycles>{});

@@ -44,7 +44,7 @@ struct Dep {
 };
 
 struct Schedule {
-  std::string scheduler;  // "sequential" | "gpipe" | "pipedream" | "spikepipe"
+  std::string scheduler;  // a name of the registry (workloads/scheduler.h)
   uint32_t processors = 0;
   bool split = false;
   uint32_t micro_batches = 1;
@@ -57,7 +57,12 @@ struct Schedule {
   std::vector<uint32_t> weight_versions; // per layer: d_l + 1 (weight stashing)
   Cycles predicted_period = 0;
   Cycles predicted_latency = 0;
+  // No schedule of this task graph on this many processors of this platform can have a shorter
+  // period (workloads/analysis.h lower_bound(graph, options)): the same for every scheduler.
   Cycles lower_bound = 0;
+  // This schedule's own bound: max(op time / P, largest op, T-inf with its placement and delays)
+  // (workloads/analysis.h schedule_bound). Another schedule can beat it.
+  Cycles schedule_bound = 0;
   std::vector<Cycles> loads;             // per processor: compute + its communication, per period
   std::vector<uint64_t> sram_peak;       // per processor: predicted SRAM need (analysis.h)
   std::array<uint64_t, kTensorKinds> bytes_by_kind{};  // inter-processor bytes per iteration
