@@ -215,10 +215,13 @@ int compare(const Args& args) {
   all.add_options()("help,h", "");
   all.add(desc);
   std::vector<std::string> forward;
-  std::vector<std::string> micro;  // --micro-batches goes to the schedulers that take it
+  std::vector<std::string> micro;      // --micro-batches goes to the schedulers that take it
+  std::vector<std::string> recompute;  // so does --recompute
   for (const auto& o : po::command_line_parser(args).options(all).run().options) {
     if (o.string_key == "out" || o.string_key == "csv") continue;
-    auto& to = o.string_key == "micro-batches" ? micro : forward;
+    auto& to = o.string_key == "micro-batches" ? micro
+               : o.string_key == "recompute"   ? recompute
+                                               : forward;
     to.insert(to.end(), o.original_tokens.begin(), o.original_tokens.end());
   }
 
@@ -236,6 +239,8 @@ int compare(const Args& args) {
     job.args = forward;
     job.args.insert(job.args.end(), {"--scheduler", v.scheduler->name});
     if (v.scheduler->micro_batches) job.args.insert(job.args.end(), micro.begin(), micro.end());
+    if (v.scheduler->recompute)
+      job.args.insert(job.args.end(), recompute.begin(), recompute.end());
     if (v.split) job.args.push_back("--split");
     job.dir = out.staging_path() / v.dir;
     job.log = out.staging_path() / (std::string(v.dir) + ".log");

@@ -58,7 +58,7 @@ json schedule_to_json(const Schedule& s) {
                    {"processor", op.proc.value}, {"offset", op.offset},
                    {"array_cycles", op.array_cycles}, {"vector_cycles", op.vector_cycles},
                    {"dram_read_bytes", op.dram_read_bytes}, {"dram_write_bytes", op.dram_write_bytes},
-                   {"weight_bytes", op.weight_bytes}});
+                   {"weight_bytes", op.weight_bytes}, {"recompute", op.recompute}});
   j["ops"] = ops;
   json programs = json::array();
   for (const auto& prog : s.programs) {
@@ -120,6 +120,7 @@ Schedule schedule_from_json(const json& j, const std::string& where) {
     op.dram_read_bytes = o.value("dram_read_bytes", uint64_t(0));
     op.dram_write_bytes = o.value("dram_write_bytes", uint64_t(0));
     op.weight_bytes = o.value("weight_bytes", uint64_t(0));
+    op.recompute = o.value("recompute", false);
     if (op.id.value != s.ops.size()) fail(w, "op ids must be 0, 1, 2, ... in order");
     if (op.proc.value >= s.processors) fail(w, "processor out of range", "< processors");
     s.ops.push_back(op);

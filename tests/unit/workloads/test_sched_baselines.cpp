@@ -186,5 +186,29 @@ TEST(DataParallel, KeepsActivationsLocalAndAllReducesTheGradients) {
   for (const Op& op : s.ops) EXPECT_EQ(op.parts, P) << op.label();
 }
 
+TEST(Gpipe, RecomputeTradesForwardTimeForSram) {
+  const TaskGraph g = build_task_graph(load_network("fmnist-conv"), ArrayParams{});
+  SchedulerOptions o = opts(4);
+  const Schedule plain = make_schedule("gpipe", g, o);
+  o.recompute = true;
+  const Schedule re = make_schedule("gpipe", g, o);
+  ASSERT_NO_THROW(validate_schedule(re, g));
+  // One re-run per F op, each costing what its F costs.
+  size_t fs = 0, reruns = 0;
+  for (const Op& op : re.ops) {
+    if (op.kind == TaskKind::F) ++(op.recompute ? reruns : fs);
+  }
+  EXPECT_EQ(reruns, fs);
+  EXPECT_GT(re.predicted_period, plain.predicted_period);
+  const auto peak = [](const Schedule& s) { return *std::max_element(s.sram_peak.begin(), s.sram_peak.end()); };
+  EXPECT_LT(peak(re), peak(plain));
+  EXPECT_NE(re.note.find("recompute"), std::string::npos);
+  // The JSON keeps the flag.
+  const Schedule back = schedule_from_json(schedule_to_json(re), "test");
+  size_t flagged = 0;
+  for (const Op& op : back.ops) flagged += op.recompute;
+  EXPECT_EQ(flagged, reruns);
+}
+
 }  // namespace
 }  // namespace spikepipe

@@ -36,8 +36,8 @@ const std::vector<SchedulerEntry>& schedulers() {
        sched::data_parallel},
       {"gpipe",
        "balanced stages of whole layers, m micro-batches, a flush every iteration (no stale "
-       "weights)",
-       sched::gpipe, false, true},
+       "weights); --recompute re-runs a stage's forward before its backward instead of stashing",
+       sched::gpipe, false, true, true},
       {"standard",
        "standard pipelining (LayerPipe's term, the SpikePipe paper's baseline): one processor per "
        "stage of whole layers, 1F1B, weight stashing",

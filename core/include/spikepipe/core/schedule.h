@@ -32,8 +32,12 @@ struct Op {
   uint64_t dram_read_bytes = 0;   // e.g. input spikes of F1
   uint64_t dram_write_bytes = 0;
   uint64_t weight_bytes = 0;      // weights this op reads or writes (its share when split)
+  // A second run of an F op (same task, part and micro-batch) that re-materialises its outputs
+  // for the backward pass instead of stashing them (gpipe --recompute). Not a task instance of
+  // its own: the task still runs exactly once per iteration.
+  bool recompute = false;
   Cycles cycles() const { return array_cycles + vector_cycles; }
-  std::string label() const;      // "F3", "F3[1/4]", "F3.m2"
+  std::string label() const;      // "F3", "F3[1/4]", "F3.m2", "F3.m2.re"
 };
 
 struct Dep {
