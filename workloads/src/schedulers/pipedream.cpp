@@ -28,8 +28,9 @@
 // need instead would tighten the limit as P grows and could slow the plan down), and the note
 // gives the smallest need the programme found. The DP's estimates rank the plans; the best
 // plans for every processor budget are built and the one with the shortest predicted period
-// wins (each one's 1F1B steady state comes from modulo scheduling, as in standard.cpp). Every
-// budget m <= P is tried, so P + 1 processors never give a longer period than P.
+// wins (each one's 1F1B steady state comes from modulo scheduling, as in standard.cpp). The
+// candidates are the budgets m <= P whose estimate improves on every smaller budget's, so P + 1
+// processors never give a longer period than P.
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -153,6 +154,13 @@ class Planner {
         }
   }
 
+  // The estimated slowest-stage time of the best plan on at most m <= budget processors.
+  Cycles estimate(uint32_t m) const {
+    Cycles top = kInf;
+    for (uint32_t n = 1; n <= g_.layers; ++n) top = std::min(top, best_[idx(0, m, n)]);
+    return top;
+  }
+
   // The best plan of the table on at most m <= budget processors; empty if none.
   Plan plan(uint32_t m) const {
     const uint32_t L = g_.layers;
@@ -244,8 +252,7 @@ Schedule build(const TaskGraph& g, const SchedulerOptions& o, const Plan& plan) 
     for (auto& [p, bl] : upd[st]) blocks.push_back(bl);
   }
   modulo_schedule(s, blocks, o.comm, g.layers);
-  finalize_schedule(s, o.comm, /*memory=*/false);
-  return s;
+  return s;  // not finalized: pipedream() finalizes the candidates that can still win
 }
 
 }  // namespace
@@ -266,23 +273,39 @@ Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o) {
              " per processor (the smallest need is " + std::to_string(least) +
              " bytes, estimated), so the plan ignores the SRAM size and spills";
   }
-  // The best plans for a few processor budgets (the estimates rank plans, the built schedules
-  // decide).
+  // The best plan of every processor budget m <= P whose estimate beats every smaller budget's
+  // (the estimates rank plans, the built schedules decide). The candidates for P + 1 include
+  // those for P, so a larger machine never gets a longer period.
   std::vector<Plan> plans;
-  for (uint32_t m = P; m >= 1; --m) {
-    Plan p = pl.plan(m);
-    if (!p.empty() && std::find(plans.begin(), plans.end(), p) == plans.end()) plans.push_back(p);
+  Cycles best_estimate = kInf;
+  for (uint32_t m = 1; m <= P; ++m) {
+    const Cycles e = pl.estimate(m);
+    if (e >= best_estimate) continue;
+    plans.push_back(pl.plan(m));
+    best_estimate = e;
   }
   if (plans.empty()) fail("pipedream", "no plan found");
+  // No period is below the largest processor load: the exact steady state (the costly part) is
+  // computed only for candidates whose largest load could still beat the best period so far.
+  std::vector<std::pair<Cycles, size_t>> order;
+  std::vector<Schedule> built;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    built.push_back(build(g, o, plans[i]));
+    const std::vector<Cycles> loads = processor_loads(built.back(), o.comm);
+    order.push_back({*std::max_element(loads.begin(), loads.end()), i});
+  }
+  std::sort(order.begin(), order.end());
   std::optional<Schedule> best;
   Plan chosen;
-  for (const Plan& p : plans) {
-    Schedule s = build(g, o, p);
+  for (const auto& [load, i] : order) {
+    if (best && load >= best->predicted_period) break;
+    Schedule& s = built[i];
+    finalize_schedule(s, o.comm, /*memory=*/false);
     if (!best || s.predicted_period < best->predicted_period ||
         (s.predicted_period == best->predicted_period &&
          s.predicted_latency < best->predicted_latency)) {
       best = std::move(s);
-      chosen = p;
+      chosen = plans[i];
     }
   }
   Schedule s = std::move(*best);
