@@ -168,6 +168,20 @@ TEST(Pipedream, PlansWithinTheSramOrSaysItCannot) {
   EXPECT_LE(ample.predicted_period, tight.predicted_period);
 }
 
+TEST(Pipedream, ItsPredictedSramNeedFitsUnlessTheNoteSaysOtherwise) {
+  for (const char* net : kNetworks) {
+    const TaskGraph g = build_task_graph(load_network(net), ArrayParams{});
+    for (uint32_t P = 1; P <= 16; ++P) {
+      const SchedulerOptions o = opts(P);
+      const Schedule s = make_schedule("pipedream", g, o);
+      if (s.note.find("no plan fits") != std::string::npos ||
+          s.note.find("no candidate") != std::string::npos)
+        continue;
+      for (uint64_t b : s.sram_peak) EXPECT_LE(b, o.sram_bytes) << net << " P=" << P << " " << s.note;
+    }
+  }
+}
+
 TEST(DataParallel, KeepsActivationsLocalAndAllReducesTheGradients) {
   const TaskGraph g = build_task_graph(load_network("mnist-fc"), ArrayParams{});
   const uint32_t P = 4;

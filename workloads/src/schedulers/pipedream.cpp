@@ -28,7 +28,8 @@
 // need instead would tighten the limit as P grows and could slow the plan down), and the note
 // gives the smallest need the programme found. The DP's estimates rank the plans; the best
 // plans for every processor budget are built and the one with the shortest predicted period
-// wins (each one's 1F1B steady state comes from modulo scheduling, as in standard.cpp). The
+// wins (each one's 1F1B steady state comes from modulo scheduling, as in standard.cpp), among
+// those whose predicted SRAM need (with the delays they actually got) fits when any does. The
 // candidates are the budgets m <= P whose estimate improves on every smaller budget's, so P + 1
 // processors never give a longer period than P.
 #include <algorithm>
@@ -295,18 +296,44 @@ Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o) {
     order.push_back({*std::max_element(loads.begin(), loads.end()), i});
   }
   std::sort(order.begin(), order.end());
-  std::optional<Schedule> best;
-  Plan chosen;
+  // When the estimates found plans that fit, a candidate is kept only if its predicted SRAM
+  // need (analysis.h predict_sram, with the delays modulo scheduling actually gave it) fits too;
+  // if none does, the fastest candidate is used and the note says so.
+  const bool fit = memory.empty();
+  std::optional<Schedule> best, fallback;
+  std::vector<uint64_t> best_peak, fallback_peak;
+  Plan chosen, fallback_plan;
+  auto faster = [](const Schedule& a, const std::optional<Schedule>& b) {
+    return !b || a.predicted_period < b->predicted_period ||
+           (a.predicted_period == b->predicted_period && a.predicted_latency < b->predicted_latency);
+  };
   for (const auto& [load, i] : order) {
     if (best && load >= best->predicted_period) break;
     Schedule& s = built[i];
     finalize_schedule(s, o.comm, /*memory=*/false);
-    if (!best || s.predicted_period < best->predicted_period ||
-        (s.predicted_period == best->predicted_period &&
-         s.predicted_latency < best->predicted_latency)) {
-      best = std::move(s);
-      chosen = plans[i];
+    if (!faster(s, best)) continue;
+    std::vector<uint64_t> peak;  // only where it decides; else for the chosen one below
+    if (fit) peak = predicted_sram_peak(s, o.comm);
+    const bool fits = std::all_of(peak.begin(), peak.end(),
+                                  [&](uint64_t b) { return b <= o.sram_bytes; });
+    if (!fits) {
+      if (faster(s, fallback)) {
+        fallback = s;
+        fallback_peak = std::move(peak);
+        fallback_plan = plans[i];
+      }
+      continue;
     }
+    best = std::move(s);
+    best_peak = std::move(peak);
+    chosen = plans[i];
+  }
+  if (!best) {
+    best = std::move(fallback);
+    best_peak = std::move(fallback_peak);
+    chosen = fallback_plan;
+    memory = "; no candidate's predicted SRAM need fits sram-bytes = " +
+             std::to_string(o.sram_bytes) + " per processor, so the fastest is used and spills";
   }
   Schedule s = std::move(*best);
   uint32_t used = 0;
@@ -315,7 +342,7 @@ Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o) {
   if (used < P) s.note += "; " + std::to_string(used) + " of " + std::to_string(P) +
                           " processors used (more would be slower or not fit)";
   s.note += memory;
-  s.sram_peak = predicted_sram_peak(s, o.comm);
+  s.sram_peak = best_peak.empty() ? predicted_sram_peak(s, o.comm) : std::move(best_peak);
   return s;
 }
 
