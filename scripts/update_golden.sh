@@ -17,7 +17,8 @@ done < <("$BIN" schedule --list)
 python3 - "$tmp" > tests/data/golden/mnist-fc-mesh4.json <<'PY'
 import json, sys
 tmp = sys.argv[1]
-fields = ["period_cycles", "predicted_period_cycles", "lower_bound_cycles", "latency_cycles",
+fields = ["period_cycles", "predicted_period_cycles", "lower_bound_cycles",
+          "schedule_bound_cycles", "latency_cycles",
           "bytes_by_kind", "delays", "peak_sram_bytes", "comm_overhead"]
 out = {}
 for line in open(f"{tmp}/index"):

@@ -210,7 +210,11 @@ po::options_description scheduler_options() {
        "output columns, output neurons kept local across F/D/G/U, or samples with summed "
        "partial gradients)")
       ("micro-batches", whole<uint32_t>(1, 1 << 20)->default_value(d.micro_batches),
-       "gpipe only: micro-batches per mini-batch, 1 .. batch");
+       "gpipe only: micro-batches per mini-batch, 1 .. batch")
+      ("recompute", po::bool_switch(),
+       "gpipe only: re-materialisation: each stage keeps only its input and re-runs its forward "
+       "before each micro-batch's backward instead of stashing activations (less SRAM, more "
+       "compute; the predicted period includes it)");
   return o;
 }
 
@@ -230,12 +234,16 @@ void check_applicable(const po::variables_map& vm, const std::string& scheduler)
     fail("--micro-batches", "does not apply to --scheduler " + scheduler,
          "--micro-batches with " + takers(&SchedulerEntry::micro_batches) +
              "; or no --micro-batches");
+  if (vm.count("recompute") && vm["recompute"].as<bool>() && !e->recompute)
+    fail("--recompute", "does not apply to --scheduler " + scheduler,
+         "--recompute with " + takers(&SchedulerEntry::recompute) + "; or no --recompute");
 }
 
 SchedulerOptions scheduler_options_from(const po::variables_map& vm, const PlatformParams& p) {
   SchedulerOptions o = SchedulerOptions::for_platform(p);
   o.split = vm.count("split") && vm["split"].as<bool>();
   o.micro_batches = get<uint32_t>(vm, "micro-batches");
+  o.recompute = vm.count("recompute") && vm["recompute"].as<bool>();
   if (o.micro_batches == 0) fail("--micro-batches", "0 is out of range", "1 .. batch");
   o.validate();
   // After two seconds, one line on stderr per step, at most one every two seconds.

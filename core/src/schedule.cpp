@@ -7,6 +7,7 @@ std::string Op::label() const {
   std::string s = std::string(to_string(kind)) + std::to_string(layer + 1);
   if (parts > 1) s += "[" + std::to_string(part + 1) + "/" + std::to_string(parts) + "]";
   if (micros > 1) s += ".m" + std::to_string(micro);
+  if (recompute) s += ".re";
   return s;
 }
 

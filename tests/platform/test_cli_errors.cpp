@@ -125,6 +125,7 @@ const Case kCases[] = {
     {"schedule_split_pipedream", "schedule --scheduler pipedream --split",       {"--split", "pipedream", "spikepipe"}},
     {"schedule_split_gpipe",     "schedule --scheduler gpipe --split",           {"--split", "gpipe"}},
     {"schedule_micro_spikepipe", "schedule --scheduler spikepipe --micro-batches 8", {"--micro-batches", "gpipe"}},
+    {"schedule_recompute_pipedream", "schedule --scheduler pipedream --recompute", {"--recompute", "gpipe"}},
     {"run_split_sequential",     "run --scheduler sequential --split --out out", {"--split", "sequential"}},
     {"schedule_processors_huge", "schedule --processors 1000000",                {"--processors", "1 .. 4096"}},
     {"schedule_processors_neg",  "schedule --processors -1",                     {"--processors", "1 .. 4096"}},

@@ -14,9 +14,9 @@ using namespace spikepipe::test;
 namespace {
 
 const char* kGolden = SPIKEPIPE_TEST_DATA "/golden/mnist-fc-mesh4.json";
-const char* kFields[] = {"period_cycles",   "predicted_period_cycles", "lower_bound_cycles",
-                         "latency_cycles",  "bytes_by_kind",           "delays",
-                         "peak_sram_bytes", "comm_overhead"};
+const char* kFields[] = {"period_cycles",         "predicted_period_cycles", "lower_bound_cycles",
+                         "schedule_bound_cycles", "latency_cycles",          "bytes_by_kind",
+                         "delays",                "peak_sram_bytes",         "comm_overhead"};
 
 class Golden : public ::testing::TestWithParam<std::string> {};
 
@@ -39,5 +39,5 @@ TEST_P(Golden, HeadlineFiguresMatchTheReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(MnistFcMesh4, Golden,
-                         ::testing::Values("sequential", "gpipe", "pipedream", "spikepipe",
-                                           "spikepipe_split"));
+                         ::testing::Values("sequential", "data_parallel", "gpipe", "standard",
+                                           "pipedream", "spikepipe", "spikepipe_split"));

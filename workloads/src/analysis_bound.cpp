@@ -1,4 +1,5 @@
-// Iteration bound T-inf (METHOD.md §4) and the lower bound of METHOD.md §5.
+// Iteration bound T-inf (METHOD.md §4) and each schedule's own bound; the lower bound of
+// METHOD.md §5, the same for every schedule, is in schedulers/bound.cpp.
 // T-inf is a maximum cycle ratio. It is computed on the task-level quotient of the op graph: all
 // parts / micro-batches of a task become one node weighted with the shortest of them, and an edge
 // between two tasks carries the cheapest of its deps' communication. Every quotient cycle, lifted
@@ -113,7 +114,7 @@ double iteration_bound(const Schedule& s, const CommModel& c) {
   return den ? std::max(lo, double(num) / double(den)) : lo;
 }
 
-Cycles lower_bound(const Schedule& s, const CommModel& c) {
+Cycles schedule_bound(const Schedule& s, const CommModel& c) {
   Cycles total = 0, largest = 0;
   for (const Op& op : s.ops) {
     const Cycles d = op_duration(op, c);
@@ -133,7 +134,7 @@ void finalize_schedule(Schedule& s, const CommModel& c, bool memory) {
   for (const Op& op : s.ops) s.bytes_by_kind[size_t(TensorKind::Input)] += op.dram_read_bytes;
   s.weight_versions.resize(s.delays.size());
   for (size_t l = 0; l < s.delays.size(); ++l) s.weight_versions[l] = s.delays[l] + 1;
-  s.lower_bound = lower_bound(s, c);
+  s.schedule_bound = schedule_bound(s, c);
   const PredictedRun r = predict_run(s, c);
   if (r.deadlock) fail("schedule '" + s.scheduler + "'", "deadlocks: " + r.blocked);
   // Every processor works through its whole load each round, so no period is below the

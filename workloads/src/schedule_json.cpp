@@ -42,6 +42,7 @@ json schedule_to_json(const Schedule& s) {
   j["predicted_period_cycles"] = s.predicted_period;
   j["predicted_latency_cycles"] = s.predicted_latency;
   j["lower_bound_cycles"] = s.lower_bound;
+  j["schedule_bound_cycles"] = s.schedule_bound;
   j["delays"] = s.delays;
   j["weight_versions"] = s.weight_versions;
   j["loads_cycles"] = s.loads;
@@ -57,7 +58,7 @@ json schedule_to_json(const Schedule& s) {
                    {"processor", op.proc.value}, {"offset", op.offset},
                    {"array_cycles", op.array_cycles}, {"vector_cycles", op.vector_cycles},
                    {"dram_read_bytes", op.dram_read_bytes}, {"dram_write_bytes", op.dram_write_bytes},
-                   {"weight_bytes", op.weight_bytes}});
+                   {"weight_bytes", op.weight_bytes}, {"recompute", op.recompute}});
   j["ops"] = ops;
   json programs = json::array();
   for (const auto& prog : s.programs) {
@@ -93,6 +94,7 @@ Schedule schedule_from_json(const json& j, const std::string& where) {
   s.predicted_period = get<Cycles>(j, "predicted_period_cycles", where);
   s.predicted_latency = get<Cycles>(j, "predicted_latency_cycles", where);
   s.lower_bound = get<Cycles>(j, "lower_bound_cycles", where);
+  s.schedule_bound = j.value("schedule_bound_cycles", Cycles(0));
   s.delays = get<std::vector<uint32_t>>(j, "delays", where);
   s.weight_versions = j.value("weight_versions", std::vector<uint32_t>{});
   s.loads = j.value("loads_cycles", std::vector<Cycles>{});
@@ -118,6 +120,7 @@ Schedule schedule_from_json(const json& j, const std::string& where) {
     op.dram_read_bytes = o.value("dram_read_bytes", uint64_t(0));
     op.dram_write_bytes = o.value("dram_write_bytes", uint64_t(0));
     op.weight_bytes = o.value("weight_bytes", uint64_t(0));
+    op.recompute = o.value("recompute", false);
     if (op.id.value != s.ops.size()) fail(w, "op ids must be 0, 1, 2, ... in order");
     if (op.proc.value >= s.processors) fail(w, "processor out of range", "< processors");
     s.ops.push_back(op);

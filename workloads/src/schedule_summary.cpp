@@ -70,7 +70,10 @@ std::string schedule_summary(const Schedule& s, const TaskGraph& g) {
   const double gap = s.lower_bound ? 100.0 * (double(s.predicted_period) - double(s.lower_bound)) /
                                          double(s.lower_bound)
                                    : 0.0;
-  o << "lower bound  " << s.lower_bound << " cycles (period is " << fmt("%.1f", gap) << "% above)\n";
+  o << "lower bound  " << s.lower_bound << " cycles (period is " << fmt("%.1f", gap)
+    << "% above; no schedule of this network on this platform beats it)\n";
+  o << "own bound    " << s.schedule_bound
+    << " cycles (this schedule's placement and delays: T-inf, largest op, op time / P)\n";
   o << "delays       ";
   for (size_t l = 0; l < s.delays.size(); ++l) o << (l ? " " : "") << "d" << l + 1 << "=" << s.delays[l];
   o << "   (weight versions kept: d+1)\n";

@@ -41,6 +41,7 @@ void validate_schedule(const Schedule& s, const TaskGraph& g) {
   std::vector<std::set<std::pair<uint16_t, uint16_t>>> covered(g.tasks.size());
   std::vector<std::pair<uint16_t, uint16_t>> shape(g.tasks.size(), {0, 0});
   for (const Op& op : s.ops) {
+    if (op.recompute) continue;  // checked below: it repeats an op that runs
     auto& sh = shape[op.task.value];
     if (sh.first == 0) sh = {op.parts, op.micros};
     if (sh != std::make_pair(op.parts, op.micros))
@@ -53,6 +54,10 @@ void validate_schedule(const Schedule& s, const TaskGraph& g) {
     if (covered[t.id.value].size() != size_t(sh.first) * sh.second || sh.first == 0)
       fail(where, "task " + t.name + " does not run exactly once per iteration");
   }
+  for (const Op& op : s.ops)
+    if (op.recompute && (op.kind != TaskKind::F ||
+                         !covered[op.task.value].count({op.part, op.micro})))
+      fail(where, "op " + op.label() + " re-runs an F op that does not exist");
   for (const Dep& d : s.deps)
     if (d.src.value >= s.ops.size() || d.dst.value >= s.ops.size())
       fail(where, "a dependency names an op that does not exist");

@@ -10,6 +10,7 @@ void predictions(const MetricsInput& in, Metrics& m) {
   m.predicted_sram_peak = sch.sram_peak;
   m.predicted_latency_cycles = sch.predicted_latency;
   m.lower_bound_cycles = sch.lower_bound;
+  m.schedule_bound_cycles = sch.schedule_bound;
   m.simulated_over_predicted =
       sch.predicted_period ? m.period_cycles / static_cast<double>(sch.predicted_period) : 0.0;
   m.gap_to_lower_bound =

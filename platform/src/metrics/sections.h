@@ -18,7 +18,8 @@ void processors(const MetricsInput& in, const Window& w, Metrics& m);
 void links(const MetricsInput& in, const Window& w, Metrics& m);
 // Per channel and per tensor kind: DRAM bytes per iteration, busy cycles, accesses, spills.
 void dram(const MetricsInput& in, const Window& w, Metrics& m);
-// Messages between processors (bytes by kind, latency) and the overhead relative to pipedream;
+// Messages between processors (bytes by kind, latency) and the overhead relative to standard
+// pipelining (the paper's baseline; summary key pipedream_bytes);
 // needs the DRAM bytes.
 void communication(const MetricsInput& in, const Window& w, Metrics& m);
 // Energy per iteration by component, processor, link, channel and task (docs/ENERGY.md); needs

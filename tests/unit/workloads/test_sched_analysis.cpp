@@ -66,10 +66,10 @@ TEST(SchedAnalysis, ZeroDistanceCycleIsADeadlock) {
 
 TEST(SchedAnalysis, LowerBoundIsTheLargestOfItsThreeTerms) {
   // 2 processors, ops 10 + 20: work / P = 15, largest op 20, T-inf = (10+20)/5 = 6 -> 20.
-  EXPECT_EQ(lower_bound(loop(0, 1, 5, 0, 0), comm()), 20u);
+  EXPECT_EQ(schedule_bound(loop(0, 1, 5, 0, 0), comm()), 20u);
   // Distance 1 on one processor: T-inf = 30 beats work / P = 30 / 1 and the largest op 20.
   Schedule s = loop(0, 0, 1, 0, 0);
-  EXPECT_EQ(lower_bound(s, comm()), 30u);
+  EXPECT_EQ(schedule_bound(s, comm()), 30u);
   // Three processors and a third independent op of 60: work / P = 90 / 3 = 30, largest 60.
   s = loop(0, 1, 3, 0, 0);
   s.processors = 3;
@@ -81,7 +81,7 @@ TEST(SchedAnalysis, LowerBoundIsTheLargestOfItsThreeTerms) {
   c.proc = ProcessorId(2);
   s.ops.push_back(c);
   s.programs[2].push_back(OpId(2));
-  EXPECT_EQ(lower_bound(s, comm()), 60u);
+  EXPECT_EQ(schedule_bound(s, comm()), 60u);
 }
 
 TEST(SchedAnalysis, SimulationChargesInjectionAndHeadLatency) {
@@ -105,7 +105,7 @@ TEST(SchedAnalysis, SimulationOverlapsIterationsWhenTheDistanceAllows) {
   EXPECT_DOUBLE_EQ(r.period, 21.0);
   // T-inf = (10 + 4 + 20 + 3) / 2 = 18.5 <= 21, and the lower bound is max(15, 20, 18.5) -> 20.
   EXPECT_DOUBLE_EQ(iteration_bound(s, comm()), 18.5);
-  EXPECT_EQ(lower_bound(s, comm()), 20u);
+  EXPECT_EQ(schedule_bound(s, comm()), 20u);
 }
 
 TEST(SchedAnalysis, SimulationReportsADeadlock) {

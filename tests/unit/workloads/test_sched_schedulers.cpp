@@ -47,13 +47,13 @@ TEST(SchedHand, GpipeRejectsMoreMicroBatchesThanSamples) {
   EXPECT_THROW(make_schedule("gpipe", test::two_layer_graph(), o), Error);
 }
 
-TEST(SchedHand, PipedreamRunsOneForwardOneBackwardPerStage) {
+TEST(SchedHand, StandardRunsOneForwardOneBackwardPerStage) {
   // Stages {layer 1: 100 cycles} on P0, {layer 2: 80} on P1: period 100. Modulo placement at
   // Pi = 100: F1 0, F2 40, backward of stage 2 at 60 (U2 ends 120), backward of stage 1 waits for
   // E2 (90) but P0 is busy 0-40 modulo 100, so it runs at 140 (U1 ends 200):
   // d1 = ceil((200 - 0) / 100) - 1 = 1, d2 = max(ceil((120 - 40)/100), ceil((120 - 70)/100)) - 1 = 0.
   const TaskGraph g = test::two_layer_graph();
-  const Schedule s = make_schedule("pipedream", g, test::free_comm(2));
+  const Schedule s = make_schedule("standard", g, test::free_comm(2));
   validate_schedule(s, g);
   EXPECT_EQ(s.predicted_period, 100u);
   EXPECT_EQ(s.delays, (std::vector<uint32_t>{1, 0}));
@@ -65,12 +65,12 @@ TEST(SchedHand, PipedreamRunsOneForwardOneBackwardPerStage) {
   EXPECT_TRUE(s.note.empty());
 }
 
-TEST(SchedHand, PipedreamDelaysFollowTheStagesAfterTheLayer) {
+TEST(SchedHand, StandardDelaysFollowTheStagesAfterTheLayer) {
   // LayerPipe2: d_l = 2 S(l), S(l) = stages after layer l, counting one period per forward and
   // per backward stage crossing. 1F1B runs a stage's forward and backward in one period, so
   // the delay in iterations is S(l): here S = (1, 0), and never more than LayerPipe2's 2 S(l).
   const TaskGraph g = test::two_layer_graph();
-  const Schedule s = make_schedule("pipedream", g, test::free_comm(2));
+  const Schedule s = make_schedule("standard", g, test::free_comm(2));
   const std::vector<uint32_t> stages_after = {1, 0};
   for (uint32_t l = 0; l < 2; ++l) {
     EXPECT_EQ(s.delays[l], stages_after[l]);
@@ -78,9 +78,9 @@ TEST(SchedHand, PipedreamDelaysFollowTheStagesAfterTheLayer) {
   }
 }
 
-TEST(SchedHand, PipedreamOnMoreProcessorsThanLayersSaysSo) {
+TEST(SchedHand, StandardOnMoreProcessorsThanLayersSaysSo) {
   const TaskGraph g = test::two_layer_graph();
-  const Schedule s = make_schedule("pipedream", g, test::free_comm(4));
+  const Schedule s = make_schedule("standard", g, test::free_comm(4));
   EXPECT_EQ(s.predicted_period, 100u);
   EXPECT_EQ(s.loads[2], 0u);
   EXPECT_NE(s.note.find("only 2 of 4 processors"), std::string::npos);
@@ -88,7 +88,7 @@ TEST(SchedHand, PipedreamOnMoreProcessorsThanLayersSaysSo) {
 
 TEST(SchedHand, SpikepipeBalancesTasksToTheLowerBound) {
   // 180 cycles on 2 processors: 90 each is reachable (P0: F1 G1 U1 = 90; the rest = 90),
-  // which pipedream's whole-layer stages (100 / 80) cannot do.
+  // which standard pipelining's whole-layer stages (100 / 80) cannot do.
   const TaskGraph g = test::two_layer_graph();
   const Schedule s = make_schedule("spikepipe", g, test::free_comm(2));
   validate_schedule(s, g);
@@ -101,11 +101,11 @@ TEST(SchedHand, SpikepipeBalancesTasksToTheLowerBound) {
 
 TEST(SchedHand, SpikepipePaysForTheMessagesItAdds) {
   // 3200-byte tensors: every remote dep keeps its sender busy 100 cycles, more than any task.
-  // pipedream's stage 1 sends spikes and stash to stage 2: 100 + 2 x 100 = 300 cycles. Any cut
+  // standard pipelining's stage 1 sends spikes and stash to stage 2: 100 + 2 x 100 = 300 cycles. Any cut
   // between two processors costs at least 100 on one side of it, so the best spikepipe can do
   // is to keep every task on one processor: 180 cycles, nothing sent, one processor idle.
   const TaskGraph g = test::two_layer_graph(3200);
-  const Schedule pd = make_schedule("pipedream", g, test::free_comm(2));
+  const Schedule pd = make_schedule("standard", g, test::free_comm(2));
   const Schedule sp = make_schedule("spikepipe", g, test::free_comm(2));
   validate_schedule(sp, g);
   EXPECT_EQ(pd.predicted_period, 300u);
@@ -119,7 +119,7 @@ TEST(SchedHand, UnknownSchedulerListsTheKnownOnes) {
     make_schedule("round-robin", test::two_layer_graph(), test::free_comm(2));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("sequential, gpipe, pipedream, spikepipe"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("sequential, data-parallel, gpipe, standard, pipedream, spikepipe"), std::string::npos);
   }
 }
 

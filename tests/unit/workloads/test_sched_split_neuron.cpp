@@ -169,7 +169,7 @@ TEST(SchedSplitSamples, LargeMachinesKeepTheInvariants) {
   SchedulerOptions o;
   o.processors = 32;
   o.comm.mean_hops = 3.0;
-  const Schedule pd = make_schedule("pipedream", g, o);
+  const Schedule pd = make_schedule("standard", g, o);
   const Schedule whole = make_schedule("spikepipe", g, o);
   o.split = true;
   const Schedule s = make_schedule("spikepipe", g, o);

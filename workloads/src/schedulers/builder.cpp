@@ -275,6 +275,21 @@ void Builder::connect() {
   }
 }
 
+void local_weights_for_e(Schedule& s) {
+  std::vector<char> drop(s.ops.size(), 0);
+  for (const Op& e : s.ops) {
+    if (e.kind != TaskKind::E || e.parts <= 1) continue;
+    for (const Op& f : s.ops)
+      if (f.kind == TaskKind::F && f.layer == e.layer && f.proc == e.proc && f.part == e.part &&
+          f.parts == e.parts && f.micros == e.micros && f.micro == e.micro)
+        drop[e.id.value] = 1;
+  }
+  std::vector<Dep> kept;
+  for (const Dep& d : s.deps)
+    if (!(d.kind == TensorKind::Weights && drop[d.dst.value])) kept.push_back(d);
+  s.deps = std::move(kept);
+}
+
 std::vector<Block> single_op_blocks(const Schedule& s) {
   const size_t n = s.ops.size();
   std::vector<uint32_t> indeg(n, 0);

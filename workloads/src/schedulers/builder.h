@@ -71,6 +71,13 @@ class Builder {
   bool sample_cut(const Op& op) const;
 };
 
+// E_l cut by samples reads the same weights as F_l cut by samples on the same processor (the
+// same layer, part and part count: the same samples, so the same iteration's weight version,
+// weight stashing; F_l -> D_l -> E_l runs it later): its weight deps from U_l are dropped rather
+// than sending the weights to every processor twice. Used by the data-parallel stages of
+// pipedream and data-parallel, whose all-gather then carries each layer's weights once.
+void local_weights_for_e(Schedule& s);
+
 // A run of ops that must execute back to back on one processor (pipedream's backward block);
 // the other schedulers use one op per block.
 struct Block {

@@ -1,6 +1,7 @@
 // The explicit name -> scheduler table (no registration by static initialisation).
 #include "schedulers.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/workloads/analysis.h"
 #include "spikepipe/workloads/scheduler.h"
 
 namespace spikepipe {
@@ -9,6 +10,8 @@ SchedulerOptions SchedulerOptions::for_platform(const PlatformParams& p) {
   SchedulerOptions o;
   o.processors = p.processors;
   o.comm = CommModel::of(p);
+  o.sram_bytes = p.processor.sram_bytes;
+  o.dram_channels = p.memory.channels;
   return o;
 }
 
@@ -18,6 +21,8 @@ void SchedulerOptions::validate() const {
     fail(where, "processors = " + std::to_string(processors),
          "1.." + std::to_string(PlatformParams::kMaxProcessors));
   if (micro_batches == 0) fail(where, "micro-batches = 0", ">= 1");
+  if (sram_bytes == 0) fail(where, "sram-bytes = 0", ">= 1");
+  if (dram_channels == 0) fail(where, "dram-channels = 0", ">= 1");
   comm.validate(where.c_str());
 }
 
@@ -25,9 +30,22 @@ const std::vector<SchedulerEntry>& schedulers() {
   static const std::vector<SchedulerEntry> table = {
       {"sequential", "no pipelining: every task split over all processors, a barrier between tasks",
        sched::sequential},
-      {"gpipe", "stages of whole layers, m micro-batches, a flush every iteration (no stale weights)",
-       sched::gpipe, false, true},
-      {"pipedream", "stages of whole layers, 1F1B, weight stashing; the baseline", sched::pipedream},
+      {"data-parallel",
+       "every processor trains B/P samples of every layer, then an all-reduce of the weight "
+       "gradients over the NoC; no stale weights",
+       sched::data_parallel},
+      {"gpipe",
+       "balanced stages of whole layers, m micro-batches, a flush every iteration (no stale "
+       "weights); --recompute re-runs a stage's forward before its backward instead of stashing",
+       sched::gpipe, false, true, true},
+      {"standard",
+       "standard pipelining (LayerPipe's term, the SpikePipe paper's baseline): one processor per "
+       "stage of whole layers, 1F1B, weight stashing",
+       sched::standard},
+      {"pipedream",
+       "PipeDream's planner: stages of whole layers, each replicated over processors with its "
+       "gradients all-reduced, 1F1B, weight stashing, within sram-bytes",
+       sched::pipedream},
       {"spikepipe", "F/D/E/G/U tasks placed on processors for the smallest period, minimal delays",
        sched::spikepipe, true, false},
   };
@@ -43,7 +61,11 @@ const SchedulerEntry* find_scheduler(const std::string& name) {
 Schedule make_schedule(const std::string& name, const TaskGraph& g, const SchedulerOptions& o) {
   std::string known;
   for (const SchedulerEntry& e : schedulers()) {
-    if (name == e.name) return e.fn(g, o);
+    if (name == e.name) {
+      Schedule s = e.fn(g, o);
+      s.lower_bound = lower_bound(g, o);
+      return s;
+    }
     known += (known.empty() ? "" : ", ") + std::string(e.name);
   }
   fail("--scheduler", "unknown scheduler '" + name + "'", known);

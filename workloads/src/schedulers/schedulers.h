@@ -1,5 +1,5 @@
 #pragma once
-// The four schedulers of METHOD.md §5 (one file each); registry.cpp names them.
+// The schedulers of METHOD.md §5 (one file each); registry.cpp names them.
 #include <vector>
 
 #include "spikepipe/core/schedule.h"
@@ -10,13 +10,16 @@ namespace spikepipe::sched {
 
 Schedule sequential(const TaskGraph& g, const SchedulerOptions& o);
 Schedule gpipe(const TaskGraph& g, const SchedulerOptions& o);
+Schedule standard(const TaskGraph& g, const SchedulerOptions& o);
 Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o);
+Schedule data_parallel(const TaskGraph& g, const SchedulerOptions& o);
 Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o);
 
-// Processor (= stage) of every layer in pipedream's balanced partition; stages = min(P, layers).
-std::vector<uint32_t> pipedream_stages(const TaskGraph& g, const SchedulerOptions& o);
+// Processor (= stage) of every layer in standard pipelining's balanced partition; stages =
+// min(P, layers).
+std::vector<uint32_t> standard_stages(const TaskGraph& g, const SchedulerOptions& o);
 
-// Layer-stage schedulers (gpipe, pipedream) use at most one processor per layer; say so.
+// Layer-stage schedulers (gpipe, standard) use at most one processor per layer; say so.
 void note_unused_processors(Schedule& s, uint32_t stages, uint32_t processors);
 
 }  // namespace spikepipe::sched

@@ -1,6 +1,6 @@
 // `spikepipe`: fine-grained multiprocessor scheduling of the F/D/E/G/U tasks of all layers.
 //
-// Why it can beat pipedream: a stage of whole layers cannot be cut below one layer's training
+// Why it can beat standard pipelining (standard.cpp): a stage of whole layers cannot be cut below one layer's training
 // work, and stage boundaries fall where whole layers happen to add up. Scheduling F, D, E, G and
 // U separately lets the search (LayerPipe's refinements) put E_l next to layer l-1, run E_l and
 // G_l on different processors, and fill idle processors with single tasks. What limits it: a
@@ -8,15 +8,16 @@
 // weights and G_l -> U_l gradients are as large as the layer), so the search has to weigh each
 // move's communication, which the load model does (docs/EXECUTION.md: injection keeps the sender busy).
 //
-// Procedure: candidate placements (pipedream's stages refined to task granularity; longest task
+// Procedure: candidate placements (standard pipelining's stages refined to task granularity; longest task
 // first on all P processors, and on 1, 2, 4, ... of them), each improved by local search (moves
 // and swaps off the most loaded processors while the largest load, then the sum of squared
 // loads, improves); each candidate is modulo scheduled
 // (builder.h: offsets, program order, the smallest delays that reach the period) and verified by
 // the list simulation; the best simulated period wins. With --split, tasks are also cut into
-// parts in several layouts (split.h, split.cpp). If no candidate beats pipedream's period,
-// pipedream's own schedule is returned (it is a valid task-level schedule too), so spikepipe is
-// never slower than the baseline.
+// parts in several layouts (split.h, split.cpp). If no candidate beats standard pipelining's
+// period, its schedule is returned (it is a valid task-level schedule too), so spikepipe is never
+// slower than standard pipelining. (PipeDream's replicated planner, pipedream.cpp, is a baseline
+// only: spikepipe does not fall back to it.)
 #include <optional>
 
 #include "assignment.h"
@@ -65,7 +66,7 @@ Schedule candidate(const TaskGraph& g, const SchedulerOptions& o, const CommMode
 Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o) {
   o.validate();
   const CommModel c = o.comm;
-  const Schedule base = pipedream(g, o);
+  const Schedule base = standard(g, o);
 
   std::optional<Cand> best;
   uint32_t n_cand = 2, i_cand = 0;
@@ -76,7 +77,7 @@ Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o) {
     if (!best || better(s, best->s)) best = Cand{std::move(s), cut};
   };
   const Cut whole = uncut(g);
-  const std::vector<uint32_t> stage = pipedream_stages(g, o);
+  const std::vector<uint32_t> stage = standard_stages(g, o);
   std::vector<int32_t> refined(g.tasks.size());
   for (const Task& t : g.tasks) refined[t.id.value] = int32_t(stage[t.layer]);
   consider(candidate(g, o, c, whole, &refined), whole);
@@ -92,7 +93,7 @@ Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o) {
     Schedule s = base;
     s.scheduler = "spikepipe";
     s.split = o.split;
-    s.note = "no finer placement beat pipedream's period; pipedream's schedule is used";
+    s.note = "no finer placement beat standard pipelining's period; its schedule is used";
     return s;
   }
   Schedule out = std::move(best->s);

@@ -32,8 +32,12 @@ struct Op {
   uint64_t dram_read_bytes = 0;   // e.g. input spikes of F1
   uint64_t dram_write_bytes = 0;
   uint64_t weight_bytes = 0;      // weights this op reads or writes (its share when split)
+  // A second run of an F op (same task, part and micro-batch) that re-materialises its outputs
+  // for the backward pass instead of stashing them (gpipe --recompute). Not a task instance of
+  // its own: the task still runs exactly once per iteration.
+  bool recompute = false;
   Cycles cycles() const { return array_cycles + vector_cycles; }
-  std::string label() const;      // "F3", "F3[1/4]", "F3.m2"
+  std::string label() const;      // "F3", "F3[1/4]", "F3.m2", "F3.m2.re"
 };
 
 struct Dep {
@@ -44,7 +48,7 @@ struct Dep {
 };
 
 struct Schedule {
-  std::string scheduler;  // "sequential" | "gpipe" | "pipedream" | "spikepipe"
+  std::string scheduler;  // a name of the registry (workloads/scheduler.h)
   uint32_t processors = 0;
   bool split = false;
   uint32_t micro_batches = 1;
@@ -57,7 +61,12 @@ struct Schedule {
   std::vector<uint32_t> weight_versions; // per layer: d_l + 1 (weight stashing)
   Cycles predicted_period = 0;
   Cycles predicted_latency = 0;
+  // No schedule of this task graph on this many processors of this platform can have a shorter
+  // period (workloads/analysis.h lower_bound(graph, options)): the same for every scheduler.
   Cycles lower_bound = 0;
+  // This schedule's own bound: max(op time / P, largest op, T-inf with its placement and delays)
+  // (workloads/analysis.h schedule_bound). Another schedule can beat it.
+  Cycles schedule_bound = 0;
   std::vector<Cycles> loads;             // per processor: compute + its communication, per period
   std::vector<uint64_t> sram_peak;       // per processor: predicted SRAM need (analysis.h)
   std::array<uint64_t, kTensorKinds> bytes_by_kind{};  // inter-processor bytes per iteration

@@ -132,7 +132,9 @@ struct Metrics {
   Cycles end_time = 0;
   double throughput_samples_per_s = 0.0;
 
-  Cycles predicted_period_cycles = 0, predicted_latency_cycles = 0, lower_bound_cycles = 0;
+  Cycles predicted_period_cycles = 0, predicted_latency_cycles = 0;
+  Cycles lower_bound_cycles = 0;     // the schedule's lower_bound: the same for every scheduler
+  Cycles schedule_bound_cycles = 0;  // the schedule's own bound (placement and delays)
   double simulated_over_predicted = 0.0;  // period / predicted period
   double gap_to_lower_bound = 0.0;        // period / lower bound - 1
 
@@ -152,7 +154,7 @@ struct Metrics {
   uint64_t inter_processor_bytes = 0, dram_bytes = 0, dram_spill_bytes = 0;
   uint64_t graph_bytes = 0;      // every edge of one iteration, local or remote
   uint64_t training_bytes = 0;   // graph_bytes + dram_bytes
-  uint64_t pipedream_bytes = 0;  // pipedream's inter-processor bytes on the same platform
+  uint64_t pipedream_bytes = 0;  // standard pipelining's inter-processor bytes (the name is historical)
   double comm_overhead = 0.0;    // (inter_processor_bytes - pipedream_bytes) / training_bytes
   // The same numerator over all data movement training needs: training_bytes plus every task's
   // SRAM <-> array/vector operand traffic of one iteration (TaskGraph::sram_bytes, SCALE-Sim's

@@ -11,6 +11,7 @@
 #include "spikepipe/core/execution.h"  // resident_weight_bytes
 #include "spikepipe/core/schedule.h"
 #include "spikepipe/workloads/scheduler.h"
+#include "spikepipe/workloads/task_graph.h"
 
 namespace spikepipe {
 
@@ -51,8 +52,30 @@ double steady_period(const Schedule& s, const CommModel& c);
 // bound otherwise. Returns 0 for a graph without cycles; throws Error for a cycle of distance 0.
 double iteration_bound(const Schedule& s, const CommModel& c);
 
-// max(total op time / P, largest op, T-inf), rounded up.
-Cycles lower_bound(const Schedule& s, const CommModel& c);
+// This schedule's own bound (Schedule::schedule_bound): max(total op time / P, largest op,
+// T-inf), rounded up. It depends on the schedule's placement and delays, so another schedule of
+// the same graph can have a shorter period.
+Cycles schedule_bound(const Schedule& s, const CommModel& c);
+
+// The lower bound that no schedule of `g` on o.processors processors of the platform that `o`
+// describes can beat (Schedule::lower_bound, `lower_bound_cycles`), the same for every scheduler:
+// the largest of
+//  - work: ceil(sum of task cycles (array + vector) / P); cutting a task into parts or
+//    micro-batches never lowers its total cycles under the fold model (tested), and a processor
+//    does one op at a time (docs/EXECUTION.md §1, §3);
+//  - the largest task: over tasks, the shortest largest part when the task is cut into
+//    min(P, what it allows) parts by the best layout the schedulers use (columns, rows, samples;
+//    builder.h), or its whole time if it cannot be cut;
+//  - memory: the DRAM bytes that every iteration must move (F1's input, plus the weights that do
+//    not fit in P x sram-bytes even held once) / (dram-channels x dram-channel-bytes).
+// Nothing that depends on placement or delays (communication, T-inf) enters it. It holds under
+// the execution contract (overlap-units off).
+struct LowerBound {
+  Cycles work = 0, largest_task = 0, memory = 0;
+  Cycles value() const;
+};
+LowerBound lower_bound_terms(const TaskGraph& g, const SchedulerOptions& o);
+Cycles lower_bound(const TaskGraph& g, const SchedulerOptions& o);
 
 // Each processor's SRAM need in the steady state of predict_run()'s execution, by the processor
 // model's accounting (models/src/processor.cpp); see analysis_sram.cpp for what is approximated.
@@ -69,7 +92,7 @@ SramPrediction predict_sram(const Schedule& s, const PredictedRun& r);  // r = p
 // predict_sram(s, c).peak
 std::vector<uint64_t> predicted_sram_peak(const Schedule& s, const CommModel& c);
 
-// Fills loads, bytes_by_kind, weight_versions, lower_bound, predicted_period and
+// Fills loads, bytes_by_kind, weight_versions, schedule_bound, predicted_period and
 // predicted_latency (steady_period() rounded up; latency from predict_run()) and sram_peak
 // (predicted_sram_peak(), unless `memory` is false: search loops that finalize many candidates
 // predict the memory of the chosen one only); throws Error if the schedule deadlocks.
