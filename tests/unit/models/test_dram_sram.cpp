@@ -65,6 +65,40 @@ TEST(Dram, ChannelSaturatesAtItsBandwidth) {
   EXPECT_EQ(d.access(512, 512, 0, proto, probe).done, 80u + 32);
 }
 
+TEST(Dram, ChannelAddressPacksTheChannelsUnits) {
+  DramTiming d(mem(2, 16, 50, 256));
+  EXPECT_EQ(d.channel_address(300, 1), 44u);   // unit 1 is channel 1's unit 0
+  EXPECT_EQ(d.channel_address(300, 0), 256u);  // the range goes on in unit 2, channel 0's unit 1
+  EXPECT_EQ(d.channel_address(1024, 0), 512u);
+}
+
+// dram-model ddr4 behind access(): each channel's share is one stream of bursts on its banks,
+// timed in tCK and reported in cycles (rounded up), with its row-buffer outcome.
+TEST(Dram, Ddr4AccessIsTheBankTimingOfEachChannelsShare) {
+  MemoryParams p = mem(2, 16, 50, 256);
+  p.model = DramModel::DDR4;
+  DramTiming d(p, 1.0);
+  ASSERT_NE(d.spec(), nullptr);
+  const DramSpec& s = *d.spec();
+  test::RecordingProbe probe;
+  MemoryEvent proto;
+  const auto a = d.access(0, 1024, 0, proto, probe);  // 512 B = 8 bursts on each channel
+  const uint64_t done = s.tRCD + s.CL + s.tBURST + 7 * s.tCCD_S;
+  EXPECT_EQ(a.done, s.cycles(done, 1.0));
+  EXPECT_EQ(a.first, s.cycles(s.tRCD + s.CL, 1.0));
+  ASSERT_EQ(probe.memory.size(), 2u);
+  for (const auto& e : probe.memory) {
+    EXPECT_EQ(e.bytes, 512u);
+    EXPECT_EQ(e.row_misses, 4u);  // one bank in each of the four bank groups
+    EXPECT_EQ(e.row_hits, 4u);
+    EXPECT_EQ(e.row_conflicts, 0u);
+  }
+  // Ready at cycle 1000: 1600 tCK; the rows are open, the banks long ready: CL + 8 bursts.
+  const auto b = d.access(1024, 512, 1000, proto, probe);
+  EXPECT_EQ(b.done, s.cycles(s.ticks(1000, 1.0) + s.CL + s.tBURST + 3 * s.tCCD_S, 1.0));
+  EXPECT_EQ(probe.memory.back().row_hits, 4u);
+}
+
 TEST(Sram, SpillsExactlyWhenOverCapacity) {
   SramModel s(1000, 400);
   EXPECT_EQ(s.occupancy(), 400u);
