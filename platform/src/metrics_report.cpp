@@ -154,9 +154,17 @@ nlohmann::ordered_json to_json(const Metrics& m) {
                   {"bytes_per_iteration", cm.bytes},
                   {"busy_cycles", cm.busy},
                   {"utilisation", full(cm.utilisation)},
-                  {"accesses", cm.accesses}});
+                  {"achieved_bytes_per_cycle", full(cm.achieved_bytes_per_cycle)},
+                  {"accesses", cm.accesses},
+                  {"row_hits", cm.row_hits},
+                  {"row_misses", cm.row_misses},
+                  {"row_conflicts", cm.row_conflicts},
+                  {"row_hit_rate", full(cm.row_hit_rate)},
+                  {"refreshes", cm.refreshes}});
   }
   j["dram_channels"] = ch;
+  j["dram_model"] = m.dram_model;
+  j["dram_peak_bytes_per_cycle"] = full(m.dram_peak_bytes_per_cycle);
   const auto& ml = m.message_latency;
   j["message_latency_cycles"] = {{"count", ml.count}, {"mean", full(ml.mean)}, {"min", ml.min},
                                  {"p50", ml.p50},     {"p95", ml.p95},       {"max", ml.max}};
