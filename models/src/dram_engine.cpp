@@ -13,8 +13,8 @@ Tick after(Tick last, Tick gap) { return last == kNever ? 0 : last + gap; }
 
 }  // namespace
 
-DramChannel::DramChannel(const DramSpec& spec)
-    : s_(spec), banks_(size_t(spec.ranks) * spec.banks_per_rank()), ranks_(spec.ranks) {
+DramChannel::DramChannel(const DramSpec& spec, bool batch_hits)
+    : s_(spec), batch_hits_(batch_hits), banks_(size_t(spec.ranks) * spec.banks_per_rank()), ranks_(spec.ranks) {
   for (uint32_t r = 0; r < s_.ranks; ++r) {
     Rank& k = ranks_[r];
     k.bg_act.assign(s_.bank_groups, kNever);
@@ -23,18 +23,41 @@ DramChannel::DramChannel(const DramSpec& spec)
     // Ranks refresh in turn, spread over the interval.
     k.next_ref = uint64_t(s_.tREFI) * (r + 1) / s_.ranks;
   }
+  // A bank's row holds page_bytes, i.e. per_row_ bursts; a row set (the same row of the same
+  // bank in every group) holds bank_groups x page_bytes.
+  per_row_ = std::max<uint64_t>(1, s_.page_bytes / s_.burst_bytes);
+  const uint64_t dims[5] = {s_.burst_bytes, s_.bank_groups, per_row_, s_.banks, s_.ranks};
+  pow2_ = true;
+  uint32_t shift = 0;
+  for (int k = 0; k < 5; ++k) {
+    const uint64_t v = dims[k];
+    pow2_ = pow2_ && v && (v & (v - 1)) == 0;
+    if (!pow2_) break;
+    uint32_t bits = 0;
+    while ((uint64_t(1) << bits) < v) ++bits;
+    mask_[k] = v - 1;
+    // shift_[0]: burst offset bits; shift_[k] (k >= 1): bits of dimensions 1..k above the burst
+    shift = k == 0 ? bits : shift + bits;
+    shift_[k] = k == 0 ? bits : shift - shift_[0];
+  }
 }
 
 DramLocation DramChannel::map(uint64_t address) const {
-  uint64_t i = address / s_.burst_bytes;
   DramLocation l;
+  if (pow2_) {  // every dimension a power of two (the presets): shifts and masks
+    const uint64_t i = address >> shift_[0];
+    l.bank_group = static_cast<uint32_t>(i & mask_[1]);
+    l.column = static_cast<uint32_t>((i >> shift_[1]) & mask_[2]);
+    l.bank = static_cast<uint32_t>((i >> shift_[2]) & mask_[3]);
+    l.rank = static_cast<uint32_t>((i >> shift_[3]) & mask_[4]);
+    l.row = i >> shift_[4];
+    return l;
+  }
+  uint64_t i = address / s_.burst_bytes;
   l.bank_group = static_cast<uint32_t>(i % s_.bank_groups);
   i /= s_.bank_groups;
-  // A bank's row holds page_bytes, i.e. per_row bursts; a row set (the same row of the same
-  // bank in every group) holds bank_groups x page_bytes.
-  const uint64_t per_row = std::max<uint64_t>(1, s_.page_bytes / s_.burst_bytes);
-  l.column = static_cast<uint32_t>(i % per_row);
-  i /= per_row;
+  l.column = static_cast<uint32_t>(i % per_row_);
+  i /= per_row_;
   l.bank = static_cast<uint32_t>(i % s_.banks);
   i /= s_.banks;
   l.rank = static_cast<uint32_t>(i % s_.ranks);
@@ -68,6 +91,7 @@ void DramChannel::advance(Tick to, std::vector<DramCompletion>& done) {
     if (queue_.size() == 1) {  // nothing to choose from (a stream alone: the common case)
       hits_passed_ = 0;
       serve(queue_[0], d);
+      if (batch_hits_) stream_hits(queue_[0]);
       if (queue_[0].next == queue_[0].end) {
         done.push_back(queue_[0].c);
         queue_.clear();
@@ -101,6 +125,66 @@ void DramChannel::advance(Tick to, std::vector<DramCompletion>& done) {
       queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(pick));
     }
   }
+}
+
+// A request alone in the queue whose next bursts are row hits in the open row set: each column
+// command comes tCCD_S after the previous one (same rank and direction, so no turnaround; every
+// bank group comes back after bank_groups x tCCD_S >= tCCD_L; tBURST <= tCCD_S keeps the bus
+// free), so the rest of the row set up to the next refresh is served at once, with the same
+// times and state as burst by burst.
+void DramChannel::stream_hits(Pending& p) {
+  if (p.next == p.end || s_.tBURST > s_.tCCD_S ||
+      uint64_t(s_.bank_groups) * s_.tCCD_S < s_.tCCD_L)
+    return;
+  const uint64_t per_set = per_row_ * s_.bank_groups;
+  const uint64_t set_end = std::min(p.end, (p.next / per_set + 1) * per_set);
+  if (set_end - p.next < 2) return;
+  const DramLocation l = map(p.next * s_.burst_bytes);
+  Rank& r = ranks_[l.rank];
+  const Tick c0 = r.last_col;  // the burst just served, on this rank and in this direction
+  if (bus_rank_ != l.rank || last_write_ != p.r.write || c0 == kNever) return;
+  const size_t base = (size_t(l.rank) * s_.bank_groups) * s_.banks + l.bank;
+  for (uint32_t g = 0; g < s_.bank_groups; ++g) {
+    const Bank& b = banks_[base + size_t(g) * s_.banks];
+    if (b.row != l.row || b.next_col > c0 + s_.tCCD_S) return;
+    // Reads soon after writes: tWTR_L of another group may still bind.
+    if (!p.r.write && after(r.bg_wr_end[g], s_.tWTR_L) > c0 + s_.tCCD_S) return;
+  }
+  if (r.next_ref <= c0 + s_.tCCD_S) return;
+  const uint64_t m = std::min<uint64_t>(set_end - p.next, (r.next_ref - 1 - c0) / s_.tCCD_S);
+  if (m < 2) return;
+  const bool wr = p.r.write;
+  const Tick lat = wr ? s_.CWL : s_.CL;
+  const Tick last = c0 + m * s_.tCCD_S;
+  // Each bank group's last burst of the run.
+  for (uint64_t i = m >= s_.bank_groups ? m - s_.bank_groups + 1 : 1; i <= m; ++i) {
+    const uint32_t g = static_cast<uint32_t>((p.next + i - 1) % s_.bank_groups);
+    const Tick col = c0 + i * s_.tCCD_S;
+    Bank& b = banks_[base + size_t(g) * s_.banks];
+    r.bg_col[g] = col;
+    if (wr) {
+      r.bg_wr_end[g] = col + lat + s_.tBURST;
+      b.next_pre = std::max(b.next_pre, col + lat + s_.tBURST + s_.tWR);
+    } else {
+      b.next_pre = std::max(b.next_pre, col + s_.tRTP);
+    }
+  }
+  r.last_col = last;
+  if (wr) {
+    r.wr_end = last + lat + s_.tBURST;
+  } else {
+    last_rd_col_ = last;
+  }
+  bus_free_ = last + lat + s_.tBURST;
+  for (uint64_t i = m > kLookahead ? m - kLookahead + 1 : 1; i <= m; ++i) {
+    issued_[issued_i_] = c0 + i * s_.tCCD_S;
+    issued_i_ = (issued_i_ + 1) % kLookahead;
+  }
+  cursor_ = std::max(cursor_, last);
+  p.c.row_hits += static_cast<uint32_t>(m);
+  p.c.bursts += static_cast<uint32_t>(m);
+  p.c.done = bus_free_;
+  p.next += m;
 }
 
 void DramChannel::refresh(Rank& r, uint32_t rank, Tick due) {
@@ -205,6 +289,7 @@ void DramChannel::serve(Pending& p, Tick d) {
   }
   bus_free_ = end;
   bus_rank_ = l.rank;
+  last_write_ = wr;
   if (p.c.bursts == 0) p.c.first = col + lat;
   ++p.c.bursts;
   p.c.done = end;

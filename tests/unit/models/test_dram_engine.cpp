@@ -92,6 +92,30 @@ TEST(DramChannel, MapsRowRankBankColumnBankGroup) {
   EXPECT_EQ(ch.map(4 * 8192).bank, 1u);
 }
 
+// Any organisation (shifts when every dimension is a power of two, divisions otherwise): the
+// mapping is the inverse of addr().
+TEST(DramChannel, MappingRoundTrips) {
+  std::mt19937_64 rng(3);
+  for (uint32_t ranks : {1u, 2u, 3u}) {
+    for (uint32_t banks : {4u, 3u}) {
+      DramSpec s = spec_of(DramModel::DDR4);
+      s.ranks = ranks;
+      s.banks = banks;
+      DramChannel ch(s);
+      for (int i = 0; i < 1000; ++i) {
+        const uint32_t rank = rng() % ranks, bg = rng() % 4, bank = rng() % banks;
+        const uint64_t row = rng() % 65536, col = rng() % 128;
+        const DramLocation l = ch.map(addr(s, rank, bg, bank, row, col) + rng() % 64);
+        ASSERT_EQ(l.rank, rank);
+        ASSERT_EQ(l.bank_group, bg);
+        ASSERT_EQ(l.bank, bank);
+        ASSERT_EQ(l.row, row);
+        ASSERT_EQ(l.column, col);
+      }
+    }
+  }
+}
+
 // Isolated single-burst reads: CL for a row hit, tRCD + CL to a closed bank, tRP + tRCD + CL
 // when another row is open (plus the burst itself).
 TEST(DramChannel, RowHitMissAndConflictLatencies) {
@@ -177,6 +201,33 @@ TEST(DramChannel, Hbm2SequentialStream) {
   DramChannel ch3(s);
   const auto c3 = serve(ch3, req(1, 0, 16 << 20, 0));
   EXPECT_GE(double(16 << 20) / double(c3.done), 0.9 * s.peak_bytes_per_ns());
+}
+
+// A request alone in the queue is served a run of row hits at a time: the same times and counts
+// as burst by burst, also after the other direction (tWTR, tRTW), across row sets and refreshes.
+TEST(DramChannel, BatchedRowHitsEqualBurstByBurst) {
+  for (DramModel m : {DramModel::DDR4, DramModel::HBM2}) {
+    const DramSpec s = spec_of(m);
+    for (bool write : {false, true}) {
+      DramChannel fast(s), slow(s, false);
+      const uint64_t set = uint64_t(s.page_bytes) * s.bank_groups;
+      std::mt19937_64 rng(11);
+      Tick t = 0;
+      for (int i = 0; i < 200; ++i) {
+        // Mostly streams of up to 3.3 row sets, now and then the other direction in between.
+        const bool w = (i % 5 == 4) ? !write : write;
+        const uint64_t a = (rng() % 64) * set / 8, bytes = 64 + rng() % (set * 33 / 10);
+        const auto x = serve(fast, req(i, a, bytes, t, w));
+        const auto y = serve(slow, req(i, a, bytes, t, w));
+        ASSERT_EQ(x.done, y.done) << s.name << " " << i;
+        ASSERT_EQ(x.first, y.first) << s.name << " " << i;
+        ASSERT_EQ(x.row_hits, y.row_hits) << s.name << " " << i;
+        ASSERT_EQ(x.row_misses, y.row_misses) << s.name << " " << i;
+        ASSERT_EQ(x.refreshes, y.refreshes) << s.name << " " << i;
+        t = (i % 3 == 0) ? x.done : x.first;  // sometimes back to back, sometimes overlapping
+      }
+    }
+  }
 }
 
 TEST(DramChannel, FourActivateWindow) {

@@ -64,7 +64,9 @@ class DramChannel {
  public:
   static constexpr uint32_t kHitCap = 16;
   static constexpr uint32_t kLookahead = 32;
-  explicit DramChannel(const DramSpec& spec);
+  // batch_hits: serve runs of row hits of a request alone in the queue at once (the same times
+  // as burst by burst, faster); false only to test that equality.
+  explicit DramChannel(const DramSpec& spec, bool batch_hits = true);
   const DramSpec& spec() const { return s_; }
   DramLocation map(uint64_t address) const;
 
@@ -95,9 +97,11 @@ class DramChannel {
     DramCompletion c;
   };
   void serve(Pending& p, Tick d);
+  void stream_hits(Pending& p);
   void refresh(Rank& r, uint32_t rank, Tick due);
 
   DramSpec s_;
+  bool batch_hits_ = true;
   std::vector<Bank> banks_;  // rank-major, then bank group, then bank
   std::vector<Rank> ranks_;
   std::vector<Pending> queue_;  // in submission order
@@ -105,9 +109,14 @@ class DramChannel {
   Tick cursor_ = 0;           // first command of the last scheduled burst
   Tick bus_free_ = kNever;    // end of the last data on the bus
   uint32_t bus_rank_ = 0;
+  bool last_write_ = false;
   Tick last_rd_col_ = kNever;
   uint32_t refreshes_ = 0;    // issued since the last burst was scheduled
   uint32_t hits_passed_ = 0;  // hits served ahead of the oldest ready request
+  uint64_t per_row_ = 1;  // bursts in a bank's row
+  bool pow2_ = false;      // mapping by shifts: shift_[0] burst bits, then per dimension
+  std::array<uint32_t, 5> shift_{};
+  std::array<uint64_t, 5> mask_{};
   std::array<Tick, kLookahead> issued_{};  // first commands of the last kLookahead bursts, a ring
   uint32_t issued_i_ = 0;
 };
