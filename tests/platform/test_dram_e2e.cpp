@@ -1,6 +1,6 @@
 // `spikepipe run --dram-model ddr4` end to end on a shipped preset: the detailed DRAM serves
-// every access (row hits, misses, refreshes reach summary.json and memory.csv), moves the same
-// bytes as the simple model, and no channel moves more than its peak.
+// every access (row hits, misses, refreshes reach summary.json, memory.csv and the Perfetto
+// trace), moves the same bytes as the simple model, and no channel moves more than its peak.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,11 +13,12 @@ using namespace spikepipe::test;
 
 namespace {
 
-json run(const std::string& model, const std::filesystem::path& dir) {
+json run(const std::string& model, const std::filesystem::path& dir, bool trace = false) {
   // Small SRAM: spills and streamed weights put plenty of traffic on the DRAM.
   const RunResult r = run_spikepipe("run --network mnist-fc --platform mesh4 --scheduler pipedream"
-                                    " --iterations 8 --sram-bytes 65536 --no-trace --quiet"
-                                    " --dram-model " + model + " --out " + (dir / model).string(),
+                                    " --iterations 8 --sram-bytes 65536 --quiet" +
+                                        std::string(trace ? "" : " --no-trace") + " --dram-model " +
+                                        model + " --out " + (dir / model).string(),
                                     dir);
   EXPECT_EQ(r.rc, 0) << r.err;
   return json::parse(read_file(dir / model / "summary.json"));
@@ -27,7 +28,7 @@ json run(const std::string& model, const std::filesystem::path& dir) {
 
 TEST(DramE2E, Ddr4OnMesh4ReportsRowBufferStatistics) {
   const auto dir = scratch("dram_ddr4");
-  const json d = run("ddr4", dir), s = run("simple", dir);
+  const json d = run("ddr4", dir, true), s = run("simple", dir);
   EXPECT_EQ(d["dram_model"], "ddr4");
   EXPECT_EQ(s["dram_model"], "simple");
   EXPECT_DOUBLE_EQ(d["dram_peak_bytes_per_cycle"].get<double>(), 25.6);  // DDR4-3200 at 1 GHz
@@ -61,5 +62,15 @@ TEST(DramE2E, Ddr4OnMesh4ReportsRowBufferStatistics) {
   }
   EXPECT_EQ(rows, accesses);
   EXPECT_EQ(csv_hits, hits);
+  // The Perfetto trace's DRAM slices carry each access's row-buffer outcome.
+  const json t = json::parse(read_file(dir / "ddr4" / "trace.perfetto.json"));
+  size_t slices = 0;
+  for (const auto& e : t["traceEvents"]) {
+    if (e.value("cat", "") != "dram") continue;
+    ++slices;
+    EXPECT_TRUE(e["args"].contains("row_hits")) << e.dump();
+    EXPECT_TRUE(e["args"].contains("refreshes")) << e.dump();
+  }
+  EXPECT_GT(slices, 0u);
   std::filesystem::remove_all(dir);
 }
