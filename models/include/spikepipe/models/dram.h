@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <systemc>
+#include <unordered_map>
+#include <utility>
 #include <tlm>
 #include <vector>
 
@@ -39,6 +41,22 @@ class DramTiming {
   // (the channel's interleave units packed together). The part must not be empty.
   uint64_t channel_address(uint64_t address, uint32_t channel) const;
   const MemoryParams& params() const { return p_; }
+
+  // Causal driving (docs/MODELS.md, "Driving it"): submit() a request when it reaches the
+  // controller, in any call order, and advance() with the simulation to next_event_time(). With
+  // ddr4 / hbm2 the channels then serve requests in the order they become ready (FR-FCFS among
+  // those queued); with simple, submit() reserves the channels at once (busy_until, call order).
+  // A completion comes when the last channel's part of the request is scheduled; its MemoryEvents
+  // are reported then.
+  struct Completion {
+    uint64_t tag = 0;
+    Cycles first = 0, done = 0;
+  };
+  void submit(uint64_t tag, uint64_t address, uint64_t bytes, Cycles ready,
+              const MemoryEvent& proto, Probe& probe);
+  Cycles next_event_time() const;  // kNoEvent when nothing is queued
+  void advance(Cycles to, Probe& probe, std::vector<Completion>& done);
+  static constexpr Cycles kNoEvent = ~Cycles(0);
   // The device of ddr4 / hbm2 (nullptr for simple).
   const DramSpec* spec() const { return engines_.empty() ? nullptr : &engines_[0].spec(); }
 
@@ -51,6 +69,18 @@ class DramTiming {
   std::vector<DramChannel> engines_;  // ddr4 / hbm2: one per channel
   std::vector<DramCompletion> done_;  // scratch
   uint64_t next_request_ = 0;
+  // Causal driving: requests submitted and not yet complete (engine request id = seq << 10 |
+  // channel), and simple's completions, known at submission.
+  struct Outstanding {
+    uint64_t tag = 0;
+    MemoryEvent proto;
+    uint32_t parts = 0;
+    Completion c;
+  };
+  std::unordered_map<uint64_t, Outstanding> outstanding_;
+  std::unordered_map<uint64_t, uint64_t> part_bytes_;
+  std::vector<std::pair<Cycles, Completion>> simple_done_;  // (ready, completion)
+  uint64_t next_seq_ = 0;
 };
 
 class Dram : public sc_core::sc_module {
