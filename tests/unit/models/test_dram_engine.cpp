@@ -304,6 +304,26 @@ TEST(DramChannel, FrFcfsServesARowHitBeforeAnOlderMiss) {
   EXPECT_EQ(out[1].row_conflicts, 1u);
 }
 
+// Hits do not starve an older request: after kHitCap of them have passed it, it goes next.
+TEST(DramChannel, AtMostHitCapRowHitsPassAnOlderRequest) {
+  const DramSpec s = spec_of(DramModel::DDR4);
+  DramChannel ch(s);
+  serve(ch, req(0, addr(s, 0, 0, 0, 1, 0), 64, 0));  // row 1 of bank 0 open
+  std::vector<DramRequest> rs = {req(1, addr(s, 0, 0, 0, 2, 0), 64, 100)};  // older conflict
+  for (uint32_t i = 0; i < 20; ++i) rs.push_back(req(10 + i, addr(s, 0, 0, 0, 1, 1 + i), 64, 100));
+  const auto out = serve_all(ch, rs);
+  ASSERT_EQ(out.size(), 21u);
+  for (uint32_t i = 0; i < DramChannel::kHitCap; ++i) {
+    EXPECT_EQ(out[i].id, 10u + i);
+    EXPECT_EQ(out[i].row_hits, 1u);
+  }
+  EXPECT_EQ(out[DramChannel::kHitCap].id, 1u);
+  EXPECT_EQ(out[DramChannel::kHitCap].row_conflicts, 1u);
+  // Row 2 is open now: the next one reopens row 1, and the last ones hit it again.
+  EXPECT_EQ(out[DramChannel::kHitCap + 1].row_conflicts, 1u);
+  EXPECT_EQ(out.back().row_hits, 1u);
+}
+
 TEST(DramChannel, ServesRequestsInTheOrderTheyBecomeReady) {
   const DramSpec s = spec_of(DramModel::DDR4);
   DramChannel ch(s);
