@@ -91,7 +91,7 @@ void DramChannel::advance(Tick to, std::vector<DramCompletion>& done) {
     if (queue_.size() == 1) {  // nothing to choose from (a stream alone: the common case)
       hits_passed_ = 0;
       serve(queue_[0], d);
-      if (batch_hits_) stream_hits(queue_[0]);
+      if (batch_hits_) stream_hits(queue_[0], to);
       if (queue_[0].next == queue_[0].end) {
         done.push_back(queue_[0].c);
         queue_.clear();
@@ -130,9 +130,9 @@ void DramChannel::advance(Tick to, std::vector<DramCompletion>& done) {
 // A request alone in the queue whose next bursts are row hits in the open row set: each column
 // command comes tCCD_S after the previous one (same rank and direction, so no turnaround; every
 // bank group comes back after bank_groups x tCCD_S >= tCCD_L; tBURST <= tCCD_S keeps the bus
-// free), so the rest of the row set up to the next refresh is served at once, with the same
-// times and state as burst by burst.
-void DramChannel::stream_hits(Pending& p) {
+// free), so the rest of the row set up to the next refresh (and up to `to`) is served at once,
+// with the same times and state as burst by burst.
+void DramChannel::stream_hits(Pending& p, Tick to) {
   if (p.next == p.end || s_.tBURST > s_.tCCD_S ||
       uint64_t(s_.bank_groups) * s_.tCCD_S < s_.tCCD_L)
     return;
@@ -151,7 +151,9 @@ void DramChannel::stream_hits(Pending& p) {
     if (!p.r.write && after(r.bg_wr_end[g], s_.tWTR_L) > c0 + s_.tCCD_S) return;
   }
   if (r.next_ref <= c0 + s_.tCCD_S) return;
-  const uint64_t m = std::min<uint64_t>(set_end - p.next, (r.next_ref - 1 - c0) / s_.tCCD_S);
+  uint64_t m = std::min<uint64_t>(set_end - p.next, (r.next_ref - 1 - c0) / s_.tCCD_S);
+  // Burst i is decided when burst i - 1 issues (c0 + (i - 1) tCCD_S): only decisions up to `to`.
+  if (to != kNever) m = to < c0 ? 0 : std::min<uint64_t>(m, (to - c0) / s_.tCCD_S + 1);
   if (m < 2) return;
   const bool wr = p.r.write;
   const Tick lat = wr ? s_.CWL : s_.CL;

@@ -226,6 +226,16 @@ TEST(DramChannel, BatchedRowHitsEqualBurstByBurst) {
         ASSERT_EQ(x.refreshes, y.refreshes) << s.name << " " << i;
         t = (i % 3 == 0) ? x.done : x.first;  // sometimes back to back, sometimes overlapping
       }
+      // Advanced in small steps, as a causal driver does: the same times again.
+      DramChannel stepped(s);
+      DramChannel whole(s);
+      const auto a = serve(whole, req(1, 0, set * 3, 5, write));
+      stepped.submit(req(1, 0, set * 3, 5, write));
+      std::vector<DramCompletion> out;
+      for (Tick now = 0; out.empty(); now += 37) stepped.advance(now, out);
+      ASSERT_EQ(out.size(), 1u);
+      EXPECT_EQ(out[0].done, a.done);
+      EXPECT_EQ(out[0].row_hits, a.row_hits);
     }
   }
 }

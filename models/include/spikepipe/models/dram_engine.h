@@ -97,7 +97,7 @@ class DramChannel {
     DramCompletion c;
   };
   void serve(Pending& p, Tick d);
-  void stream_hits(Pending& p);
+  void stream_hits(Pending& p, Tick to);
   void refresh(Rank& r, uint32_t rank, Tick due);
 
   DramSpec s_;
