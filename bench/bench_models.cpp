@@ -1,6 +1,6 @@
 // Model throughput: packets per second through a loaded 8x8 mesh (the link-reservation engine
 // alone, and under the SystemC kernel with one thread per node), and task instances per second
-// on a processor run by simulate().
+// on a processor run by simulate(); DRAM requests per second, simple against ddr4.
 //
 // SystemC elaborates once per process, so by default this program runs itself once per
 // benchmark (a child per --benchmark_filter); pass --benchmark_filter yourself to run one.
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "spikepipe/models/dram.h"
 #include "spikepipe/models/noc.h"
 #include "spikepipe/models/payload.h"
 #include "spikepipe/models/sim_time.h"
@@ -192,6 +193,40 @@ void BM_SimulateSpikepipeMesh64(benchmark::State& state) {
 }
 BENCHMARK(BM_SimulateSpikepipeMesh64)->Arg(200)->Iterations(1)->Unit(benchmark::kMillisecond);
 
+// DramTiming::access alone (no kernel), 2 channels interleaved by 256 B: requests of arg(0) bytes
+// at random 4 KiB-aligned addresses in 1 GiB (arg(1) = 1) or one after the other (0), each
+// issued when the previous one is done. dram-model simple (busy_until) against ddr4 (banks, rows,
+// refresh, FR-FCFS; 64-byte bursts).
+template <DramModel M>
+void BM_DramAccess(benchmark::State& state) {
+  MemoryParams p;
+  p.model = M;
+  p.channels = 2;
+  CountingProbe probe;
+  DramTiming d(p, 1.0);
+  const uint64_t bytes = static_cast<uint64_t>(state.range(0));
+  const bool random = state.range(1) != 0;
+  std::mt19937_64 rng(42);
+  std::uniform_int_distribution<uint64_t> page(0, (1ull << 30) / 4096 - 1);
+  MemoryEvent proto;
+  Cycles t = 0;
+  uint64_t requests = 0, next = 0, moved = 0;
+  for (auto _ : state) {
+    const uint64_t a = random ? page(rng) * 4096 : next;
+    next += bytes;
+    t = d.access(a, bytes, t, proto, probe).done;
+    moved += bytes;
+    ++requests;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(requests));
+  state.counters["bursts/s"] = benchmark::Counter(static_cast<double>(moved) / 64,
+                                                  benchmark::Counter::kIsRate);
+  state.counters["GB/s_simulated"] = static_cast<double>(moved) / static_cast<double>(t);
+}
+BENCHMARK_TEMPLATE(BM_DramAccess, DramModel::Simple)
+    ->ArgsProduct({{64, 4096, 65536}, {0, 1}});
+BENCHMARK_TEMPLATE(BM_DramAccess, DramModel::DDR4)->ArgsProduct({{64, 4096, 65536}, {0, 1}});
+
 }  // namespace
 }  // namespace spikepipe
 
@@ -204,7 +239,7 @@ int sc_main(int argc, char* argv[]) {
     for (int i = 1; i < argc; ++i) rest += std::string(" '") + argv[i] + "'";
     int rc = 0;
     for (const char* name : {"BM_NocTimingMesh8", "BM_SystemCMesh8Loaded", "BM_ProcessorTasks",
-                             "BM_SimulateSpikepipeMesh64"}) {
+                             "BM_SimulateSpikepipeMesh64", "BM_DramAccess"}) {
       const std::string cmd =
           std::string("'") + argv[0] + "' --benchmark_filter='^" + name + "'" + rest;
       rc |= std::system(cmd.c_str());

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "spikepipe/core/dram_spec.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/core/execution.h"
 #include "spikepipe/core/noc_graph.h"
@@ -15,6 +16,12 @@ CommModel CommModel::of(const PlatformParams& p) {
   c.mean_hops = spikepipe::mean_hops(p);
   c.dram_latency = p.memory.latency;
   c.dram_bytes_per_cycle = p.memory.channel_bytes_per_cycle;
+  if (p.memory.model != DramModel::Simple) {
+    // The device's closed forms: a read to a closed bank (tRCD + CL), then bursts at full speed.
+    const DramSpec s = dram_spec(p.memory);
+    c.dram_latency = s.cycles(s.tRCD + s.CL, p.clock_ghz);
+    c.dram_bytes_per_cycle = s.peak_bytes_per_cycle(p.clock_ghz);
+  }
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <set>
 
+#include "spikepipe/core/dram_spec.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/core/text.h"
 
@@ -161,8 +162,39 @@ uint32_t NocParams::node_of(uint32_t processor) const {
   return processor < processor_nodes.size() ? processor_nodes[processor] : processor;
 }
 
+const char* to_string(DramModel m) {
+  switch (m) {
+    case DramModel::Simple:
+      return "simple";
+    case DramModel::DDR4:
+      return "ddr4";
+    case DramModel::HBM2:
+      return "hbm2";
+  }
+  return "?";
+}
+
+DramModel parse_dram_model(const std::string& s, const std::string& where) {
+  if (s == "simple") return DramModel::Simple;
+  if (s == "ddr4") return DramModel::DDR4;
+  if (s == "hbm2") return DramModel::HBM2;
+  fail(where, "unknown DRAM model '" + s + "'",
+       "simple (latency + bandwidth per channel), ddr4 (DDR4-3200), hbm2 (HBM2 2 Gb/s)");
+}
+
 void MemoryParams::validate(const KeyName& key, uint32_t noc_nodes) const {
   in_range(key, "dram-channels", channels, 1, 1024);
+  // Organisation of the detailed models: 0 keeps the preset's value.
+  if (ranks) in_range(key, "dram-ranks", ranks, 1, 16);
+  if (bank_groups) in_range(key, "dram-bank-groups", bank_groups, 1, 16);
+  if (banks) in_range(key, "dram-banks", banks, 1, 64);
+  if (model != DramModel::Simple) {
+    const DramSpec s = dram_spec(*this);
+    if (s.page_bytes < s.burst_bytes || s.page_bytes % s.burst_bytes || s.page_bytes > (1u << 20))
+      fail(key("dram-page-bytes"), "is " + std::to_string(s.page_bytes),
+           "a multiple of the " + std::to_string(s.burst_bytes) + "-byte burst of " +
+               to_string(model) + ", at most 1048576");
+  }
   positive(key, "dram-channel-bytes", channel_bytes_per_cycle);
   if (interleave_bytes == 0) fail(key("dram-interleave"), "is 0", ">= 1 byte");
   for (uint32_t v : controller_nodes) {

@@ -131,16 +131,22 @@ const std::vector<KeyDef>& key_defs() {
     add("processor-nodes", "",
         "NoC node of each processor, comma-separated (default: processor p on node p)", false,
         [](PlatformParams& p, const Setting& s) { p.noc.processor_nodes = nodes(s); });
+    add("dram-model", to_string(d.memory.model),
+        "DRAM model: simple (latency + bandwidth per channel), ddr4 (DDR4-3200AA banks, row "
+        "buffers, refresh, FR-FCFS) or hbm2 (HBM2 2 Gb/s pseudo channels, likewise)",
+        false, [](PlatformParams& p, const Setting& s) {
+          p.memory.model = parse_dram_model(shown(trim(s.value)), s.origin);
+        });
     add("dram-channels", text_of(uint64_t(d.memory.channels)), "DRAM channels", false,
         [](PlatformParams& p, const Setting& s) {
           p.memory.channels = uint32_t(whole(s, 1, 1024));
         });
     add("dram-channel-bytes", text_of(d.memory.channel_bytes_per_cycle),
-        "bandwidth per DRAM channel, bytes/cycle", false,
+        "bandwidth per DRAM channel, bytes/cycle (simple model)", false,
         [](PlatformParams& p, const Setting& s) {
           p.memory.channel_bytes_per_cycle = real(s, 0, 1e6);
         });
-    add("dram-latency", text_of(uint64_t(d.memory.latency)), "DRAM access latency, cycles",
+    add("dram-latency", text_of(uint64_t(d.memory.latency)), "DRAM access latency, cycles (simple model)",
         false, [](PlatformParams& p, const Setting& s) {
           p.memory.latency = whole(s, 0, 10000000);
         });
@@ -148,6 +154,21 @@ const std::vector<KeyDef>& key_defs() {
         "address interleaving across channels, bytes", false,
         [](PlatformParams& p, const Setting& s) {
           p.memory.interleave_bytes = uint32_t(whole(s, 1, 1u << 30));
+        });
+    add("dram-ranks", "0", "ranks per DRAM channel (ddr4/hbm2; 0 = the device preset's: 1)",
+        false, [](PlatformParams& p, const Setting& s) {
+          p.memory.ranks = uint32_t(whole(s, 0, 16));
+        });
+    add("dram-bank-groups", "0", "bank groups per rank (ddr4/hbm2; 0 = the preset's: 4)", false,
+        [](PlatformParams& p, const Setting& s) {
+          p.memory.bank_groups = uint32_t(whole(s, 0, 16));
+        });
+    add("dram-banks", "0", "banks per bank group (ddr4/hbm2; 0 = the preset's: 4)", false,
+        [](PlatformParams& p, const Setting& s) { p.memory.banks = uint32_t(whole(s, 0, 64)); });
+    add("dram-page-bytes", "0",
+        "row buffer of a rank, bytes (ddr4/hbm2; 0 = the preset's: 8192 ddr4, 1024 hbm2)", false,
+        [](PlatformParams& p, const Setting& s) {
+          p.memory.page_bytes = uint32_t(whole(s, 0, 1u << 20));
         });
     add("dram-nodes", "",
         "NoC nodes of the memory controllers, comma-separated (default: node 0)", false,

@@ -220,9 +220,17 @@ nlohmann::ordered_json to_json(const Metrics& m) {
                   {"bytes_per_iteration", cm.bytes},
                   {"busy_cycles", cm.busy},
                   {"utilisation", full(cm.utilisation)},
-                  {"accesses", cm.accesses}});
+                  {"achieved_bytes_per_cycle", full(cm.achieved_bytes_per_cycle)},
+                  {"accesses", cm.accesses},
+                  {"row_hits", cm.row_hits},
+                  {"row_misses", cm.row_misses},
+                  {"row_conflicts", cm.row_conflicts},
+                  {"row_hit_rate", full(cm.row_hit_rate)},
+                  {"refreshes", cm.refreshes}});
   }
   j["dram_channels"] = ch;
+  j["dram_model"] = m.dram_model;
+  j["dram_peak_bytes_per_cycle"] = full(m.dram_peak_bytes_per_cycle);
   const auto& ml = m.message_latency;
   j["message_latency_cycles"] = {{"count", ml.count}, {"mean", full(ml.mean)}, {"min", ml.min},
                                  {"p50", ml.p50},     {"p95", ml.p95},       {"max", ml.max}};
@@ -302,6 +310,21 @@ std::string summary_text(const Metrics& m) {
                                      (b.empty() ? "" : "  (" + b + ")"));
   row("DRAM bytes per iteration", bytes_text(static_cast<double>(m.dram_bytes)) + "  (spill " +
                                       bytes_text(static_cast<double>(m.dram_spill_bytes)) + ")");
+  if (!m.channels.empty() && m.dram_model != "simple" && !m.dram_model.empty()) {
+    double achieved = 0;
+    uint64_t hits = 0, bursts = 0, refreshes = 0;
+    for (const auto& c : m.channels) {
+      achieved += c.achieved_bytes_per_cycle;
+      hits += c.row_hits;
+      bursts += c.row_hits + c.row_misses + c.row_conflicts;
+      refreshes += c.refreshes;
+    }
+    row("DRAM channels (" + m.dram_model + ")",
+        fmt("%.2f", achieved / static_cast<double>(m.channels.size())) + " of " +
+            fmt("%.4g", m.dram_peak_bytes_per_cycle) + " B/cycle each (mean), row hits " +
+            fmt("%.1f%%", bursts ? 100.0 * double(hits) / double(bursts) : 0.0) + ", " +
+            std::to_string(refreshes) + " refreshes");
+  }
   row("comm overhead vs standard", fmt("%+.3f%%", 100.0 * m.comm_overhead) + " of " +
                                         bytes_text(static_cast<double>(m.training_bytes)) +
                                         " training bytes");

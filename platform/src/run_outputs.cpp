@@ -82,6 +82,7 @@ nlohmann::ordered_json summary_json(const RunDescription& d, const PlatformParam
                                std::to_string(p.noc.cols) + "x" + std::to_string(p.noc.rows)},
                    {"noc_link_bytes", p.noc.link_bytes_per_cycle},
                    {"dram_channels", p.memory.channels},
+                   {"dram_model", to_string(p.memory.model)},
                    {"clock_ghz", p.clock_ghz}};
   j["command"] = d.command;
   const nlohmann::ordered_json metrics = to_json(m);

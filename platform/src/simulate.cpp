@@ -91,7 +91,7 @@ SimResult simulate(const PlatformParams& platform, const Schedule& schedule,
   ports.push_back(controllers.front());
   pf->noc =
       std::make_unique<Noc>("noc", platform.noc, ports, static_cast<int>(P), controllers, probe);
-  pf->dram = std::make_unique<Dram>("dram", platform.memory, probe);
+  pf->dram = std::make_unique<Dram>("dram", platform.memory, probe, platform.clock_ghz);
   for (uint32_t q = 0; q < P; ++q) {
     const std::string name = "proc" + std::to_string(q);
     pf->procs.push_back(std::make_unique<SystolicProcessor>(

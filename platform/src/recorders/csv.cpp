@@ -41,11 +41,13 @@ std::string links_csv(const TraceInput& in) {
 
 std::string memory_csv(const TraceInput& in) {
   std::ostringstream os;
-  os << "channel,requester,kind,access,spill,bytes,start,end\n";
+  os << "channel,requester,kind,access,spill,bytes,start,end,row_hits,row_misses,row_conflicts,"
+        "refreshes\n";
   for (const auto& e : in.log.memory) {
     os << e.channel << ',' << e.requester.value << ',' << to_string(e.kind) << ','
        << (e.write ? "write" : "read") << ',' << (e.spill ? 1 : 0) << ',' << e.bytes << ','
-       << e.start << ',' << e.end << '\n';
+       << e.start << ',' << e.end << ',' << e.row_hits << ',' << e.row_misses << ','
+       << e.row_conflicts << ',' << e.refreshes << '\n';
   }
   return os.str();
 }

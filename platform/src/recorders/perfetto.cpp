@@ -323,17 +323,24 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
         .num("bytes", e.bytes)
         .close();
   }
+  const bool banked = in.platform.memory.model != DramModel::Simple;
   for (const auto& e : in.log.memory) {
     if (!span.overlaps(e.start, e.end)) continue;
-    Obj(ev.next())
-        .slice("dram",
-               std::string(e.write ? "write " : "read ") + to_string(e.kind) +
-                   (e.spill ? " (spill)" : ""),
-               kMemPid, e.channel, ts(e.start), ts(e.end) - ts(e.start))
+    Obj a(ev.next());
+    a.slice("dram",
+            std::string(e.write ? "write " : "read ") + to_string(e.kind) +
+                (e.spill ? " (spill)" : ""),
+            kMemPid, e.channel, ts(e.start), ts(e.end) - ts(e.start))
         .open("args")
         .num("requester", e.requester.value)
-        .num("bytes", e.bytes)
-        .close();
+        .num("bytes", e.bytes);
+    if (banked) {  // dram-model ddr4 / hbm2: the access's row-buffer outcome
+      a.num("row_hits", e.row_hits)
+          .num("row_misses", e.row_misses)
+          .num("row_conflicts", e.row_conflicts)
+          .num("refreshes", e.refreshes);
+    }
+    a.close();
   }
   // SRAM occupancy counters, one series per processor.
   for (const auto& e : in.log.sram) {

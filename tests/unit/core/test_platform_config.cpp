@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "spikepipe/core/comm_model.h"
+#include "spikepipe/core/dram_spec.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/core/platform_config.h"
 
@@ -73,6 +75,31 @@ TEST(PlatformConfig, CrossKeyChecksNameTheSettingThatSetTheKey) {
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()).rfind("sram-bytes: is 4194304", 0), 0u) << e.what();
   }
+}
+
+// The DRAM model keys: the model by name, its organisation overrides with their ranges, and
+// the planner's view of a ddr4 channel (tRCD + CL, the device's peak).
+TEST(PlatformConfig, DramModelKeys) {
+  const PlatformParams d = make_platform(read_platform_ini("", "p.cfg"), "p");
+  EXPECT_EQ(d.memory.model, DramModel::Simple);
+  const PlatformParams p = make_platform(
+      read_platform_ini("dram-model = ddr4\ndram-ranks = 2\ndram-page-bytes = 4096\n", "p.cfg"),
+      "p");
+  EXPECT_EQ(p.memory.model, DramModel::DDR4);
+  EXPECT_EQ(dram_spec(p.memory).ranks, 2u);
+  EXPECT_EQ(dram_spec(p.memory).page_bytes, 4096u);
+  const CommModel c = CommModel::of(p);
+  EXPECT_EQ(c.dram_latency, 28u);  // (22 + 22) x 0.625 ns = 27.5 -> 28 cycles at 1 GHz
+  EXPECT_DOUBLE_EQ(c.dram_bytes_per_cycle, 25.6);
+  EXPECT_EQ(CommModel::of(d).dram_latency, 100u);  // simple: dram-latency
+  EXPECT_EQ(error_of("dram-model = ddr5\n"),
+            "p.cfg:1: dram-model: unknown DRAM model 'ddr5' (allowed: simple (latency + "
+            "bandwidth per channel), ddr4 (DDR4-3200), hbm2 (HBM2 2 Gb/s))");
+  EXPECT_EQ(error_of("dram-banks = 65\n"),
+            "p.cfg:1: dram-banks: 65 is out of range (allowed: 0 .. 64)");
+  EXPECT_EQ(error_of("dram-model = hbm2\ndram-page-bytes = 100\n"),
+            "p.cfg:2: dram-page-bytes: is 100 (allowed: a multiple of the 32-byte burst of hbm2, "
+            "at most 1048576)");
 }
 
 TEST(PlatformConfig, ArrayKeysOnlyForLayers) {

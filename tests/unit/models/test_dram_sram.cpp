@@ -65,6 +65,80 @@ TEST(Dram, ChannelSaturatesAtItsBandwidth) {
   EXPECT_EQ(d.access(512, 512, 0, proto, probe).done, 80u + 32);
 }
 
+TEST(Dram, ChannelAddressPacksTheChannelsUnits) {
+  DramTiming d(mem(2, 16, 50, 256));
+  EXPECT_EQ(d.channel_address(300, 1), 44u);   // unit 1 is channel 1's unit 0
+  EXPECT_EQ(d.channel_address(300, 0), 256u);  // the range goes on in unit 2, channel 0's unit 1
+  EXPECT_EQ(d.channel_address(1024, 0), 512u);
+}
+
+// dram-model ddr4 behind access(): each channel's share is one stream of bursts on its banks,
+// timed in tCK and reported in cycles (rounded up), with its row-buffer outcome.
+TEST(Dram, Ddr4AccessIsTheBankTimingOfEachChannelsShare) {
+  MemoryParams p = mem(2, 16, 50, 256);
+  p.model = DramModel::DDR4;
+  DramTiming d(p, 1.0);
+  ASSERT_NE(d.spec(), nullptr);
+  const DramSpec& s = *d.spec();
+  test::RecordingProbe probe;
+  MemoryEvent proto;
+  const auto a = d.access(0, 1024, 0, proto, probe);  // 512 B = 8 bursts on each channel
+  const uint64_t done = s.tRCD + s.CL + s.tBURST + 7 * s.tCCD_S;
+  EXPECT_EQ(a.done, s.cycles(done, 1.0));
+  EXPECT_EQ(a.first, s.cycles(s.tRCD + s.CL, 1.0));
+  ASSERT_EQ(probe.memory.size(), 2u);
+  for (const auto& e : probe.memory) {
+    EXPECT_EQ(e.bytes, 512u);
+    EXPECT_EQ(e.row_misses, 4u);  // one bank in each of the four bank groups
+    EXPECT_EQ(e.row_hits, 4u);
+    EXPECT_EQ(e.row_conflicts, 0u);
+  }
+  // Ready at cycle 1000: 1600 tCK; the rows are open, the banks long ready: CL + 8 bursts.
+  const auto b = d.access(1024, 512, 1000, proto, probe);
+  EXPECT_EQ(b.done, s.cycles(s.ticks(1000, 1.0) + s.CL + s.tBURST + 3 * s.tCCD_S, 1.0));
+  EXPECT_EQ(probe.memory.back().row_hits, 4u);
+}
+
+// Driven causally (submit in any order, advance with time), the channels serve requests in the
+// order they become ready: a row hit submitted first but ready later does not overtake a
+// conflict that is ready earlier (access(), in call order, would serve the hit first).
+TEST(Dram, CausalDrivingServesInReadyOrder) {
+  MemoryParams p = mem(1, 16, 50, 256);
+  p.model = DramModel::DDR4;
+  DramTiming d(p, 1.0);
+  const DramSpec& s = *d.spec();
+  test::RecordingProbe probe;
+  MemoryEvent proto;
+  d.access(0, 64, 0, proto, probe);  // opens row 0 of bank 0, group 0
+  const uint64_t row1 = uint64_t(s.page_bytes) * s.bank_groups * s.banks;  // same bank, row 1
+  d.submit(1, 256, 64, 1000, proto, probe);  // a hit, ready at cycle 1000 (tCK 1600)
+  d.submit(2, row1, 64, 100, proto, probe);  // a conflict, ready at cycle 100 (tCK 160)
+  EXPECT_EQ(d.next_event_time(), 100u);
+  std::vector<DramTiming::Completion> done;
+  d.advance(99, probe, done);
+  EXPECT_TRUE(done.empty());
+  d.advance(100, probe, done);
+  ASSERT_EQ(done.size(), 1u);
+  const Tick conflict = s.tRP + s.tRCD + s.CL + s.tBURST;
+  EXPECT_EQ(done[0].tag, 2u);
+  EXPECT_EQ(done[0].done, s.cycles(160 + conflict, 1.0));
+  EXPECT_EQ(d.next_event_time(), 1000u);
+  d.advance(DramTiming::kNoEvent, probe, done);
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[1].tag, 1u);
+  EXPECT_EQ(done[1].done, s.cycles(1600 + conflict, 1.0));  // row 1 is open by then
+  EXPECT_EQ(probe.memory.back().row_conflicts, 1u);
+  EXPECT_EQ(d.next_event_time(), DramTiming::kNoEvent);
+  // simple: reserved at submission, reported by advance.
+  DramTiming q(mem(1, 16, 50, 256));
+  q.submit(7, 0, 160, 10, proto, probe);
+  EXPECT_EQ(q.next_event_time(), 10u);
+  done.clear();
+  q.advance(10, probe, done);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].done, 10u + 50 + 10);
+}
+
 TEST(Sram, SpillsExactlyWhenOverCapacity) {
   SramModel s(1000, 400);
   EXPECT_EQ(s.occupancy(), 400u);

@@ -16,8 +16,8 @@ struct CommModel {
   double link_bytes_per_cycle = 32.0;  // noc-link-bytes
   Cycles hop_latency = 2;              // noc-router-latency
   double mean_hops = 1.0;              // over ordered pairs of distinct processors
-  Cycles dram_latency = 100;           // dram-latency
-  double dram_bytes_per_cycle = 25.6;  // dram-channel-bytes
+  Cycles dram_latency = 100;           // dram-latency (ddr4/hbm2: tRCD + CL of the device)
+  double dram_bytes_per_cycle = 25.6;  // dram-channel-bytes (ddr4/hbm2: the peak of a channel)
 
   static CommModel of(const PlatformParams& p);
   Cycles inject(uint64_t bytes) const;  // serial_cycles at the link rate: the sender is busy

@@ -66,12 +66,25 @@ struct NocParams {
   void validate(const KeyName& key, uint32_t processors) const;
 };
 
+// dram-model: `simple` is a latency plus a bandwidth per channel; `ddr4` and `hbm2` model banks,
+// row buffers, refresh and command timing from a device preset (core/dram_spec.h).
+enum class DramModel { Simple, DDR4, HBM2 };
+const char* to_string(DramModel m);
+DramModel parse_dram_model(const std::string& s, const std::string& where);  // simple|ddr4|hbm2
+
 struct MemoryParams {
+  DramModel model = DramModel::Simple;   // dram-model
   uint32_t channels = 2;                 // dram-channels
+  // simple only (ddr4 / hbm2 take both from the device timing):
   double channel_bytes_per_cycle = 25.6; // dram-channel-bytes (DDR4-3200 at 1 GHz)
   Cycles latency = 100;                  // dram-latency
   uint32_t interleave_bytes = 256;       // dram-interleave
   std::vector<uint32_t> controller_nodes;  // dram-nodes: NoC nodes of the memory controllers
+  // ddr4 / hbm2 organisation per channel; 0 = the device preset's value (core/dram_spec.h).
+  uint32_t ranks = 0;        // dram-ranks
+  uint32_t bank_groups = 0;  // dram-bank-groups
+  uint32_t banks = 0;        // dram-banks: banks per bank group
+  uint32_t page_bytes = 0;   // dram-page-bytes: row buffer of a rank (one row across its devices)
   std::vector<uint32_t> controllers() const;  // controller_nodes, or {0} when empty
   void validate(const KeyName& key, uint32_t noc_nodes) const;
 };

@@ -56,7 +56,10 @@ struct MemoryEvent {
   bool write = false;
   bool spill = false;  // SRAM overflow traffic rather than ordinary input data
   uint64_t bytes = 0;
-  Cycles start = 0, end = 0;
+  Cycles start = 0, end = 0;  // first data on the channel, end of its last data
+  // dram-model ddr4 / hbm2 (0 with simple): the access's bursts by row-buffer outcome, and the
+  // refreshes the channel issued since its previous access (dram_engine.h).
+  uint32_t row_hits = 0, row_misses = 0, row_conflicts = 0, refreshes = 0;
 };
 
 struct SramEvent {

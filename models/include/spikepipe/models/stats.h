@@ -9,7 +9,7 @@ namespace spikepipe {
 
 struct StatDecl {
   const char* name;
-  const char* unit;  // B, B/iteration, cycles, count, 1 (a fraction), J, J/sample, W, ...
+  const char* unit;  // B, B/iteration, B/cycle, cycles, count, 1 (a fraction), J, J/sample, W, ...
   const char* what;
 };
 
@@ -43,12 +43,20 @@ inline constexpr StatDecl kMessageStats[] = {
     {"messages", "count", "messages sent, whole run"},
 };
 
-// Dram (dram.h), per channel: its MemoryEvents (one per channel an access touches).
+// Dram (dram.h), per channel: its MemoryEvents (one per channel an access touches). The row and
+// refresh counts come from dram-model ddr4 / hbm2 (dram_engine.h) and are 0 with simple.
 inline constexpr StatDecl kChannelStats[] = {
     {"bytes_per_iteration", "B/iteration", "bytes moved inside the span, per iteration"},
-    {"busy_cycles", "cycles", "data bus cycles inside the span"},
+    {"busy_cycles", "cycles", "cycles from an access's first data to its last, inside the span"},
     {"utilisation", "1", "busy_cycles / steady-state span"},
+    {"achieved_bytes_per_cycle", "B/cycle",
+     "bytes moved inside the span / span (compare dram_peak_bytes_per_cycle)"},
     {"accesses", "count", "channel accesses, whole run"},
+    {"row_hits", "count", "bursts to the open row, whole run"},
+    {"row_misses", "count", "bursts to a closed bank (activate), whole run"},
+    {"row_conflicts", "count", "bursts to a bank with another row open (precharge, activate)"},
+    {"row_hit_rate", "1", "row_hits / all bursts, whole run"},
+    {"refreshes", "count", "all-bank refreshes issued, whole run (up to the last access)"},
 };
 
 // Dram, whole run: its MemoryEvents by tensor kind.
@@ -56,6 +64,8 @@ inline constexpr StatDecl kDramStats[] = {
     {"dram_bytes_by_kind", "B/iteration", "bytes per tensor kind, inside the span"},
     {"dram_bytes", "B/iteration", "dram_bytes_by_kind over all kinds"},
     {"dram_spill_bytes", "B/iteration", "the part of dram_bytes that is SRAM overflow"},
+    {"dram_peak_bytes_per_cycle", "B/cycle",
+     "one channel's data bus at full speed (dram-channel-bytes, or the ddr4 / hbm2 device)"},
 };
 
 // Energy (platform/src/metrics/energy.cpp, docs/ENERGY.md), whole platform: every model's events

@@ -61,7 +61,11 @@ struct ChannelMetrics {
   uint64_t bytes = 0;  // per iteration, steady state
   Cycles busy = 0;
   double utilisation = 0.0;
+  double achieved_bytes_per_cycle = 0.0;  // bytes inside the span / span
   uint64_t accesses = 0;  // whole run
+  // Whole run; dram-model ddr4 / hbm2 only (0 with simple).
+  uint64_t row_hits = 0, row_misses = 0, row_conflicts = 0, refreshes = 0;
+  double row_hit_rate = 0.0;  // row_hits / bursts
 };
 
 struct LatencyStats {
@@ -166,6 +170,8 @@ struct Metrics {
   std::vector<LinkMetrics> links;
   double mean_link_utilisation = 0.0, max_link_utilisation = 0.0;
   std::vector<ChannelMetrics> channels;
+  std::string dram_model;                // dram-model
+  double dram_peak_bytes_per_cycle = 0;  // one channel's data bus at full speed
   LatencyStats message_latency;
   uint64_t messages = 0, ops_run = 0;
 

@@ -11,7 +11,8 @@ namespace spikepipe {
 std::string tasks_csv(const TraceInput& in);
 // links.csv: link,name,message,src,dst,kind,layer,iteration,bytes,start,end (one row per transfer)
 std::string links_csv(const TraceInput& in);
-// memory.csv: channel,requester,kind,access,spill,bytes,start,end (one row per DRAM access)
+// memory.csv: channel,requester,kind,access,spill,bytes,start,end,row_hits,row_misses,
+// row_conflicts,refreshes (one row per DRAM access and channel)
 std::string memory_csv(const TraceInput& in);
 // messages.csv: message,src,dst,kind,layer,iteration,bytes,hops,packets,sent,received,latency
 std::string messages_csv(const TraceInput& in);
