@@ -169,6 +169,7 @@ void NocEngine::advance(Cycles T, Listener& l) {
   while (!events_.empty() && events_.top().time <= T) {
     const Event ev = events_.top();
     events_.pop();
+    // Listeners may add() messages (msgs_ may move): no reference to a Msg across a call.
     Msg& m = msgs_[ev.msg];
     if (!m.live || m.gen != ev.gen) continue;
     if (ev.kind == Done::Injected) {
@@ -185,8 +186,9 @@ void NocEngine::advance(Cycles T, Listener& l) {
           uses_.push_back({m.route[j], m.first[j], m.last[j] + 1});
         }
       }
-      l.links(ev.msg, m.tag, uses_);
-      l.done({Done::Arrived, ev.msg, m.tag, ev.time});
+      const uint64_t tag = m.tag;
+      l.links(ev.msg, tag, uses_);
+      l.done({Done::Arrived, ev.msg, tag, ev.time});
       finish(ev.msg);
     }
   }
