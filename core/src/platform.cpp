@@ -84,6 +84,14 @@ NocShape parse_noc_shape(const std::string& s, const std::string& where) {
   fail(where, "unknown topology '" + s + "'", "mesh, torus, ring, crossbar");
 }
 
+const char* to_string(NocModel m) { return m == NocModel::Ideal ? "ideal" : "causal"; }
+
+NocModel parse_noc_model(const std::string& s, const std::string& where) {
+  if (s == "ideal") return NocModel::Ideal;
+  if (s == "causal") return NocModel::Causal;
+  fail(where, "unknown NoC model '" + s + "'", "ideal, causal");
+}
+
 // The smallest SRAM that can work: one RxC tile of 16-bit weights, double-buffered.
 uint64_t ProcessorParams::min_sram_bytes() const { return 4ull * array.rows * array.cols; }
 
@@ -118,6 +126,19 @@ void NocParams::auto_size(uint32_t processors) {
 void NocParams::validate(const KeyName& key, uint32_t processors) const {
   positive(key, "noc-link-bytes", link_bytes_per_cycle);
   if (packet_bytes == 0) fail(key("noc-packet-bytes"), "is 0", ">= 1");
+  if (vcs == 0 || vcs > 64) fail(key("noc-vcs"), "is " + std::to_string(vcs), "1..64");
+  if (model == NocModel::Causal) {
+    if (router_latency == 0)
+      fail(key("noc-router-latency"), "is 0", ">= 1 with noc-model = causal");
+    if (buffer_flits < router_latency + 1 || buffer_flits > 65536)
+      fail(key("noc-buffer-flits"), "is " + std::to_string(buffer_flits),
+           std::to_string(router_latency + 1) +
+               "..65536 (noc-router-latency + 1 or more, so that one virtual channel streams at "
+               "link rate)");
+    if ((topology == NocShape::Torus || topology == NocShape::Ring) && vcs < 2)
+      fail(key("noc-vcs"), "is 1 on a " + std::string(to_string(topology)),
+           ">= 2 (dateline virtual channel classes keep a torus or ring deadlock-free)");
+  }
   if (cols == 0 && rows != 0) fail(key("noc-cols"), "is 0 while noc-rows is set",
                                    "both set, or both 0 (the smallest NoC that fits)");
   if (cols == 0) fail(key("noc-cols"), "is 0", ">= 1");

@@ -128,6 +128,19 @@ const std::vector<KeyDef>& key_defs() {
         "maximum payload of one packet, bytes", false, [](PlatformParams& p, const Setting& s) {
           p.noc.packet_bytes = uint32_t(whole(s, 1, 1u << 30));
         });
+    add("noc-model", to_string(d.noc.model),
+        "causal (flit-level routers, served in the order traffic is ready) or ideal "
+        "(contention-free closed form, links reserved in call order)",
+        false, [](PlatformParams& p, const Setting& s) {
+          p.noc.model = parse_noc_model(shown(trim(s.value)), s.origin);
+        });
+    add("noc-vcs", text_of(uint64_t(d.noc.vcs)), "virtual channels per router input port",
+        false, [](PlatformParams& p, const Setting& s) { p.noc.vcs = uint32_t(whole(s, 1, 64)); });
+    add("noc-buffer-flits", text_of(uint64_t(d.noc.buffer_flits)),
+        "router input buffer per virtual channel, flits (of noc-link-bytes)", false,
+        [](PlatformParams& p, const Setting& s) {
+          p.noc.buffer_flits = uint32_t(whole(s, 1, 65536));
+        });
     add("processor-nodes", "",
         "NoC node of each processor, comma-separated (default: processor p on node p)", false,
         [](PlatformParams& p, const Setting& s) { p.noc.processor_nodes = nodes(s); });

@@ -65,6 +65,205 @@ Noc::Noc(const sc_core::sc_module_name& name, const NocParams& p, std::vector<ui
   }
   if (controllers_.empty()) controllers_.push_back(0);
   in.register_b_transport(this, &Noc::b_transport);
+  if (p.model == NocModel::Causal) {
+    std::vector<uint32_t> eps = port_nodes_;
+    memory_endpoint0_ = static_cast<uint32_t>(eps.size());
+    for (uint32_t c : controllers_) eps.push_back(c);
+    engine_ = std::make_unique<NocEngine>(p, eps);
+    SC_METHOD(step);
+    sensitive << wake_;
+    dont_initialize();
+  }
+}
+
+void Noc::rearm() {
+  Cycles n = engine_->next_time();
+  if (!dram_due_.empty()) n = std::min(n, dram_due_.top().first);
+  if (n == NocEngine::kNever) return;
+  const Cycles now = now_cycles();
+  if (n <= now) {
+    wake_.notify(sc_core::SC_ZERO_TIME);
+  } else {
+    wake_.notify(to_time(n - now));
+  }
+}
+
+void Noc::step() {
+  const Cycles T = now_cycles();
+  while (!dram_due_.empty() && dram_due_.top().first <= T) {
+    const uint64_t i = dram_due_.top().second;
+    dram_due_.pop();
+    tlm::tlm_generic_payload* t = dram_reqs_[i];
+    dram_free_.push_back(i);
+    dram_request(*t);
+  }
+  engine_->advance(T, *this);
+  rearm();
+}
+
+void Noc::causal_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  MessageExt& e = ext_of(trans);
+  const Cycles now = now_cycles();
+  const Cycles t0 = now + to_cycles(delay);
+  const uint32_t src = port_nodes_.at(static_cast<size_t>(port));
+  e.done = false;
+  e.sent = t0;
+  auto track = [&](uint32_t h, Role role, int dst) {
+    if (inflight_.size() <= h) inflight_.resize(h + 1);
+    inflight_[h] = {&trans, role, dst};
+    e.hops = engine_->message_hops(h);
+    e.packets = engine_->message_packets(h);
+  };
+  switch (e.what) {
+    case PayloadKind::Message: {
+      const uint32_t dst_port = e.dst.value;
+      if (dst_port >= port_nodes_.size() || static_cast<int>(dst_port) == memory_port_) break;
+      // The receiver takes its buffer when the transfer is requested.
+      e.phase = MessageExt::Phase::Announce;
+      sc_core::sc_time d = delay;
+      out[static_cast<int>(dst_port)]->b_transport(trans, d);
+      if (trans.is_response_error()) return;
+      trans.acquire();
+      track(engine_->add(static_cast<uint32_t>(port), dst_port, e.bytes, t0, e.id), Role::Message,
+            static_cast<int>(dst_port));
+      trans.set_response_status(tlm::TLM_OK_RESPONSE);
+      rearm();
+      return;
+    }
+    case PayloadKind::MemoryRead:
+    case PayloadKind::MemoryWrite: {
+      if (memory_port_ < 0) break;
+      const bool write = e.what == PayloadKind::MemoryWrite;
+      if (trans.get_command() != (write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND)) {
+        trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+        return;
+      }
+      const uint32_t ctrl = controller_for(src);
+      const uint32_t ctrl_ep =
+          memory_endpoint0_ + static_cast<uint32_t>(std::find(controllers_.begin(),
+                                                              controllers_.end(), ctrl) -
+                                                    controllers_.begin());
+      trans.acquire();
+      trans.set_response_status(tlm::TLM_OK_RESPONSE);
+      if (write) {
+        track(engine_->add(static_cast<uint32_t>(port), ctrl_ep, e.bytes, t0, e.id), Role::Write,
+              memory_port_);
+      } else {
+        // The request is a header: it reaches the controller after the head latency, on a side
+        // band (no flits); the DRAM is called at that time.
+        const Cycles t1 =
+            t0 + timing_.topology().hops(src, ctrl) * timing_.params().router_latency;
+        e.injected = t0;
+        e.hops = ctrl_ep;  // the response leaves from this endpoint (overwritten by track())
+        if (t1 == now) {
+          dram_request(trans);
+        } else {
+          uint64_t i;
+          if (!dram_free_.empty()) {
+            i = dram_free_.back();
+            dram_free_.pop_back();
+            dram_reqs_[i] = &trans;
+          } else {
+            i = dram_reqs_.size();
+            dram_reqs_.push_back(&trans);
+          }
+          dram_due_.push({t1, i});
+        }
+      }
+      rearm();
+      return;
+    }
+  }
+  trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+void Noc::dram_request(tlm::tlm_generic_payload& trans) {
+  MessageExt& e = ext_of(trans);
+  const Cycles now = now_cycles();
+  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+  const bool write = e.what == PayloadKind::MemoryWrite;
+  const uint32_t ctrl_ep = e.hops;
+  out[memory_port_]->b_transport(trans, d);
+  if (write || trans.is_response_error()) {
+    e.arrival = trans.is_response_error() ? now : e.data_done;
+    e.done = true;
+    if (e.done_event) e.done_event->notify();
+    trans.release();
+    return;
+  }
+  // The data stream back while the channels read them: the last flit cannot leave before the
+  // last beat, the first not before the first.
+  const Cycles ser = serial_cycles(e.bytes, timing_.params().link_bytes_per_cycle);
+  const Cycles ready =
+      std::max({now, e.data_first, e.data_done > ser ? e.data_done - ser : Cycles(0)});
+  const uint32_t requester = e.src.value;
+  const uint32_t h = engine_->add(ctrl_ep, requester, e.bytes, ready, e.id);
+  if (inflight_.size() <= h) inflight_.resize(h + 1);
+  inflight_[h] = {&trans, Role::ReadData, -1};
+  e.hops = engine_->message_hops(h);
+  e.packets = engine_->message_packets(h);
+  rearm();
+}
+
+void Noc::links(uint32_t msg, uint64_t tag, const std::vector<NocEngine::LinkUse>& u) {
+  const MessageExt& e = ext_of(*inflight_[msg].trans);
+  for (const auto& x : u) {
+    LinkEvent ev;
+    ev.link = LinkId(x.link);
+    ev.message = tag;
+    ev.bytes = e.bytes;
+    ev.start = x.start;
+    ev.end = x.end;
+    probe_.on_link(ev);
+  }
+}
+
+void Noc::done(const NocEngine::Done& d) {
+  const InFlight f = inflight_[d.msg];
+  tlm::tlm_generic_payload& trans = *f.trans;
+  MessageExt& e = ext_of(trans);
+  if (d.kind == NocEngine::Done::Injected) {
+    e.injected = d.time;
+    if (f.role == Role::Message) {
+      e.done = true;
+      if (e.done_event) e.done_event->notify();
+    }
+    return;
+  }
+  switch (f.role) {
+    case Role::Message: {
+      e.arrival = d.time;
+      e.phase = MessageExt::Phase::Arrive;
+      sc_core::sc_time z = sc_core::SC_ZERO_TIME;
+      out[f.dst_port]->b_transport(trans, z);
+      MessageEvent m;
+      m.id = e.id;
+      m.dep = e.dep;
+      m.src = e.src;
+      m.dst = e.dst;
+      m.kind = e.kind;
+      m.layer = e.layer;
+      m.iteration = e.iteration;
+      m.bytes = e.bytes;
+      m.hops = e.hops;
+      m.packets = e.packets;
+      m.sent = e.sent;
+      m.received = d.time;
+      m.injected = e.injected;
+      probe_.on_message(m);
+      trans.release();
+      return;
+    }
+    case Role::ReadData:
+      e.arrival = std::max(d.time, e.data_done);
+      e.done = true;
+      if (e.done_event) e.done_event->notify();
+      trans.release();
+      return;
+    case Role::Write:
+      dram_request(trans);  // arrived at the controller: the DRAM takes it now
+      return;
+  }
 }
 
 uint32_t Noc::controller_for(uint32_t node) const {
@@ -85,7 +284,13 @@ void Noc::forward(int port, tlm::tlm_generic_payload& trans, Cycles at) {
 }
 
 void Noc::b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  if (engine_) {
+    causal_transport(port, trans, delay);
+    return;
+  }
   MessageExt& e = ext_of(trans);
+  e.done = true;  // the ideal NoC answers at once: the times are in the delay
+  e.phase = MessageExt::Phase::Whole;
   const Cycles now = now_cycles();
   const Cycles t0 = now + to_cycles(delay);
   const uint32_t src = port_nodes_.at(static_cast<size_t>(port));

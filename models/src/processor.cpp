@@ -163,6 +163,20 @@ void SystolicProcessor::read_memory(const Op& op, uint32_t k) {
       done = std::max(done, memory(false, true, TensorKind::Weights, addr, bytes, 0));
     }
   }
+  // Reads through the causal NoC complete later: wait for the last one.
+  if (!pending_reads_.empty()) {
+    for (;;) {
+      bool all = true;
+      for (auto* t : pending_reads_) all = all && ext_of(*t).done;
+      if (all) break;
+      wait(noc_done_);
+    }
+    for (auto* t : pending_reads_) {
+      done = std::max(done, ext_of(*t).arrival);
+      t->release();
+    }
+    pending_reads_.clear();
+  }
   if (done > begin) {
     WaitEvent w;
     w.proc = id_;
@@ -171,7 +185,7 @@ void SystolicProcessor::read_memory(const Op& op, uint32_t k) {
     w.start = begin;
     w.end = done;
     probe_.on_wait(w);
-    wait(to_time(done - begin));
+    if (done > now_cycles()) wait(to_time(done - now_cycles()));
   }
 }
 
@@ -229,10 +243,19 @@ void SystolicProcessor::send(uint32_t d, uint32_t k, Cycles at) {
   // With overlap-units the DMA injects at the op's end (or when it is free), the thread goes on.
   const Cycles t0 = params_.overlap_units ? std::max(at, dma_free_) : now_cycles();
   sc_core::sc_time delay = to_time(t0 - now_cycles());
+  e.done_event = &noc_done_;
+  e.done = false;
   noc->b_transport(trans, delay);
   check(trans, "message");
-  trans.release();
   ++log_.messages;
+  if (!e.done) {  // causal NoC: busy until the message is injected (back-pressure at the source)
+    if (!params_.overlap_units) {
+      while (!e.done) wait(noc_done_);
+    }
+    trans.release();  // the NoC keeps its own reference until the message has arrived
+    return;
+  }
+  trans.release();
   if (params_.overlap_units) {
     dma_free_ = now_cycles() + to_cycles(delay);
   } else {
@@ -256,10 +279,16 @@ Cycles SystolicProcessor::memory(bool write, bool spill, TensorKind kind, uint64
   trans.set_data_length(static_cast<unsigned>(std::min<uint64_t>(bytes, 0xffffffffu)));
   trans.set_streaming_width(trans.get_data_length());
   sc_core::sc_time delay = to_time(after);
+  e.done_event = &noc_done_;
+  e.done = false;
   noc->b_transport(trans, delay);
   check(trans, write ? "DRAM write" : "DRAM read");
-  const Cycles done = now_cycles() + to_cycles(delay);
-  trans.release();
+  if (!e.done && !write) {  // causal NoC: read_memory() waits for it
+    pending_reads_.push_back(&trans);
+    return now_cycles();
+  }
+  const Cycles done = e.done ? now_cycles() + to_cycles(delay) : now_cycles();
+  trans.release();  // a posted write: the causal NoC keeps its own reference
   return done;
 }
 
@@ -277,6 +306,24 @@ void SystolicProcessor::inbox_transport(tlm::tlm_generic_payload& trans, sc_core
   const Dep& dep = s_.deps[e->dep.value];
   if (!has_consumer(dep, e->iteration, log_.iterations)) return;
   Slot& slot = slots_[key(e->dep.value, e->iteration)];
+  if (e->phase == MessageExt::Phase::Announce) {  // causal NoC: the transfer starts
+    slot.arrival = kNever;
+    if (occupies_sram(dep)) {
+      slot.held = sram_.hold(e->bytes);
+      sram_changed(now);
+    }
+    return;
+  }
+  if (e->phase == MessageExt::Phase::Arrive) {  // its last byte is in, now
+    slot.arrival = now;
+    if (occupies_sram(dep) && slot.held.spilled) {  // what did not fit streams to DRAM
+      slot.spill_address = region_ + kSpillBase + spill_cursor_ % kSpillSpan;
+      spill_cursor_ += round_up(slot.held.spilled, 4096);
+      memory(true, true, e->kind, slot.spill_address, slot.held.spilled, 0);
+    }
+    announced_.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
   slot.arrival = arrival;
   if (occupies_sram(dep)) {
     // The receive buffer is taken when the transfer starts; what does not fit streams to DRAM.

@@ -51,12 +51,23 @@ enum class NocShape { Mesh, Torus, Ring, Crossbar };
 const char* to_string(NocShape t);
 NocShape parse_noc_shape(const std::string& s, const std::string& where);
 
+// noc-model: `causal` = flit-level routers (virtual channels, finite buffers, credits,
+// round-robin), every port and link served in the order traffic becomes ready
+// (models/noc_engine.h); `ideal` = the contention-free closed form with links reserved per
+// message in call order (the earlier model, fast, not causal).
+enum class NocModel { Ideal, Causal };
+const char* to_string(NocModel m);
+NocModel parse_noc_model(const std::string& s, const std::string& where);
+
 struct NocParams {
   NocShape topology = NocShape::Mesh;   // noc-topology
   uint32_t cols = 2, rows = 2;          // noc-cols, noc-rows (ring: cols nodes, rows = 1)
   double link_bytes_per_cycle = 32.0;   // noc-link-bytes
   Cycles router_latency = 2;            // noc-router-latency, per hop
   uint32_t packet_bytes = 256;          // noc-packet-bytes, max payload of one packet
+  NocModel model = NocModel::Ideal;     // noc-model
+  uint32_t vcs = 2;                     // noc-vcs, virtual channels per input port
+  uint32_t buffer_flits = 8;            // noc-buffer-flits, per virtual channel
   std::vector<uint32_t> processor_nodes;  // processor-nodes: node of processor p (default p)
   uint32_t nodes() const { return topology == NocShape::Ring ? cols : cols * rows; }
   uint32_t node_of(uint32_t processor) const;  // processor_nodes, or p when empty

@@ -25,7 +25,11 @@
 #include <tlm>
 #include <vector>
 
+#include <memory>
+#include <queue>
+
 #include "spikepipe/core/noc_graph.h"
+#include "spikepipe/models/noc_engine.h"
 #include "spikepipe/core/platform.h"
 #include "spikepipe/models/probe.h"
 
@@ -57,8 +61,16 @@ class NocTiming {
   std::vector<LinkId> route_;  // scratch
 };
 
-class Noc : public sc_core::sc_module {
+// With noc-model = causal the Noc drives a NocEngine with one SC_METHOD: a message enters the
+// engine at its ready time; the sender is told (MessageExt::done, done_event) when its last flit
+// is injected, the receiver's inbox is called at the arrival with zero delay (and once with
+// Phase::Announce when the transfer is requested). DRAM requests are headers that reach the
+// controller after hops x router_latency (side band, no flits); the DRAM is called at that
+// time, and its data come back through the engine from the controller's own port. Writes go
+// through the engine to the controller and call the DRAM when they have arrived.
+class Noc : public sc_core::sc_module, private NocEngine::Listener {
  public:
+  SC_HAS_PROCESS(Noc);
   tlm_utils::multi_passthrough_target_socket<Noc> in;
   tlm_utils::multi_passthrough_initiator_socket<Noc> out;
 
@@ -73,6 +85,28 @@ class Noc : public sc_core::sc_module {
  private:
   void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void forward(int port, tlm::tlm_generic_payload& trans, Cycles at);
+  void causal_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void dram_request(tlm::tlm_generic_payload& trans);  // at the controller, now
+  void step();      // the engine's process
+  void rearm();
+  void done(const NocEngine::Done& d) override;
+  void links(uint32_t msg, uint64_t tag, const std::vector<NocEngine::LinkUse>& u) override;
+
+  enum class Role : uint8_t { Message, ReadData, Write };
+  struct InFlight {
+    tlm::tlm_generic_payload* trans = nullptr;
+    Role role = Role::Message;
+    int dst_port = -1;
+  };
+  std::unique_ptr<NocEngine> engine_;
+  std::vector<InFlight> inflight_;  // by engine message handle
+  std::priority_queue<std::pair<Cycles, uint64_t>, std::vector<std::pair<Cycles, uint64_t>>,
+                      std::greater<>>
+      dram_due_;  // (time, index into dram_reqs_)
+  std::vector<tlm::tlm_generic_payload*> dram_reqs_;
+  std::vector<uint64_t> dram_free_;
+  sc_core::sc_event wake_;
+  uint32_t memory_endpoint0_ = 0;  // engine endpoint of controllers_[0]; one per controller
 
   NocTiming timing_;
   std::vector<uint32_t> port_nodes_;

@@ -3,6 +3,7 @@
 // tensor it is. Payloads carry no data (this is a timing model): data pointer null, length =
 // bytes, command WRITE for messages and DRAM writes, READ for DRAM reads.
 #include <cstdint>
+#include <systemc>
 #include <tlm>
 #include <vector>
 
@@ -24,6 +25,15 @@ struct MessageExt : tlm::tlm_extension<MessageExt> {
   uint32_t iteration = 0;
   uint64_t bytes = 0;
   bool spill = false;  // DRAM traffic caused by SRAM overflow
+  // The causal NoC completes later: it sets `done` and notifies `done_event` when a message has
+  // been injected (the sender may go on) or a DRAM read's data has arrived. The ideal NoC sets
+  // `done` before b_transport returns (times in the returned delay, as before).
+  sc_core::sc_event* done_event = nullptr;
+  bool done = false;
+  // How the receiver is told: Whole = once, with the arrival as the delay (ideal NoC);
+  // Announce when the transfer starts (the receive buffer is taken), Arrive when its last byte
+  // is in (causal NoC, at that time, zero delay).
+  enum class Phase : uint8_t { Whole, Announce, Arrive } phase = Phase::Whole;
   // Filled on the way (absolute cycles).
   Cycles sent = 0, injected = 0, arrival = 0;
   Cycles data_first = 0, data_done = 0;  // DRAM: first and last channel beat

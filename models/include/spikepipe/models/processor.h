@@ -99,6 +99,8 @@ class SystolicProcessor : public sc_core::sc_module {
   Cycles dma_free_ = 0;         // overlap-units: the injection DMA is busy until then
   std::unordered_map<uint64_t, Slot> slots_;  // (dep, producer iteration) -> arrival, SRAM hold
   sc_core::sc_event announced_;               // a message into this processor was announced
+  sc_core::sc_event noc_done_;                // the causal NoC finished one of our requests
+  std::vector<tlm::tlm_generic_payload*> pending_reads_;  // DRAM reads in flight (causal NoC)
 
   bool finished_ = false;
   bool waiting_ = false;

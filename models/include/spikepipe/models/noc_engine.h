@@ -1,0 +1,233 @@
+#pragma once
+// The causal network-on-chip: a cycle-level router model in plain C++ (no SystemC), so that it
+// can be tested and benchmarked without a kernel and driven by any event loop.
+//
+// Flits of `link_bytes_per_cycle` bytes (one per link per cycle); packets of
+// max(1, floor(packet_bytes / link_bytes)) flits; wormhole flow control through routers with
+// `vcs` virtual channels per input port, `buffer_flits` flits per virtual channel and
+// credit-based back-pressure (a credit comes back the cycle after its flit leaves the buffer).
+// Each cycle a router allocates (separable, input first): every input port offers one of its
+// virtual channels (round-robin among those whose head flit can go: a packet head first gets a
+// free output virtual channel, the lowest free one of its class), every output port grants one
+// of the inputs that ask for it (round-robin), so packets of different messages interleave flit
+// by flit. A flit switched at cycle c reaches the next router at c + router_latency and may be
+// switched there in that cycle. Every endpoint (a processor or a memory controller) has its own
+// injection port into its router and ejection port out of it, one flit per cycle each; an
+// endpoint injects its ready messages first come first served, packet by packet.
+// Torus and ring split the virtual channels in two classes (dateline: class 1 after the
+// wrap-around link of the current dimension), so they need vcs >= 2.
+//
+// Zero load (docs/MODELS.md): a message of F flits ready at t0 over H hops has injected its last
+// flit at t0 + F and delivered it at t0 + F + H x router_latency, with buffer_flits >=
+// router_latency + 1 (one virtual channel then streams at link rate).
+//
+// Fast path: a message whose ports and links, over the cycles it would use them alone, carry no
+// other message, runs as a "train" with those closed-form times and no per-flit work. When a
+// later message needs one of its channels, the train is turned into flits at that cycle
+// (its exact state: flits on the wires, credits, virtual channels held) and both go on flit by
+// flit. So the fast path gives the same times as the detailed model, by construction.
+//
+// Causality: add() takes a message ready at any time >= now(); advance(T) simulates the cycles
+// before T; a message takes part from its ready cycle on, nothing is reserved ahead of it.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <queue>
+#include <vector>
+
+#include "spikepipe/core/ids.h"
+#include "spikepipe/core/noc_graph.h"
+#include "spikepipe/core/platform.h"
+
+namespace spikepipe {
+
+class NocEngine {
+ public:
+  static constexpr Cycles kNever = ~Cycles(0);
+
+  // endpoint_nodes[e] = NoC node of endpoint e (several endpoints may share a node).
+  NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, bool fast_path = true);
+
+  // A message of `bytes` from endpoint a to endpoint b, ready to inject at `ready` (>= now()).
+  // Returns its handle (reused after the message arrived).
+  uint32_t add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, uint64_t tag);
+
+  struct Done {
+    enum Kind : uint8_t { Injected, Arrived } kind;
+    uint32_t msg;
+    uint64_t tag;
+    Cycles time;
+  };
+  // Per link crossed by a message: first flit's arrival at the far router, last flit's + 1.
+  struct LinkUse {
+    uint32_t link;
+    Cycles start, end;
+  };
+  struct Listener {
+    virtual ~Listener() = default;
+    virtual void done(const Done& d) = 0;
+    // Called once per message just before its Arrived, with the links it crossed.
+    virtual void links(uint32_t /*msg*/, uint64_t /*tag*/, const std::vector<LinkUse>& /*u*/) {}
+  };
+
+  // Simulates every cycle before T, then reports (in time order) every injection end and
+  // arrival at a time <= T. A driver calls it at T = next_time().
+  void advance(Cycles T, Listener& l);
+  // The earliest T at which advance() has something to do or report; kNever when idle.
+  Cycles next_time() const;
+  Cycles now() const { return cur_; }
+
+  const NocGraph& topology() const { return topo_; }
+  uint32_t hops(uint32_t a, uint32_t b) const;  // between endpoints
+  uint32_t flits_of(uint64_t bytes) const;
+  uint32_t packet_flits() const { return P_; }
+  // Facts about the message (valid from add() until its Arrived was reported).
+  uint32_t message_hops(uint32_t msg) const { return msgs_[msg].H; }
+  uint32_t message_packets(uint32_t msg) const;
+  Cycles message_ready(uint32_t msg) const { return msgs_[msg].ready; }
+  Cycles message_injected(uint32_t msg) const { return msgs_[msg].inject_time; }
+
+  // Counters for the benchmarks and docs/PERFORMANCE.md.
+  struct Counters {
+    uint64_t messages = 0, trains = 0, materialised = 0, flit_moves = 0, cycles = 0;
+  };
+  const Counters& counters() const { return count_; }
+
+ private:
+  static constexpr uint32_t kNone = 0xffffffffu;
+  struct Flit {
+    uint32_t msg;
+    uint32_t index;  // flit index within the message
+    uint32_t hop;    // router position on the route (0 = source router)
+  };
+  struct InFlight {
+    Cycles at;
+    uint32_t port, vc;  // downstream input port (= link id) and virtual channel
+    Flit f;
+  };
+  struct InVc {
+    uint32_t head = 0, count = 0;
+    bool active = false;     // a packet holds it: out port / vc are set
+    uint32_t out = kNone, out_vc = 0;
+  };
+  struct Msg {
+    uint32_t src = 0, dst = 0, F = 0, H = 0;
+    uint64_t tag = 0, bytes = 0;
+    Cycles ready = 0;
+    std::vector<uint32_t> route;   // link ids
+    std::vector<uint8_t> cls;      // VC class per link
+    bool live = false, train = false;
+    uint32_t gen = 0;
+    Cycles t0 = 0;                 // train: first flit injected
+    uint32_t injected = 0, delivered = 0;
+    Cycles inject_time = kNever, arrive_time = kNever;
+    std::vector<Cycles> first, last;  // per link: first / last flit arrival downstream
+  };
+  struct Event {
+    Cycles time;
+    uint64_t seq;
+    uint32_t msg, gen;
+    Done::Kind kind;
+    bool operator>(const Event& o) const {
+      return time != o.time ? time > o.time : seq > o.seq;
+    }
+  };
+  struct Endpoint {
+    uint32_t node = 0, router = 0;
+    std::deque<uint32_t> fifo;  // ready detailed messages, first come first served
+    uint32_t cur = kNone;       // message whose packet is being injected
+    uint32_t vc = 0;            // its virtual channel
+    std::vector<uint32_t> credits;  // of the local input port, per VC
+  };
+  struct TrainUse {
+    uint32_t msg, gen;
+    Cycles begin, end;  // switch slots [begin, end] on the channel
+    // What the train leaves in the round-robin pointers of the ports at this channel, as a
+    // detailed run would have (kNone: no such port).
+    uint32_t out_port, out_val, in_port, in_val;
+    Cycles in_t;
+  };
+  void apply_rr(const TrainUse& u);
+  void set_out_rr(uint32_t port, uint32_t v, Cycles t);
+  void set_in_rr(uint32_t port, uint32_t v, Cycles t);
+  void prune(uint32_t ch, Cycles c);  // drops (and applies) the train uses over at c
+
+  // Channels: links [0, L), injection ports [L, L+E), ejection ports [L+E, L+2E).
+  uint32_t inj_channel(uint32_t e) const { return L_ + e; }
+  uint32_t ej_channel(uint32_t e) const { return L_ + E_ + e; }
+  // Input ports: links [0, L), injection [L, L+E). Output ports: links [0, L), ejection [L, L+E).
+  uint32_t vc_lo(uint8_t cls) const { return split_ ? (cls ? V_ / 2 : 0) : 0; }
+  uint32_t vc_hi(uint8_t cls) const { return split_ ? (cls ? V_ : V_ / 2) : V_; }
+  Flit* buf(uint32_t port, uint32_t vc) { return &flits_[(size_t(port) * V_ + vc) * B_]; }
+  void channels_of(const Msg& m, std::vector<uint32_t>& out) const;
+
+  void start_ready(Cycles c);
+  bool try_train(uint32_t id, Cycles c);
+  bool materialise(uint32_t id, Cycles T);  // false: it was already delivered
+  void make_detailed(uint32_t id);
+  void cycle(Cycles c);
+  void inject(Cycles c);
+  void route_router(uint32_t r, Cycles c);
+  void push_flit(uint32_t port, uint32_t vc, const Flit& f);
+  void delivered(uint32_t msg, Cycles c);
+  void push_event(uint32_t msg, Done::Kind k, Cycles t);
+  void finish(uint32_t id);
+  bool detailed_idle() const { return active_flits_ == 0 && inflight_.empty() && inj_list_.empty(); }
+
+  NocParams p_;
+  NocGraph topo_;
+  bool fast_;
+  uint32_t L_, E_, V_, B_, P_, R_;
+  bool split_ = false;
+  std::vector<uint32_t> link_from_router_, link_to_router_;
+  std::vector<Endpoint> eps_;
+  std::vector<uint32_t> router_of_node_;  // injection router of each node
+  std::vector<uint32_t> ej_router_of_node_;
+  uint32_t routers_ = 0;
+  std::vector<std::vector<uint32_t>> router_in_;   // input ports of each router
+  std::vector<uint32_t> in_slot_;                  // input port -> its index in its router
+  std::vector<uint32_t> in_router_;                // input port -> router
+  std::vector<uint32_t> in_rr_;                    // per input port: next VC to consider
+  std::vector<uint32_t> out_rr_;                   // per output port: next input slot
+  std::vector<Cycles> in_rr_t_, out_rr_t_;         // cycle of the last change
+  std::vector<uint32_t> out_owner_;                // [out port * V + vc] -> input vc key or kNone
+  std::vector<uint32_t> out_credits_;              // [link * V + vc]
+  std::vector<InVc> invc_;                         // [in port * V + vc]
+  std::vector<Flit> flits_;
+  std::vector<uint32_t> router_flits_;
+  std::vector<uint32_t> active_, next_active_;
+  std::vector<uint8_t> in_active_;
+  std::deque<InFlight> inflight_;
+  std::vector<std::pair<uint32_t, uint32_t>> credit_back_;  // (out port, vc) for the next cycle
+  std::vector<std::pair<uint32_t, uint32_t>> inj_credit_back_;  // (endpoint, vc)
+  uint64_t active_flits_ = 0;
+  std::vector<uint32_t> inj_list_;  // endpoints with something to inject
+  std::vector<uint8_t> inj_flag_;
+
+  std::vector<Msg> msgs_;
+  std::vector<uint32_t> free_msgs_;
+  struct Pending {
+    Cycles ready;
+    uint64_t seq;
+    uint32_t msg;
+    bool operator>(const Pending& o) const {
+      return ready != o.ready ? ready > o.ready : seq > o.seq;
+    }
+  };
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;  // not started
+  uint64_t seq_ = 0;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  std::vector<uint32_t> detailed_use_;             // per channel
+  std::vector<std::vector<TrainUse>> train_use_;   // per channel
+  std::vector<uint32_t> scratch_, scratch2_;
+  std::vector<LinkUse> uses_;
+  Cycles cur_ = 0;
+  Counters count_;
+
+  struct Req {
+    uint32_t in, vc, out, slot;
+  };
+  std::vector<Req> reqs_;
+};
+
+}  // namespace spikepipe

@@ -1,0 +1,643 @@
+// The causal NoC engine: flit-level routers with virtual channels, credits and round-robin
+// allocation, and the exact "train" fast path (see noc_engine.h).
+#include "spikepipe/models/noc_engine.h"
+
+#include <algorithm>
+#include <string>
+
+#include "spikepipe/core/error.h"
+#include "spikepipe/core/execution.h"
+
+namespace spikepipe {
+
+NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, bool fast_path)
+    : p_(p), topo_(p), fast_(fast_path) {
+  L_ = static_cast<uint32_t>(topo_.links().size());
+  E_ = static_cast<uint32_t>(endpoint_nodes.size());
+  V_ = std::max<uint32_t>(1, p.vcs);
+  B_ = std::max<uint32_t>(1, p.buffer_flits);
+  R_ = static_cast<uint32_t>(std::max<Cycles>(1, p.router_latency));
+  P_ = static_cast<uint32_t>(
+      std::max<double>(1.0, double(uint64_t(p.packet_bytes / p.link_bytes_per_cycle + 1e-9))));
+  split_ = p.topology == NocShape::Torus || p.topology == NocShape::Ring;
+  if (split_ && V_ < 2)
+    fail("noc-vcs", "is " + std::to_string(V_) + " on a " + to_string(p.topology),
+         ">= 2 (dateline classes against deadlock)");
+  const uint32_t N = topo_.nodes();
+  const bool xbar = p.topology == NocShape::Crossbar;
+  routers_ = xbar ? N + 1 : N;
+  router_of_node_.resize(N);
+  ej_router_of_node_.resize(N);
+  for (uint32_t n = 0; n < N; ++n) {
+    router_of_node_[n] = xbar ? N : n;
+    ej_router_of_node_[n] = n;
+  }
+  link_from_router_.resize(L_);
+  link_to_router_.resize(L_);
+  for (const LinkInfo& l : topo_.links()) {
+    link_from_router_[l.id.value] = l.from == NocGraph::kCrossbar ? N : l.from;
+    link_to_router_[l.id.value] = l.to;
+  }
+  eps_.resize(E_);
+  for (uint32_t e = 0; e < E_; ++e) {
+    if (endpoint_nodes[e] >= N)
+      fail("noc", "endpoint at node " + std::to_string(endpoint_nodes[e]) + " outside the NoC");
+    eps_[e].node = endpoint_nodes[e];
+    eps_[e].router = router_of_node_[endpoint_nodes[e]];
+    eps_[e].credits.assign(V_, B_);
+  }
+  router_in_.resize(routers_);
+  in_slot_.resize(L_ + E_);
+  in_router_.resize(L_ + E_);
+  for (uint32_t l = 0; l < L_; ++l) in_router_[l] = link_to_router_[l];
+  for (uint32_t e = 0; e < E_; ++e) in_router_[L_ + e] = eps_[e].router;
+  for (uint32_t ip = 0; ip < L_ + E_; ++ip) {
+    in_slot_[ip] = static_cast<uint32_t>(router_in_[in_router_[ip]].size());
+    router_in_[in_router_[ip]].push_back(ip);
+  }
+  in_rr_.assign(L_ + E_, 0);
+  out_rr_.assign(L_ + E_, 0);
+  in_rr_t_.assign(L_ + E_, 0);
+  out_rr_t_.assign(L_ + E_, 0);
+  out_owner_.assign(size_t(L_ + E_) * V_, kNone);
+  out_credits_.assign(size_t(L_) * V_, B_);
+  invc_.resize(size_t(L_ + E_) * V_);
+  flits_.resize(size_t(L_ + E_) * V_ * B_);
+  router_flits_.assign(routers_, 0);
+  in_active_.assign(routers_, 0);
+  inj_flag_.assign(E_, 0);
+  detailed_use_.assign(L_ + 2 * E_, 0);
+  train_use_.resize(L_ + 2 * E_);
+}
+
+uint32_t NocEngine::hops(uint32_t a, uint32_t b) const {
+  return topo_.hops(eps_[a].node, eps_[b].node);
+}
+
+uint32_t NocEngine::flits_of(uint64_t bytes) const {
+  return static_cast<uint32_t>(std::max<Cycles>(1, serial_cycles(bytes, p_.link_bytes_per_cycle)));
+}
+
+uint32_t NocEngine::message_packets(uint32_t msg) const { return (msgs_[msg].F + P_ - 1) / P_; }
+
+uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, uint64_t tag) {
+  if (a >= E_ || b >= E_) fail("noc", "message between unknown endpoints");
+  uint32_t id;
+  if (!free_msgs_.empty()) {
+    id = free_msgs_.back();
+    free_msgs_.pop_back();
+  } else {
+    id = static_cast<uint32_t>(msgs_.size());
+    msgs_.emplace_back();
+  }
+  Msg& m = msgs_[id];
+  m.src = a;
+  m.dst = b;
+  m.tag = tag;
+  m.bytes = bytes;
+  m.F = flits_of(bytes);
+  m.ready = std::max(ready, cur_);
+  m.live = true;
+  m.train = false;
+  m.injected = m.delivered = 0;
+  m.inject_time = m.arrive_time = kNever;
+  scratch2_.clear();
+  std::vector<LinkId> route;
+  topo_.route(eps_[a].node, eps_[b].node, route);
+  m.route.clear();
+  for (LinkId l : route) m.route.push_back(l.value);
+  m.H = static_cast<uint32_t>(m.route.size());
+  m.cls.assign(m.H, 0);
+  if (split_) {
+    // Dateline: class 1 from the wrap-around link of a dimension on, class 0 in a new dimension.
+    const uint32_t cols = p_.cols;
+    int dim = -1;
+    bool crossed = false;
+    for (uint32_t j = 0; j < m.H; ++j) {
+      const LinkInfo& li = topo_.links()[m.route[j]];
+      int d = 0;
+      bool wrap;
+      if (p_.topology == NocShape::Ring) {
+        const uint32_t diff = li.from > li.to ? li.from - li.to : li.to - li.from;
+        wrap = diff > 1;
+      } else {
+        const uint32_t fr = li.from / cols, fc = li.from % cols, tr = li.to / cols,
+                       tc = li.to % cols;
+        d = fr == tr ? 0 : 1;
+        const uint32_t diff = d == 0 ? (fc > tc ? fc - tc : tc - fc) : (fr > tr ? fr - tr : tr - fr);
+        wrap = diff > 1;
+      }
+      if (d != dim) {
+        dim = d;
+        crossed = false;
+      }
+      if (wrap) crossed = true;
+      m.cls[j] = crossed ? 1 : 0;
+    }
+  }
+  m.first.assign(m.H, kNever);
+  m.last.assign(m.H, 0);
+  pending_.push({m.ready, seq_++, id});
+  ++count_.messages;
+  return id;
+}
+
+void NocEngine::channels_of(const Msg& m, std::vector<uint32_t>& out) const {
+  out.clear();
+  out.push_back(inj_channel(m.src));
+  for (uint32_t l : m.route) out.push_back(l);
+  out.push_back(ej_channel(m.dst));
+}
+
+void NocEngine::push_event(uint32_t msg, Done::Kind k, Cycles t) {
+  events_.push({t, seq_++, msg, msgs_[msg].gen, k});
+}
+
+void NocEngine::advance(Cycles T, Listener& l) {
+  while (cur_ < T) {
+    if (detailed_idle()) {
+      const Cycles nxt = pending_.empty() ? kNever : pending_.top().ready;
+      if (nxt >= T) {
+        cur_ = T;
+        break;
+      }
+      if (nxt > cur_) cur_ = nxt;
+    }
+    cycle(cur_);
+    ++cur_;
+  }
+  while (!events_.empty() && events_.top().time <= T) {
+    const Event ev = events_.top();
+    events_.pop();
+    // Listeners may add() messages (msgs_ may move): no reference to a Msg across a call.
+    Msg& m = msgs_[ev.msg];
+    if (!m.live || m.gen != ev.gen) continue;
+    if (ev.kind == Done::Injected) {
+      if (m.inject_time != ev.time) continue;
+      l.done({Done::Injected, ev.msg, m.tag, ev.time});
+    } else {
+      if (m.arrive_time != ev.time) continue;
+      uses_.clear();
+      for (uint32_t j = 0; j < m.H; ++j) {
+        if (m.train) {
+          const Cycles s = m.t0 + Cycles(j + 1) * R_;
+          uses_.push_back({m.route[j], s, s + m.F});
+        } else {
+          uses_.push_back({m.route[j], m.first[j], m.last[j] + 1});
+        }
+      }
+      const uint64_t tag = m.tag;
+      l.links(ev.msg, tag, uses_);
+      l.done({Done::Arrived, ev.msg, tag, ev.time});
+      finish(ev.msg);
+    }
+  }
+}
+
+Cycles NocEngine::next_time() const {
+  Cycles t = kNever;
+  if (active_flits_ > 0 || !inj_list_.empty()) {
+    t = cur_ + 1;
+  } else if (!inflight_.empty()) {
+    t = inflight_.front().at + 1;
+  }
+  if (!pending_.empty()) t = std::min(t, pending_.top().ready + 1);
+  if (!events_.empty()) t = std::min(t, events_.top().time);
+  return t;
+}
+
+void NocEngine::finish(uint32_t id) {
+  Msg& m = msgs_[id];
+  m.live = false;
+  m.train = false;
+  ++m.gen;
+  free_msgs_.push_back(id);
+}
+
+void NocEngine::cycle(Cycles c) {
+  ++count_.cycles;
+  start_ready(c);  // first: a train turned into flits may have flits arriving this cycle
+  while (!inflight_.empty() && inflight_.front().at <= c) {
+    const InFlight& x = inflight_.front();
+    push_flit(x.port, x.vc, x.f);
+    inflight_.pop_front();
+  }
+  if (!inj_list_.empty()) inject(c);
+  for (size_t i = 0; i < active_.size(); ++i) route_router(active_[i], c);
+  next_active_.clear();
+  for (uint32_t r : active_) {
+    if (router_flits_[r] > 0) {
+      next_active_.push_back(r);
+    } else {
+      in_active_[r] = 0;
+    }
+  }
+  active_.swap(next_active_);
+  for (const auto& cb : credit_back_) ++out_credits_[size_t(cb.first) * V_ + cb.second];
+  credit_back_.clear();
+  for (const auto& cb : inj_credit_back_) ++eps_[cb.first].credits[cb.second];
+  inj_credit_back_.clear();
+}
+
+void NocEngine::push_flit(uint32_t port, uint32_t vc, const Flit& f) {
+  InVc& iv = invc_[size_t(port) * V_ + vc];
+  buf(port, vc)[(iv.head + iv.count) % B_] = f;
+  ++iv.count;
+  const uint32_t r = in_router_[port];
+  ++router_flits_[r];
+  ++active_flits_;
+  if (!in_active_[r]) {
+    in_active_[r] = 1;
+    active_.push_back(r);
+  }
+}
+
+void NocEngine::start_ready(Cycles c) {
+  while (!pending_.empty() && pending_.top().ready <= c) {
+    const uint32_t id = pending_.top().msg;
+    pending_.pop();
+    if (try_train(id, c)) continue;
+    // Everything it shares a channel with goes flit by flit from now on.
+    channels_of(msgs_[id], scratch_);
+    std::vector<uint32_t> work;
+    for (uint32_t ch : scratch_) {
+      for (const TrainUse& u : train_use_[ch]) {
+        const Msg& o = msgs_[u.msg];
+        if (o.live && o.gen == u.gen && o.train && u.end + R_ + 1 > c) work.push_back(u.msg);
+      }
+    }
+    while (!work.empty()) {
+      const uint32_t t = work.back();
+      work.pop_back();
+      if (!msgs_[t].train) continue;
+      std::vector<uint32_t> chans;
+      channels_of(msgs_[t], chans);
+      if (!materialise(t, c)) continue;  // already delivered: it cannot change
+      for (uint32_t ch : chans) {
+        for (const TrainUse& u : train_use_[ch]) {
+          const Msg& o = msgs_[u.msg];
+          if (o.live && o.gen == u.gen && o.train && u.end + R_ + 1 > c) work.push_back(u.msg);
+        }
+      }
+    }
+    make_detailed(id);
+    Endpoint& ep = eps_[msgs_[id].src];
+    ep.fifo.push_back(id);
+    if (!inj_flag_[msgs_[id].src]) {
+      inj_flag_[msgs_[id].src] = 1;
+      inj_list_.push_back(msgs_[id].src);
+    }
+  }
+}
+
+bool NocEngine::try_train(uint32_t id, Cycles c) {
+  if (!fast_) return false;
+  Msg& m = msgs_[id];
+  const Endpoint& ep = eps_[m.src];
+  if (!ep.fifo.empty() || ep.cur != kNone) return false;
+  channels_of(m, scratch_);
+  const size_t n = scratch_.size();
+  auto pos = [&](size_t i) -> Cycles { return i == 0 ? 0 : (i == n - 1 ? m.H : Cycles(i - 1)); };
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t ch = scratch_[i];
+    if (detailed_use_[ch]) return false;
+    prune(ch, c);
+    const auto& uses = train_use_[ch];
+    const Cycles b = c + pos(i) * R_, e = b + m.F - 1;
+    for (const TrainUse& u : uses) {
+      if (!(e < u.begin || u.end < b)) return false;
+    }
+  }
+  m.train = true;
+  m.t0 = c;
+  for (size_t i = 0; i < n; ++i) {
+    const Cycles b = c + pos(i) * R_, e = b + m.F - 1;
+    TrainUse u{id, m.gen, b, e, kNone, 0, kNone, 0, e};
+    const uint32_t j = static_cast<uint32_t>(pos(i));
+    // Input port at router position j and the virtual channel the train uses there.
+    auto in_at = [&](uint32_t k) { return k == 0 ? L_ + m.src : m.route[k - 1]; };
+    auto vc_at = [&](uint32_t k) { return k == 0 ? vc_lo(0) : vc_lo(m.cls[k - 1]); };
+    if (i == 0) {  // injection channel: the source router's local input port
+      u.in_port = L_ + m.src;
+      u.in_val = (vc_lo(0) + 1) % V_;
+    } else {  // a link or the ejection port: the output at position j, fed from in_at(j)
+      u.out_port = i == n - 1 ? L_ + m.dst : m.route[j];
+      u.out_val = (in_slot_[in_at(j)] + 1) % uint32_t(router_in_[in_router_[in_at(j)]].size());
+      if (i != n - 1) {  // and the input port it feeds, one hop later
+        u.in_port = m.route[j];
+        u.in_val = (vc_at(j + 1) + 1) % V_;
+        u.in_t = e + R_;
+      }
+    }
+    train_use_[scratch_[i]].push_back(u);
+  }
+  m.injected = m.F;
+  m.inject_time = c + m.F;
+  m.arrive_time = c + m.F + Cycles(m.H) * R_;
+  push_event(id, Done::Injected, m.inject_time);
+  push_event(id, Done::Arrived, m.arrive_time);
+  ++count_.trains;
+  return true;
+}
+
+void NocEngine::make_detailed(uint32_t id) {
+  channels_of(msgs_[id], scratch2_);
+  for (uint32_t ch : scratch2_) {
+    ++detailed_use_[ch];
+    prune(ch, cur_);
+  }
+}
+
+void NocEngine::set_out_rr(uint32_t port, uint32_t v, Cycles t) {
+  if (t < out_rr_t_[port]) return;
+  out_rr_[port] = v;
+  out_rr_t_[port] = t;
+}
+
+void NocEngine::set_in_rr(uint32_t port, uint32_t v, Cycles t) {
+  if (t < in_rr_t_[port]) return;
+  in_rr_[port] = v;
+  in_rr_t_[port] = t;
+}
+
+void NocEngine::apply_rr(const TrainUse& u) {
+  if (u.out_port != kNone) set_out_rr(u.out_port, u.out_val, u.end);
+  if (u.in_port != kNone) set_in_rr(u.in_port, u.in_val, u.in_t);
+}
+
+void NocEngine::prune(uint32_t ch, Cycles c) {
+  auto& uses = train_use_[ch];
+  size_t keep = 0;
+  for (size_t i = 0; i < uses.size(); ++i) {
+    if (uses[i].end + R_ + 1 <= c) {
+      apply_rr(uses[i]);
+    } else {
+      uses[keep++] = uses[i];
+    }
+  }
+  uses.resize(keep);
+}
+
+// The state of train `id` at the start of cycle T had it run flit by flit: flit f is switched at
+// router position j at t0 + f + j*R (and delivered the cycle after its ejection), buffers are
+// empty at cycle boundaries (each flit leaves the cycle it arrives), a credit is back the cycle
+// after its flit left the next buffer, and every packet uses the lowest virtual channel of its
+// class. See noc_engine.h.
+bool NocEngine::materialise(uint32_t id, Cycles T) {
+  Msg& m = msgs_[id];
+  const uint32_t bH0 = [&] {
+    const Cycles t = T - m.t0, d = Cycles(m.H) * R_;
+    return t <= d ? 0u : static_cast<uint32_t>(std::min<Cycles>(m.F, t - d));
+  }();
+  if (bH0 == m.F) return false;  // delivered: its events and train uses stand, nothing is left in flight
+  for (uint32_t ch : (channels_of(m, scratch2_), scratch2_)) {
+    auto& uses = train_use_[ch];
+    uses.erase(std::remove_if(uses.begin(), uses.end(),
+                              [&](const TrainUse& u) { return u.msg == id && u.gen == m.gen; }),
+               uses.end());
+  }
+  const Cycles t = T - m.t0;
+  auto sw = [&](uint32_t j) -> uint32_t {
+    const Cycles d = Cycles(j) * R_;
+    if (t <= d) return 0;
+    return static_cast<uint32_t>(std::min<Cycles>(m.F, t - d));
+  };
+  const uint32_t bH = sw(m.H);
+  ++count_.materialised;
+  m.train = false;
+  m.delivered = bH;
+  m.arrive_time = kNever;
+  const uint32_t ninj = sw(0);
+  m.injected = ninj;
+  if (ninj < m.F) m.inject_time = kNever;  // else its Injected event stands
+  make_detailed(id);
+  Endpoint& ep = eps_[m.src];
+  if (ninj < m.F) {
+    ep.fifo.push_front(id);
+    ep.cur = ninj % P_ ? id : kNone;
+    ep.vc = vc_lo(0);
+    if (!inj_flag_[m.src]) {
+      inj_flag_[m.src] = 1;
+      inj_list_.push_back(m.src);
+    }
+  }
+  for (uint32_t j = 0; j <= m.H; ++j) {
+    const uint32_t bj = sw(j);
+    const uint32_t ip = j == 0 ? L_ + m.src : m.route[j - 1];
+    const uint32_t ivc = j == 0 ? vc_lo(0) : vc_lo(m.cls[j - 1]);
+    if (bj > 0) {  // the round-robin pointers its last flit through here left
+      const Cycles tj = m.t0 + Cycles(j) * R_ + bj - 1;
+      set_in_rr(ip, (ivc + 1) % V_, tj);
+      const uint32_t op = j < m.H ? m.route[j] : L_ + m.dst;
+      set_out_rr(op, (in_slot_[ip] + 1) % uint32_t(router_in_[in_router_[ip]].size()), tj);
+    }
+    if (bj > 0 && bj < m.F && bj % P_ != 0) {  // a packet is half through this router
+      InVc& iv = invc_[size_t(ip) * V_ + ivc];
+      iv.active = true;
+      if (j < m.H) {
+        iv.out = m.route[j];
+        iv.out_vc = vc_lo(m.cls[j]);
+        out_owner_[size_t(iv.out) * V_ + iv.out_vc] = ip * V_ + ivc;
+      } else {
+        iv.out = L_ + m.dst;
+        iv.out_vc = 0;
+      }
+    }
+  }
+  std::vector<InFlight> wires;
+  for (uint32_t j = 0; j < m.H; ++j) {
+    const uint32_t sent = sw(j), arrived = sw(j + 1);
+    const uint32_t vc = vc_lo(m.cls[j]);
+    if (sent > 0) {
+      m.first[j] = m.t0 + Cycles(j + 1) * R_;
+      m.last[j] = m.t0 + Cycles(sent - 1) + Cycles(j + 1) * R_;
+    }
+    for (uint32_t f = arrived; f < sent; ++f) {
+      wires.push_back({m.t0 + f + Cycles(j + 1) * R_, m.route[j], vc, {id, f, j + 1}});
+    }
+    out_credits_[size_t(m.route[j]) * V_ + vc] -= sent - arrived;
+  }
+  if (!wires.empty()) {
+    std::sort(wires.begin(), wires.end(),
+              [](const InFlight& a, const InFlight& b) { return a.at < b.at; });
+    const size_t mid = inflight_.size();
+    inflight_.insert(inflight_.end(), wires.begin(), wires.end());
+    std::inplace_merge(inflight_.begin(), inflight_.begin() + long(mid), inflight_.end(),
+                       [](const InFlight& a, const InFlight& b) { return a.at < b.at; });
+  }
+  return true;
+}
+
+void NocEngine::inject(Cycles c) {
+  size_t keep = 0;
+  for (size_t i = 0; i < inj_list_.size(); ++i) {
+    const uint32_t e = inj_list_[i];
+    Endpoint& ep = eps_[e];
+    if (ep.cur == kNone) {
+      if (ep.fifo.empty()) {
+        inj_flag_[e] = 0;
+        continue;
+      }
+      uint32_t v = kNone;
+      for (uint32_t k = vc_lo(0); k < vc_hi(0); ++k) {
+        if (ep.credits[k] > 0) {
+          v = k;
+          break;
+        }
+      }
+      inj_list_[keep++] = e;
+      if (v == kNone) continue;
+      ep.cur = ep.fifo.front();
+      ep.vc = v;
+    } else {
+      inj_list_[keep++] = e;
+    }
+    if (ep.credits[ep.vc] == 0) continue;
+    Msg& m = msgs_[ep.cur];
+    --ep.credits[ep.vc];
+    push_flit(L_ + e, ep.vc, Flit{ep.cur, m.injected, 0});
+    ++m.injected;
+    if (m.injected == m.F) {
+      m.inject_time = c + 1;
+      push_event(ep.cur, Done::Injected, c + 1);
+      ep.fifo.pop_front();
+      ep.cur = kNone;
+    } else if (m.injected % P_ == 0) {
+      ep.cur = kNone;
+    }
+  }
+  inj_list_.resize(keep);
+}
+
+void NocEngine::route_router(uint32_t r, Cycles c) {
+  reqs_.clear();
+  const auto& ins = router_in_[r];
+  const uint32_t nslots = static_cast<uint32_t>(ins.size());
+  // 1. Every input port offers one virtual channel, round-robin: one whose packet holds an
+  //    output virtual channel with a credit, or one whose head flit needs an output VC.
+  bool any_va = false;
+  for (const uint32_t ip : ins) {
+    const size_t base = size_t(ip) * V_;
+    for (uint32_t k = 0; k < V_; ++k) {
+      const uint32_t v = (in_rr_[ip] + k) % V_;
+      InVc& iv = invc_[base + v];
+      if (iv.count == 0) continue;
+      if (!iv.active) {
+        const Flit& f = buf(ip, v)[iv.head];
+        const Msg& m = msgs_[f.msg];
+        const uint32_t out = f.hop < m.H ? m.route[f.hop] : L_ + m.dst;
+        if (out < L_) {  // only a head that may find a free output VC asks
+          const uint8_t cls = m.cls[f.hop];
+          bool free = false;
+          for (uint32_t x = vc_lo(cls); x < vc_hi(cls) && !free; ++x)
+            free = out_owner_[size_t(out) * V_ + x] == kNone;
+          if (!free) continue;
+        }
+        reqs_.push_back({ip, v | 0x40000000u, out, in_slot_[ip]});
+        any_va = true;
+        break;
+      }
+      if (iv.out < L_ && out_credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) continue;
+      reqs_.push_back({ip, v, iv.out, in_slot_[ip]});
+      break;
+    }
+  }
+  // 2. Virtual-channel allocation: heads get the lowest free output VC of their class, inputs
+  //    served in the output's round-robin order.
+  if (any_va) {
+    std::sort(reqs_.begin(), reqs_.end(), [&](const Req& a, const Req& b) {
+      if (a.out != b.out) return a.out < b.out;
+      const uint32_t rr = out_rr_[a.out];
+      return (a.slot + nslots - rr) % nslots < (b.slot + nslots - rr) % nslots;
+    });
+    for (Req& q : reqs_) {
+      if (!(q.vc & 0x40000000u)) continue;
+      q.vc &= ~0x40000000u;
+      InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
+      const Flit& f = buf(q.in, q.vc)[iv.head];
+      const Msg& m = msgs_[f.msg];
+      if (q.out < L_) {
+        const uint8_t cls = m.cls[f.hop];
+        uint32_t ov = kNone;
+        for (uint32_t x = vc_lo(cls); x < vc_hi(cls); ++x) {
+          if (out_owner_[size_t(q.out) * V_ + x] == kNone) {
+            ov = x;
+            break;
+          }
+        }
+        if (ov == kNone) {
+          q.vc |= 0x80000000u;  // no VC: no switch request this cycle
+          continue;
+        }
+        out_owner_[size_t(q.out) * V_ + ov] = q.in * V_ + q.vc;
+        iv.out_vc = ov;
+        iv.active = true;
+        iv.out = q.out;
+        if (out_credits_[size_t(q.out) * V_ + ov] == 0) q.vc |= 0x80000000u;
+      } else {
+        iv.out_vc = 0;
+        iv.active = true;
+        iv.out = q.out;
+      }
+    }
+  }
+  // Each output grants the requesting input next in its round-robin order (decided for all
+  // outputs before any pointer moves).
+  for (size_t i = 0; i < reqs_.size(); ++i) {
+    Req& q = reqs_[i];
+    if (q.vc & 0x80000000u) continue;
+    const uint32_t rr = out_rr_[q.out];
+    const uint32_t pri = (q.slot + nslots - rr) % nslots;
+    for (size_t j = 0; j < reqs_.size(); ++j) {
+      if (j == i || reqs_[j].out != q.out || (reqs_[j].vc & 0x80000000u)) continue;
+      if ((reqs_[j].slot + nslots - rr) % nslots < pri) {
+        q.vc |= 0x80000000u;  // lost
+        break;
+      }
+    }
+  }
+  for (size_t i = 0; i < reqs_.size(); ++i) {
+    const Req& q = reqs_[i];
+    if (q.vc & 0x80000000u) continue;
+    InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
+    const Flit f = buf(q.in, q.vc)[iv.head];
+    iv.head = (iv.head + 1) % B_;
+    --iv.count;
+    --router_flits_[r];
+    --active_flits_;
+    set_in_rr(q.in, (q.vc + 1) % V_, c);
+    set_out_rr(q.out, (q.slot + 1) % nslots, c);
+    if (q.in < L_) {
+      credit_back_.push_back({q.in, q.vc});
+    } else {
+      inj_credit_back_.push_back({q.in - L_, q.vc});
+    }
+    Msg& m = msgs_[f.msg];
+    const bool tail = (f.index + 1) % P_ == 0 || f.index + 1 == m.F;
+    if (q.out < L_) {
+      --out_credits_[size_t(q.out) * V_ + iv.out_vc];
+      inflight_.push_back({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1}});
+      if (m.first[f.hop] == kNever) m.first[f.hop] = c + R_;
+      m.last[f.hop] = c + R_;
+      if (tail) out_owner_[size_t(q.out) * V_ + iv.out_vc] = kNone;
+    } else {
+      delivered(f.msg, c);
+    }
+    if (tail) {
+      iv.active = false;
+      iv.out = kNone;
+    }
+    ++count_.flit_moves;
+  }
+}
+
+void NocEngine::delivered(uint32_t id, Cycles c) {
+  Msg& m = msgs_[id];
+  if (++m.delivered < m.F) return;
+  m.arrive_time = c + 1;
+  push_event(id, Done::Arrived, c + 1);
+  channels_of(m, scratch2_);
+  for (uint32_t ch : scratch2_) --detailed_use_[ch];
+}
+
+}  // namespace spikepipe
