@@ -93,8 +93,13 @@ namespace spikepipe {
 
 // Shipped presets in workloads/networks/<name>.yaml: "mnist-fc", "fmnist-conv", "cifar10-vgg".
 std::vector<std::string> network_presets();
-// A preset name or a path to a YAML file. Errors name the file, line and key.
+struct NetworkLoadOptions {
+  double nir_dt = 1.0;  // NIR files: the time step, in the file's time unit (docs/NETWORK_FORMAT.md)
+};
+// A preset name, a path to a YAML file or to a NIR file (HDF5, workloads/nir.h). Errors name the
+// file, line and key (YAML) or the file and node (NIR).
 Network load_network(const std::string& name_or_path);
+Network load_network(const std::string& name_or_path, const NetworkLoadOptions& options);
 // Parses YAML text; `filename` is only used in error messages.
 Network parse_network_yaml(const std::string& text, const std::string& filename);
 
