@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       {"layers", "per-task cost report of a network on the systolic array", layers},
       {"schedule", "build a schedule and print its summary (or --json)", schedule},
       {"sweep", "run the Cartesian product of parameter values; sweep.csv/json", sweep},
+      {"export", "write a network as NIR (--nir FILE), the format SNN libraries exchange", export_network},
   };
   return table;
 }
