@@ -25,7 +25,10 @@ h5::Value shape_value(const Dims& d) {
   return h5::integers(v);
 }
 
-// input_type / output_type as NIR 1.0 writes them: a group holding one dataset.
+// input_type / output_type as NIR 1.0 writes them for the nodes that have them as fields
+// (neurons, Input, Output, NIRGraph): a group holding one dataset. nir.read rejects keys that are
+// not fields of the node, so Affine, Conv2d and the pools get none, and Flatten's input_type is a
+// plain dataset (Flatten.to_dict).
 void types(h5::Group& g, const Dims& in, const Dims& out) {
   g.groups["input_type"].data["input"] = shape_value(in);
   g.groups["output_type"].data["output"] = shape_value(out);
@@ -41,6 +44,7 @@ h5::Group neuron_node(const Layer& L, const NeuronParams& net_neuron, double dt,
   const double v_leak = own ? L.neuron.v_leak : 0, v_reset = own ? L.neuron.v_reset : 0;
   if (model == "Threshold") {
     g.data["threshold"] = fill(p.theta);
+    return g;  // a bare Threshold has no input_type/output_type fields
   } else if (model == "IF" || model == "I") {
     g.data["r"] = fill(p.c / dt);
     if (model == "IF") g.data["v_threshold"] = fill(p.theta), g.data["v_reset"] = fill(v_reset);
@@ -99,7 +103,7 @@ void export_nir(const Network& net, const std::string& path, const NirOptions& o
   {
     h5::Group in = node("Input");
     in.data["shape"] = shape_value(cur);
-    types(in, cur, cur);
+    in.groups["input_type"].data["input"] = shape_value(cur);  // Input's only type field
     nodes.groups["input"] = std::move(in);
   }
   for (size_t i = 0; i < net.layers.size(); ++i) {
@@ -110,14 +114,13 @@ void export_nir(const Network& net, const std::string& path, const NirOptions& o
         h5::Group f = node("Flatten");
         f.data["start_dim"] = h5::integer(0);
         f.data["end_dim"] = h5::integer(-1);
-        types(f, cur, {L.in_c});
+        f.data["input_type"] = shape_value(cur);
         link("flatten" + n, std::move(f));
         cur = {L.in_c};
       }
       h5::Group a = node("Affine");
       a.data["weight"] = h5::constant(0, {L.out_c, L.in_c});
       a.data["bias"] = h5::constant(0, {L.out_c});
-      types(a, cur, {L.out_c});
       link(id_of(L.name, "fc" + n), std::move(a));
       cur = {L.out_c};
     } else {
@@ -130,7 +133,6 @@ void export_nir(const Network& net, const std::string& path, const NirOptions& o
       c.data["groups"] = h5::integer(1);
       c.data["input_shape"] = h5::integers({L.in_h, L.in_w});
       const Dims out = {L.out_c, L.conv_h(), L.conv_w()};
-      types(c, {L.in_c, L.in_h, L.in_w}, out);
       link(id_of(L.name, "conv" + n), std::move(c));
       cur = out;
     }
@@ -140,7 +142,6 @@ void export_nir(const Network& net, const std::string& path, const NirOptions& o
       h5::Group r = node("Affine");
       r.data["weight"] = h5::constant(0, {L.out_c, L.out_c});
       r.data["bias"] = h5::constant(0, {L.out_c});
-      types(r, cur, cur);
       nodes.groups["recurrent" + n] = std::move(r);
       edges.insert(edges.end(), {neuron_name, "recurrent" + n, "recurrent" + n, neuron_name});
     }
@@ -150,7 +151,6 @@ void export_nir(const Network& net, const std::string& path, const NirOptions& o
       p.data["stride"] = h5::integers({L.pool, L.pool});
       p.data["padding"] = h5::integers({0, 0});
       const Dims out = {L.out_c, L.out_h(), L.out_w()};
-      types(p, cur, out);
       link("pool" + n, std::move(p));
       cur = out;
     }
@@ -158,10 +158,12 @@ void export_nir(const Network& net, const std::string& path, const NirOptions& o
   {
     h5::Group out = node("Output");
     out.data["shape"] = shape_value(cur);
-    types(out, cur, cur);
+    out.groups["output_type"].data["output"] = shape_value(cur);  // Output's only type field
     link("output", std::move(out));
   }
   graph.data["edges"] = h5::texts(edges, {edges.size() / 2, 2});
+  graph.groups["input_type"].data["input"] = nodes.groups["input"].data["shape"];
+  graph.groups["output_type"].data["output"] = shape_value(cur);
   h5::Group& meta = graph.groups["metadata"];
   meta.data["spikepipe_name"] = h5::text(net.name);
   meta.data["spikepipe_timesteps"] = h5::integer(net.timesteps);
