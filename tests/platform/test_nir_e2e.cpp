@@ -64,6 +64,19 @@ TEST(NirCli, ForeignFilesScheduleAndRun) {
   }
 }
 
+TEST(NirCli, CompareAndSweepTakeNir) {
+  const fs::path dir = scratch("nir_compare");
+  const std::string net = " --network " + kNir + "snntorch_rsynaptic.nir --nir-dt 1e-4 --batch 4 --timesteps 4";
+  auto r = run_spikepipe("compare" + net + " --processors 2 --iterations 2 --no-trace --out " +
+                             (dir / "cmp").string(),
+                         dir);
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "spikepipe")) << r.out;
+  r = run_spikepipe("sweep" + net + " --set processors=2,3 --iterations 2 --out " + (dir / "sw").string(), dir);
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "sw" / "sweep.csv"));
+}
+
 TEST(NirCli, ExportRoundTrip) {
   const fs::path dir = scratch("nir_export_cli");
   const std::string out = (dir / "fmnist.nir").string();

@@ -414,7 +414,16 @@ class Importer {
   void input(const Node& n) {
     shape_ = read_shape(n, "shape");
     if (shape_.empty()) shape_ = declared_input(n);
+    // nirtorch traces a sample with its batch: [1, 784] or [1, C, H, W]. A leading 1 beyond
+    // C x H x W is that batch of one.
+    while (shape_.size() > 3 && shape_.front() == 1) shape_.erase(shape_.begin());
     input_shape_ = shape_;
+  }
+
+  // A leading batch of one before what a conv expects (nirtorch's [1, C, H, W]).
+  void drop_batch(size_t dims) {
+    while (shape_.size() > dims && shape_.front() == 1) shape_.erase(shape_.begin());
+    if (layers_.empty() && input_shape_.size() > dims) input_shape_ = shape_;
   }
 
   Layer& last(const Node& n, const char* what) {
@@ -524,6 +533,7 @@ class Importer {
       if (hw.size() == 2) shape_ = {cin, hw[0], hw[1]};
       else shape_ = declared_input(n);
     }
+    drop_batch(3);
     if (shape_.empty())
       bad(n, "the input's height and width are unknown",
           "a shape on the Input node, or input_shape (height, width) on the first Conv2d");
@@ -553,6 +563,7 @@ class Importer {
       if (len.size() == 1) shape_ = {cin, len[0]};
       else shape_ = declared_input(n);
     }
+    drop_batch(2);
     if (shape_.empty())
       bad(n, "the input's length is unknown", "a shape on the Input node, or input_shape on the first Conv1d");
     if (shape_.size() != 2 || shape_[0] != cin)

@@ -311,6 +311,20 @@ TEST(NirImport, MissingShapesAreInferred) {
   EXPECT_NE(e.find("node 'c' (Conv2d): the input's height and width are unknown"), std::string::npos) << e;
 }
 
+TEST(NirImport, InputShapeWithABatchOfOne) {
+  // nirtorch traces a sample with its batch dimension: [1, 784], [1, 1, 8, 8].
+  Network n = import_nir(write_nir("batch_fc.nir", graph({{"in", input({1, 784})}, {"a", affine(10, 784)},
+                                                          {"l", lif({10})}},
+                                                         {{"in", "a"}, {"a", "l"}})));
+  EXPECT_EQ(n.layers[0].in_c, 784u);
+  n = import_nir(write_nir("batch_conv.nir",
+                           graph({{"in", input({1, 1, 8, 8})}, {"c", conv2d(4, 1, 3, h5::integer(1))},
+                                  {"l", lif({4, 8, 8})}},
+                                 {{"in", "c"}, {"c", "l"}})));
+  expect_layer(n.layers[0], LayerKind::Conv, 8, 8, 1, 3, 3, 1, 4, 1, 8, 8);
+  EXPECT_EQ(n.in_h, 8u);
+}
+
 TEST(NirImport, PaddingVariants) {
   auto net_with = [](const std::string& name, h5::Value pad) {
     return import_nir(write_nir(name, graph({{"in", input({1, 9, 9})}, {"c", conv2d(2, 1, 5, pad)},
