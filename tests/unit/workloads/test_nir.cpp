@@ -497,6 +497,22 @@ TEST(NirBad, WhatWeCannotModelYet) {
   EXPECT_NE(err("mismatch.nir", graph({{"in", input({5})}, {"a", affine(2, 3)}}, {{"in", "a"}}))
                 .find("weight takes 3 inputs, but 5 values arrive"),
             std::string::npos);
+  Group li = typed("LI");
+  li.data["tau"] = h5::constant(2, {2});
+  li.data["r"] = h5::constant(1, {2});
+  li.data["v_leak"] = h5::constant(0, {2});
+  EXPECT_NE(err("li_mid.nir", graph({{"in", input({3})}, {"a", affine(2, 3)}, {"li", li}, {"b", affine(2, 2)},
+                                     {"n", lif({2})}},
+                                    {{"in", "a"}, {"a", "li"}, {"li", "b"}, {"b", "n"}}))
+                .find("node 'b' (Affine): reads the output of the LI neuron of 'a'"),
+            std::string::npos);
+  EXPECT_NE(err("lif_first.nir", graph({{"in", input({3})}, {"n", lif({3})}}, {{"in", "n"}}))
+                .find("node 'n' (LIF): a neuron with no weight layer before it"),
+            std::string::npos);
+  Group conv_rec = graph({{"in", input({1, 4, 4})}, {"c", conv2d(1, 1, 3, h5::integer(1))}, {"n", lif({1, 4, 4})},
+                          {"r", affine(16, 16)}},
+                         {{"in", "c"}, {"c", "n"}, {"n", "r"}, {"r", "n"}});
+  EXPECT_NE(err("conv_rec.nir", conv_rec).find("recurrent fc layers"), std::string::npos);
   const std::string v = error_of([] { import_nir(write_nir("v2.nir", small_conv_net(), "2.0")); });
   EXPECT_NE(v.find("NIR version '2.0'"), std::string::npos) << v;
 }
