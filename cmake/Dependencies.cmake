@@ -7,6 +7,9 @@ if(NOT TARGET SystemC::systemc)
 endif()
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
 find_package(yaml-cpp REQUIRED)
+# NIR network files are HDF5: Debian's libhdf5-dev ships hdf5.pc (FindHDF5 would need the C
+# language enabled, which the project does not).
+pkg_check_modules(HDF5 REQUIRED IMPORTED_TARGET hdf5)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
 if(SPIKEPIPE_BUILD_TESTS)

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake pkg-config libsystemc-dev libboost-program-options-dev
-          libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-          python3 python3-matplotlib gtkwave xvfb xauth openmpi-bin libopenmpi-dev)
+          libyaml-cpp-dev nlohmann-json3-dev libhdf5-dev libgtest-dev libbenchmark-dev
+          python3 python3-matplotlib python3-h5py hdf5-tools gtkwave xvfb xauth openmpi-bin libopenmpi-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

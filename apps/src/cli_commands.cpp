@@ -10,6 +10,7 @@ const std::vector<Command>& commands() {
       {"schedule", "build a schedule and print its summary (or --json)", schedule},
       {"sweep", "run the Cartesian product of parameter values; sweep.csv/json", sweep},
       {"noc", "the NoC alone: synthetic traffic (latency vs throughput) or --replay of a run", noc},
+      {"export", "write a network as NIR (--nir FILE), the format SNN libraries exchange", export_network},
   };
   return table;
 }

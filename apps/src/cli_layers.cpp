@@ -111,14 +111,73 @@ std::vector<std::string> cells(const Row& r, const ArrayParams& a) {
 
 // Training mode: every task of one iteration, as the schedulers see them. F1's bytes in add the
 // mini-batch of input spikes it reads from DRAM (not an edge of the graph).
+// A recurrent layer's product with its recurrent weights gets a row of its own ("F2.rec"),
+// listed under its task, whose row then shows the rest.
 std::vector<Row> task_rows(const Network& net, const TaskGraph& g, const Pricing& pr) {
   std::vector<Row> rows;
   for (const Task& t : g.tasks) {
     const bool reads_input = t.kind == TaskKind::F && t.layer == 0;
     rows.push_back(row_of(net.layers[t.layer].name, t, true,
                           t.bytes_in + (reads_input ? g.input_bytes : 0), t.bytes_out, pr));
+    if (t.rec_cost.macs == 0) continue;
+    Row& main = rows.back();
+    main.array -= t.rec_cost.cycles;
+    main.sram_read -= t.rec_read_bytes;
+    main.sram_write -= t.rec_write_bytes;
+    Row r;
+    r.layer = main.layer;
+    r.task = t.name + ".rec";
+    r.gemm = t.rec_gemm;
+    r.folds = t.rec_cost.folds;
+    r.macs = t.rec_cost.macs;
+    r.array = t.rec_cost.cycles;
+    r.dense = t.rec_cost.folds * t.rec_cost.cycles_per_fold;
+    r.ifmap_reads = t.rec_cost.ifmap_reads;
+    r.filter_reads = t.rec_cost.filter_reads;
+    r.ofmap_writes = t.rec_cost.ofmap_writes;
+    r.sram_read = t.rec_read_bytes;
+    r.sram_write = t.rec_write_bytes;
+    rows.push_back(r);
   }
   return rows;
+}
+
+// The layers as imported (NIR files carry their own neurons and recurrent layers): shapes,
+// neuron and its parameters, so that the mapping of docs/NETWORK_FORMAT.md can be checked.
+void print_layer_shapes(const Network& net) {
+  auto dims = [](uint64_t h, uint64_t w, uint64_t c) {
+    return std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c);
+  };
+  std::vector<std::vector<std::string>> t{
+      {"layer", "kind", "input HxWxC", "kernel", "stride", "pad", "pool", "output HxWxC",
+       "weights", "neuron", "lambda", "c", "theta", "recurrent"}};
+  for (const Layer& L : net.layers) {
+    const bool own = !L.neuron.model.empty();
+    const NeuronParams& p = own ? L.neuron.params : net.neuron;
+    const bool conv = L.kind == LayerKind::Conv;
+    t.push_back({L.name, to_string(L.kind), dims(L.in_h, L.in_w, L.in_c),
+                 conv ? std::to_string(L.kernel_h) + "x" + std::to_string(L.kernel_w) : "-",
+                 conv ? std::to_string(L.stride) : "-", conv ? std::to_string(L.pad) : "-",
+                 L.pool > 1 ? std::to_string(L.pool) : "-", dims(L.out_h(), L.out_w(), L.out_c),
+                 std::to_string(L.weights()),
+                 (own ? L.neuron.model : std::string("-")) + (L.neuron.per_neuron ? " (means)" : ""),
+                 number_text(p.lambda), number_text(p.c),
+                 own && !L.neuron.spiking ? "-" : number_text(p.theta),
+                 L.recurrent ? std::to_string(L.out_c) + "x" + std::to_string(L.out_c) : "-"});
+  }
+  std::vector<size_t> width(t.front().size(), 0);
+  for (const auto& r : t)
+    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  for (const auto& r : t) {
+    std::string line;
+    for (size_t c = 0; c < r.size(); ++c) {
+      const std::string pad(width[c] - r[c].size(), ' ');
+      line += (c < 2 || c == 9 ? r[c] + pad : pad + r[c]) + (c + 1 < r.size() ? "  " : "");
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  }
+  std::cout << "\n";
 }
 
 // Topology mode: each row as one forward GEMM with B = T = 1, like SCALE-Sim. Bytes in are the
@@ -218,6 +277,9 @@ int layers(const Args& args) {
                     ? ", sparsity on (firing rate " + rate_text(array.firing_rate) + ")"
                     : "")
             << "\n\n";
+  bool imported = false;  // layers with their own neurons: a NIR import
+  for (const Layer& L : net.layers) imported = imported || !L.neuron.model.empty() || L.recurrent;
+  if (imported) print_layer_shapes(net);
   print_table(table);
   return 0;
 }

@@ -102,7 +102,8 @@ po::options_description network_options() {
   po::options_description o("Network");
   o.add_options()
       ("network", po::value<std::string>()->default_value("mnist-fc"),
-       "preset (mnist-fc, fmnist-conv, cifar10-vgg) or path to a network YAML file")
+       "preset (mnist-fc, fmnist-conv, cifar10-vgg) or path to a network YAML or NIR (.nir) file")
+      ("nir-dt", po::value<double>()->default_value(1.0), "NIR files: the time step in the file's time unit (lambda = 1 - dt/tau)")
       ("topology", po::value<std::string>(), "SCALE-Sim topology CSV instead of --network")
       ("topology-format", po::value<std::string>()->default_value("conv"), "format of --topology: conv or gemm")
       ("timesteps", whole<uint32_t>(0, 1 << 20)->default_value(0), "time steps T, 1 .. 1048576 (0 = the network's own; topologies: 20)")
@@ -127,7 +128,9 @@ Network network_from(const po::variables_map& vm) {
                           parse_topology_format(get<std::string>(vm, "topology-format"), "--topology-format"),
                           snn);
   } else {
-    net = load_network(get<std::string>(vm, "network"));
+    NetworkLoadOptions load;
+    if (vm.count("nir-dt")) load.nir_dt = vm["nir-dt"].as<double>();
+    net = load_network(get<std::string>(vm, "network"), load);
     if (T) net.timesteps = T;
     if (B) net.batch = B;
     if (act) net.act_bits = act;
@@ -278,6 +281,7 @@ bool listed(const std::vector<std::string>& v, const std::string& s) {
 std::string meant_flag(const std::string& word, const po::options_description& desc) {
   auto has = [&](const char* k) { return desc.find_nothrow(k, false) != nullptr; };
   if (has("network") && (listed(network_presets(), word) || ends_with(word, ".yaml") ||
+                         ends_with(word, ".nir") ||
                          ends_with(word, ".yml")))
     return "--network";
   if (has("topology") && ends_with(word, ".csv")) return "--topology";

@@ -77,6 +77,17 @@ GemmCost gemm_cost(const GemmShape& g, const ArrayParams& a) {
   return c;
 }
 
+GemmCost repeated(const GemmCost& c, uint64_t times) {
+  GemmCost r = c;
+  r.folds *= times;
+  r.cycles *= times;
+  r.macs *= times;
+  r.ifmap_reads *= times;
+  r.filter_reads *= times;
+  r.ofmap_writes *= times;
+  return r;
+}
+
 uint64_t gemm_sram_read_bytes(const GemmCost& c, const OperandBits& b) {
   return ceil_div(c.ifmap_reads * b.ifmap, 8) + ceil_div(c.filter_reads * b.filter, 8);
 }

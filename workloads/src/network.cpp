@@ -120,6 +120,17 @@ void validate(const Network& net) {
     const std::string lw =
         where + ": layer " + std::to_string(i + 1) + (L.name.empty() ? "" : " (" + L.name + ")");
     check_layer(L, lw);
+    if (L.recurrent && L.kind != LayerKind::FC)
+      fail(lw, "a recurrent conv layer", "recurrent fc layers (a neuron fed back through an fc weight)");
+    if (!L.neuron.model.empty()) {
+      const NeuronParams& p = L.neuron.params;
+      if (!(std::isfinite(p.c) && p.c > 0))
+        fail(lw, L.neuron.model + " neuron: c = " + std::to_string(p.c), "c > 0");
+      if (!(p.lambda >= 0 && p.lambda <= 1))
+        fail(lw, L.neuron.model + " neuron: lambda = " + std::to_string(p.lambda), "0 <= lambda <= 1");
+      if (!(std::isfinite(p.theta) && p.theta > 0))
+        fail(lw, L.neuron.model + " neuron: theta = " + std::to_string(p.theta), "theta > 0");
+    }
     // Keeps every count of the task graph (MACs, bits) inside 64 bits.
     const double macs = double(net.samples_steps()) * double(L.positions()) * double(L.weights());
     const double bits =

@@ -111,6 +111,25 @@ class Builder {
     t.array_cycles = t.gemm_cost.cycles;
   }
 
+  // A recurrent layer's product with its out_c x out_c weights, `runs` times in sequence
+  // (Layer::recurrent, docs/NETWORK_FORMAT.md): added to the task's array time and traffic.
+  void add_recurrent(Task& t, const GemmShape& shape, uint64_t runs, bool spike_driven,
+                     const OperandBits& bits) {
+    t.rec_gemm = shape;
+    t.rec_cost = repeated(gemm_cost(shape, a_), runs);
+    t.rec_read_bytes = gemm_sram_read_bytes(t.rec_cost, bits);
+    t.rec_write_bytes = gemm_sram_write_bytes(t.rec_cost, bits);
+    if (spike_driven && a_.sparsity && t.rec_cost.cycles > 0)
+      t.rec_cost.cycles = Cycles(std::ceil(double(t.rec_cost.cycles) * a_.firing_rate));
+    t.array_cycles += t.rec_cost.cycles;
+    t.array_read_bytes += t.rec_read_bytes;
+    t.array_write_bytes += t.rec_write_bytes;
+  }
+
+  // Vector passes per element and step: the membrane scan, one more for a synaptic current
+  // (CubaLIF), one more for pooling (F only).
+  static uint64_t state_passes(const Layer& y) { return y.neuron.synaptic ? 2 : 1; }
+
   void set_vector(Task& t, uint64_t elements_per_step, uint64_t steps) {
     t.vector_elements = elements_per_step;
     t.vector_steps = steps;
@@ -130,10 +149,16 @@ class Builder {
     // X = input spikes (1 bit), W = weights, Y = input currents (act_bits).
     set_gemm(f, {BT() * y.positions(), y.fan_out(), y.fan_in()}, true, {1, wb(), act()});
     // The IIR scan over every neuron, T steps in sequence; pooling adds one pass per step.
-    const uint64_t per_step = uint64_t(net_.batch) * y.neurons() * (y.pool > 1 ? 2 : 1);
+    const uint64_t per_step =
+        uint64_t(net_.batch) * y.neurons() * (state_passes(y) + (y.pool > 1 ? 1 : 0));
     set_vector(f, per_step, net_.timesteps);
     // Scan: reads I[t], v[t-1] (act_bits) and s[t-1]; writes v[t] and s[t] (the stash).
     add_vector_traffic(f, BT() * y.neurons(), 2 * act() + 1, act() + 1);
+    // A synaptic current: reads and writes it once more per step.
+    if (y.neuron.synaptic) add_vector_traffic(f, BT() * y.neurons(), act(), act());
+    // Recurrent: W_rec s[t-1], a B x out_c by out_c x out_c product per step, T in sequence.
+    if (y.recurrent)
+      add_recurrent(f, {net_.batch, y.out_c, y.out_c}, net_.timesteps, true, {1, wb(), act()});
     // Pooling: reads the layer's spikes, writes the pooled ones.
     if (y.pool > 1) {
       const uint64_t r = bytes_of_bits(BT() * y.neurons()), w = bytes_of_bits(BT() * y.outputs());
@@ -145,10 +170,15 @@ class Builder {
   void add_backward(uint32_t l) {
     const Layer& y = net_.layers[l];
     Task& d = add(TaskKind::D, l);
-    set_vector(d, uint64_t(net_.batch) * y.neurons(), net_.timesteps);
+    set_vector(d, uint64_t(net_.batch) * y.neurons() * state_passes(y), net_.timesteps);
     // Reverse scan: reads the incoming error, the carried error (act_bits each) and the stash
     // v[t], s[t]; writes the error of the step.
     add_vector_traffic(d, BT() * y.neurons(), 3 * act() + 1, act());
+    if (y.neuron.synaptic) add_vector_traffic(d, BT() * y.neurons(), act(), act());
+    // Recurrent: the error of step t+1 flows back through W_rec^T into step t inside the
+    // reverse scan, one B x out_c by out_c x out_c product per step, T in sequence.
+    if (y.recurrent)
+      add_recurrent(d, {net_.batch, y.out_c, y.out_c}, net_.timesteps, false, {act(), wb(), act()});
     if (l > 0) {
       Task& e = add(TaskKind::E, l);
       // X = errors, W = weights (transposed), Y = errors of the layer's inputs.
@@ -157,6 +187,8 @@ class Builder {
     Task& g = add(TaskKind::G, l);
     // X = errors (transposed), W = the stashed input spikes (1 bit), Y = gradients.
     set_gemm(g, {y.fan_out(), y.fan_in(), BT() * y.positions()}, true, {act(), 1, wb()});
+    // Recurrent: its gradient sum_t delta[t] s[t-1]^T batches across T like the forward one.
+    if (y.recurrent) add_recurrent(g, {y.out_c, y.out_c, BT()}, 1, true, {act(), 1, wb()});
     Task& u = add(TaskKind::U, l);
     set_vector(u, y.weights(), 1);
     // Reads weight and gradient, writes the weight.
@@ -190,7 +222,11 @@ class Builder {
       }
       edge(K::D, l, K::G, l, T::Errors, bt * y.neurons() * act);
       // The input spikes G needs: stashed by the previous F, or by F1 itself for the first layer.
-      edge(K::F, l == 0 ? 0 : l - 1, K::G, l, T::Stash, bt * y.inputs());
+      // A recurrent layer's G also needs the layer's own spikes (one more stash edge; for the
+      // first layer, whose F1 -> G1 edge exists, its bits join that edge).
+      const uint64_t own = y.recurrent ? bt * y.neurons() : 0;
+      edge(K::F, l == 0 ? 0 : l - 1, K::G, l, T::Stash, bt * y.inputs() + (l == 0 ? own : 0));
+      if (l > 0 && own) edge(K::F, l, K::G, l, T::Stash, own);
       edge(K::G, l, K::U, l, T::Gradients, y.weights() * wb);
       edge(K::U, l, K::F, l, T::Weights, y.weights() * wb, 1);
       if (l > 0) edge(K::U, l, K::E, l, T::Weights, y.weights() * wb, 1);

@@ -164,6 +164,9 @@ std::vector<OpId> Builder::add(TaskId id, const std::vector<ProcessorId>& procs,
           sh.M = ceil_div(sh.M, m);
         op.array_cycles =
             sh.empty() ? 0 : Cycles(std::ceil(double(gemm_cost(sh, g_.array).cycles) * scale));
+      } else if (t.array_cycles) {
+        // Array work without a GEMM of its own (a recurrent layer's D): an even share.
+        op.array_cycles = Cycles(ceil_div(ceil_div(t.array_cycles, m), parts));
       }
       if (t.vector_elements) {
         const uint64_t el = share(ceil_div(t.vector_elements, m), i, parts) * partials;

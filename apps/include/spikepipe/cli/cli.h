@@ -23,5 +23,6 @@ int run(const Args& args);
 int compare(const Args& args);
 int sweep(const Args& args);
 int noc(const Args& args);
+int export_network(const Args& args);
 
 }  // namespace spikepipe::cli

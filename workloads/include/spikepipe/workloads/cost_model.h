@@ -38,6 +38,10 @@ uint64_t gemm_sram_read_bytes(const GemmCost& c, const OperandBits& b);
 uint64_t gemm_sram_write_bytes(const GemmCost& c, const OperandBits& b);
 
 GemmCost gemm_cost(const GemmShape& g, const ArrayParams& a);
+// The same GEMM run `times` times one after the other (a recurrent product, once per time step:
+// step t needs the spikes of step t-1, so the T steps cannot batch into one GEMM). Folds, cycles,
+// MACs and traffic scale by `times`; cycles_per_fold and utilisation stay.
+GemmCost repeated(const GemmCost& c, uint64_t times);
 
 // ceil(elements_per_step / lanes) cycles per step, steps sequential.
 Cycles vector_cycles(uint64_t elements_per_step, uint64_t steps, uint32_t lanes);

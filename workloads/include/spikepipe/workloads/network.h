@@ -21,6 +21,19 @@ struct NeuronParams {
   double surrogate_width = 0.5;  // triangle half-width; defaults to theta
 };
 
+// A layer's own neuron, when its file gives one (NIR import, docs/NETWORK_FORMAT.md); with an
+// empty model the network's `neuron` applies. The cost model reads only `synaptic`: a second state
+// per neuron (the synaptic current) is one more vector pass per step in F and D.
+struct LayerNeuron {
+  std::string model;        // "" (the network's), or the NIR type: LIF, IF, CubaLIF, Threshold, LI, ...
+  NeuronParams params;      // lambda, c, theta as mapped from the NIR parameters
+  bool spiking = true;      // false for LI, I, CubaLI (a read-out: passes v, not spikes)
+  bool per_neuron = false;  // the file gave differing per-neuron values; params hold their means
+  double v_leak = 0, v_reset = 0;
+  bool synaptic = false;    // CubaLIF, CubaLI: a synaptic current state besides v
+  double syn_lambda = 0;    // its leak, 1 - dt/tau_syn
+};
+
 // One weight layer (fc or conv); a following pool is folded into it (pool > 1).
 // An fc layer is a conv with a 1x1 input over the flattened features and a 1x1 kernel.
 struct Layer {
@@ -30,6 +43,10 @@ struct Layer {
   uint32_t kernel_h = 1, kernel_w = 1, stride = 1, pad = 0;
   uint32_t out_c = 1;  // output channels (fc: neurons)
   uint32_t pool = 1;   // pooling window/stride after this layer; 1 = none
+  // fc only: the layer's spikes of step t-1 feed back through an out_c x out_c weight matrix
+  // (NIR recurrent layers). That product runs once per time step and cannot batch across T.
+  bool recurrent = false;
+  LayerNeuron neuron;  // empty model: Network::neuron
 
   uint32_t conv_h() const;  // output height before pooling
   uint32_t conv_w() const;
@@ -38,7 +55,8 @@ struct Layer {
   uint64_t positions() const { return uint64_t(conv_h()) * conv_w(); }  // P_l of METHOD.md §2
   uint64_t fan_in() const { return uint64_t(kernel_h) * kernel_w * in_c; }  // GEMM K (forward)
   uint64_t fan_out() const { return out_c; }                               // GEMM N (forward)
-  uint64_t weights() const { return fan_in() * fan_out(); }
+  uint64_t recurrent_weights() const { return recurrent ? uint64_t(out_c) * out_c : 0; }
+  uint64_t weights() const { return fan_in() * fan_out() + recurrent_weights(); }
   uint64_t inputs() const { return uint64_t(in_h) * in_w * in_c; }          // per sample, per step
   uint64_t neurons() const { return positions() * out_c; }                 // before pooling
   uint64_t outputs() const { return uint64_t(out_h()) * out_w() * out_c; }  // after pooling
@@ -75,8 +93,13 @@ namespace spikepipe {
 
 // Shipped presets in workloads/networks/<name>.yaml: "mnist-fc", "fmnist-conv", "cifar10-vgg".
 std::vector<std::string> network_presets();
-// A preset name or a path to a YAML file. Errors name the file, line and key.
+struct NetworkLoadOptions {
+  double nir_dt = 1.0;  // NIR files: the time step, in the file's time unit (docs/NETWORK_FORMAT.md)
+};
+// A preset name, a path to a YAML file or to a NIR file (HDF5, workloads/nir.h). Errors name the
+// file, line and key (YAML) or the file and node (NIR).
 Network load_network(const std::string& name_or_path);
+Network load_network(const std::string& name_or_path, const NetworkLoadOptions& options);
 // Parses YAML text; `filename` is only used in error messages.
 Network parse_network_yaml(const std::string& text, const std::string& filename);
 

@@ -29,6 +29,13 @@ struct Task {
   Cycles vector_cycles = 0;
   Cycles cycles() const { return array_cycles + vector_cycles; }  // array then vector unit
 
+  // Recurrent layers (Layer::recurrent): the product with the out_c x out_c recurrent weights.
+  // rec_gemm is one run's shape, rec_cost covers all runs (F and D: one per time step, in
+  // sequence; G: one). Already included in array_cycles and array_read/write_bytes.
+  GemmShape rec_gemm;
+  GemmCost rec_cost;
+  uint64_t rec_read_bytes = 0, rec_write_bytes = 0;
+
   uint64_t bytes_in = 0;   // sum over in-edges
   uint64_t bytes_out = 0;  // sum over out-edges
 

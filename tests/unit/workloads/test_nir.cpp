@@ -1,0 +1,576 @@
+// NIR import and export (docs/NETWORK_FORMAT.md, "NIR"). Files written by other tools
+// (tests/data/nir/, made by make_foreign.py with h5py as nir.write lays them out) give the shapes
+// worked out by hand below; graphs built here go through our own HDF5 writer (hdf5_tree.h, the
+// code behind `spikepipe export --nir`); every bad file gives one Error naming the file and node.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "spikepipe/core/error.h"
+#include "spikepipe/workloads/hdf5_tree.h"
+#include "spikepipe/workloads/network.h"
+#include "spikepipe/workloads/nir.h"
+#include "spikepipe/workloads/task_graph.h"
+#include "support/binary.h"
+
+namespace spikepipe {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kNir = std::string(SPIKEPIPE_TEST_DATA) + "/nir/";
+
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+void expect_layer(const Layer& L, LayerKind kind, uint32_t h, uint32_t w, uint32_t c,
+                  uint32_t kh, uint32_t kw, uint32_t pad, uint32_t out_c, uint32_t pool,
+                  uint32_t out_h, uint32_t out_w) {
+  EXPECT_EQ(L.kind, kind) << L.name;
+  EXPECT_EQ(L.in_h, h) << L.name;
+  EXPECT_EQ(L.in_w, w) << L.name;
+  EXPECT_EQ(L.in_c, c) << L.name;
+  EXPECT_EQ(L.kernel_h, kh) << L.name;
+  EXPECT_EQ(L.kernel_w, kw) << L.name;
+  EXPECT_EQ(L.pad, pad) << L.name;
+  EXPECT_EQ(L.out_c, out_c) << L.name;
+  EXPECT_EQ(L.pool, pool) << L.name;
+  EXPECT_EQ(L.out_h(), out_h) << L.name;
+  EXPECT_EQ(L.out_w(), out_w) << L.name;
+}
+
+// ---------- a small graph builder over our HDF5 writer ----------
+
+using h5::Group;
+
+Group typed(const std::string& type) {
+  Group g;
+  g.data["type"] = h5::text(type);
+  return g;
+}
+Group input(std::vector<int64_t> shape) {
+  Group g = typed("Input");
+  if (!shape.empty()) g.data["shape"] = h5::integers(shape);
+  return g;
+}
+Group output() { return typed("Output"); }
+Group affine(uint64_t out, uint64_t in, bool bias = true) {
+  Group g = typed(bias ? "Affine" : "Linear");
+  g.data["weight"] = h5::constant(0, {out, in});
+  if (bias) g.data["bias"] = h5::constant(0, {out});
+  return g;
+}
+Group conv2d(uint64_t cout, uint64_t cin, uint64_t k, h5::Value padding, std::vector<int64_t> hw = {}) {
+  Group g = typed("Conv2d");
+  g.data["weight"] = h5::constant(0, {cout, cin, k, k});
+  g.data["bias"] = h5::constant(0, {cout});
+  g.data["stride"] = h5::integers({1, 1});
+  g.data["padding"] = padding;
+  g.data["dilation"] = h5::integer(1);
+  g.data["groups"] = h5::integer(1);
+  if (!hw.empty()) g.data["input_shape"] = h5::integers(hw);
+  return g;
+}
+Group lif(std::vector<uint64_t> shape, double tau = 4, double thr = 1) {
+  Group g = typed("LIF");
+  g.data["tau"] = h5::constant(tau, shape);
+  g.data["r"] = h5::constant(tau, shape);  // c = r*dt/tau = 1
+  g.data["v_leak"] = h5::constant(0, shape);
+  g.data["v_threshold"] = h5::constant(thr, shape);
+  return g;
+}
+Group pool(const std::string& type, int64_t k, int64_t s) {
+  Group g = typed(type);
+  g.data["kernel_size"] = h5::integers({k, k});
+  g.data["stride"] = h5::integers({s, s});
+  g.data["padding"] = h5::integers({0, 0});
+  return g;
+}
+
+using Edges = std::vector<std::pair<std::string, std::string>>;
+
+Group graph(std::map<std::string, Group> nodes, Edges edges, unsigned shuffle_seed = 0) {
+  if (shuffle_seed) std::shuffle(edges.begin(), edges.end(), std::mt19937(shuffle_seed));
+  Group g = typed("NIRGraph");
+  g.groups["nodes"].groups = std::move(nodes);
+  std::vector<std::string> flat;
+  for (const auto& [a, b] : edges) flat.push_back(a), flat.push_back(b);
+  g.data["edges"] = h5::texts(flat, {edges.size(), 2});
+  return g;
+}
+
+std::string write_nir(const std::string& name, Group top, const std::string& version = "1.0") {
+  static const fs::path dir = test::scratch("nir");
+  Group root;
+  if (!version.empty()) root.data["version"] = h5::text(version);
+  root.groups["node"] = std::move(top);
+  const std::string path = (dir / name).string();
+  h5::write_file(path, root);
+  return path;
+}
+
+// input 1x8x8 -> conv 3x3x4 pad 1 -> LIF -> pool 2 -> flatten -> fc 64 -> 10 -> LIF
+Group small_conv_net(unsigned seed = 0) {
+  Group flat = typed("Flatten");
+  flat.data["start_dim"] = h5::integer(0);
+  flat.data["end_dim"] = h5::integer(-1);
+  return graph({{"in", input({1, 8, 8})},
+                {"c", conv2d(4, 1, 3, h5::integer(1))},
+                {"n1", lif({4, 8, 8})},
+                {"p", pool("SumPool2d", 2, 2)},
+                {"f", flat},
+                {"fc", affine(10, 64)},
+                {"n2", lif({10})},
+                {"out", output()}},
+               {{"in", "c"}, {"c", "n1"}, {"n1", "p"}, {"p", "f"}, {"f", "fc"}, {"fc", "n2"},
+                {"n2", "out"}},
+               seed);
+}
+
+// ---------- files written by other tools ----------
+
+NetworkLoadOptions dt(double v) {
+  NetworkLoadOptions o;
+  o.nir_dt = v;
+  return o;
+}
+
+TEST(NirForeign, SnnTorchFullyConnected) {
+  // snnTorch exports with dt = 1e-4 (tau = 1e-3 for beta 0.9): with dt = 1 tau is too short.
+  const std::string e = error_of([] { load_network(kNir + "snntorch_fc.nir"); });
+  EXPECT_NE(e.find("snntorch_fc.nir: node 'lif1' (LIF): tau = 0.001 is shorter than the time "
+                   "step dt = 1"),
+            std::string::npos)
+      << e;
+  const Network n = load_network(kNir + "snntorch_fc.nir", dt(1e-4));
+  EXPECT_EQ(n.name, "snntorch_fc");
+  ASSERT_EQ(n.layers.size(), 2u);
+  expect_layer(n.layers[0], LayerKind::FC, 1, 1, 784, 1, 1, 0, 128, 1, 1, 1);
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 128, 1, 1, 0, 10, 1, 1, 1);
+  EXPECT_EQ(n.layers[0].name, "fc1");
+  // snnTorch: tau = dt/(1-beta), r = tau/dt, so lambda = 1 - dt/tau = beta and c = r*dt/tau = 1.
+  EXPECT_EQ(n.layers[0].neuron.model, "LIF");
+  EXPECT_NEAR(n.layers[0].neuron.params.lambda, 0.9, 1e-6);
+  EXPECT_NEAR(n.layers[0].neuron.params.c, 1.0, 1e-6);
+  EXPECT_NEAR(n.layers[0].neuron.params.theta, 1.0, 1e-6);
+  EXPECT_NEAR(n.layers[1].neuron.params.lambda, 0.8, 1e-6);
+  EXPECT_NEAR(n.layers[1].neuron.params.theta, 0.5, 1e-6);
+  EXPECT_NEAR(n.neuron.lambda, 0.9, 1e-6);  // the network's neuron: the first layer's
+  EXPECT_EQ(n.in_c, 784u);
+  EXPECT_EQ(n.timesteps, 20u);
+  EXPECT_EQ(n.batch, 32u);
+}
+
+TEST(NirForeign, NorseConvNeedsItsTimeStep) {
+  // Norse writes taus in seconds (0.01 s) for dt = 1 ms: with dt = 1, lambda would be -99.
+  const std::string e = error_of([] { load_network(kNir + "norse_conv.nir"); });
+  EXPECT_NE(e.find("norse_conv.nir: node 'lif"), std::string::npos) << e;
+  EXPECT_NE(e.find("--nir-dt"), std::string::npos) << e;
+  const Network n = load_network(kNir + "norse_conv.nir", dt(0.001));
+  ASSERT_EQ(n.layers.size(), 3u);
+  // 28x28x1, conv 5x5 pad 2 -> 28x28x8, pool 2 -> 14x14x8
+  expect_layer(n.layers[0], LayerKind::Conv, 28, 28, 1, 5, 5, 2, 8, 2, 14, 14);
+  // 14x14x8, conv 3x3 pad 1 -> 14x14x16, pool 2 -> 7x7x16
+  expect_layer(n.layers[1], LayerKind::Conv, 14, 14, 8, 3, 3, 1, 16, 2, 7, 7);
+  // flatten 7*7*16 = 784 -> 10
+  expect_layer(n.layers[2], LayerKind::FC, 1, 1, 784, 1, 1, 0, 10, 1, 1, 1);
+  EXPECT_NEAR(n.layers[0].neuron.params.lambda, 0.9, 1e-9);  // 1 - 0.001/0.01
+  EXPECT_NEAR(n.layers[0].neuron.params.c, 0.1, 1e-9);       // r*dt/tau
+  EXPECT_EQ(n.in_h, 28u);
+  EXPECT_EQ(n.in_c, 1u);
+}
+
+TEST(NirForeign, SinabsSamePaddingAvgPoolLinear) {
+  const Network n = load_network(kNir + "sinabs_same.nir");
+  ASSERT_EQ(n.layers.size(), 2u);
+  // 32x32x2, conv 3x3 'same' (pad 1) -> 32x32x4, avgpool 4 -> 8x8x4
+  expect_layer(n.layers[0], LayerKind::Conv, 32, 32, 2, 3, 3, 1, 4, 4, 8, 8);
+  // 8*8*4 = 256 -> 11 (Linear: no bias)
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 256, 1, 1, 0, 11, 1, 1, 1);
+  EXPECT_EQ(n.layers[0].neuron.model, "IF");
+  EXPECT_DOUBLE_EQ(n.layers[0].neuron.params.lambda, 1.0);
+  EXPECT_DOUBLE_EQ(n.layers[1].neuron.params.theta, 2.0);
+  EXPECT_EQ(n.layers[1].name, "4");
+}
+
+TEST(NirForeign, NirRecurrentExample) {
+  const Network n = load_network(kNir + "rnn_recurrent.nir");
+  ASSERT_EQ(n.layers.size(), 2u);
+  expect_layer(n.layers[0], LayerKind::FC, 1, 1, 2, 1, 1, 0, 3, 1, 1, 1);
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 3, 1, 1, 0, 2, 1, 1, 1);
+  EXPECT_TRUE(n.layers[0].recurrent);
+  EXPECT_FALSE(n.layers[1].recurrent);
+  EXPECT_EQ(n.layers[0].weights(), 2u * 3 + 3 * 3);  // input weights + recurrent 3x3
+  const LayerNeuron& c = n.layers[0].neuron;
+  EXPECT_EQ(c.model, "CubaLIF");
+  EXPECT_TRUE(c.synaptic);
+  EXPECT_NEAR(c.params.lambda, 0.95, 1e-12);  // 1 - 1/20
+  EXPECT_NEAR(c.syn_lambda, 0.8, 1e-12);      // 1 - 1/5
+  EXPECT_NEAR(c.params.c, 1.0, 1e-12);        // w_in * r * dt / tau_mem = 20/20
+}
+
+TEST(NirForeign, SnnTorchRecurrentLayerAsNestedGraph) {
+  const Network n = load_network(kNir + "snntorch_rsynaptic.nir", dt(1e-4));
+  ASSERT_EQ(n.layers.size(), 2u);
+  expect_layer(n.layers[0], LayerKind::FC, 1, 1, 40, 1, 1, 0, 64, 1, 1, 1);
+  EXPECT_TRUE(n.layers[0].recurrent);
+  EXPECT_EQ(n.layers[0].weights(), 40u * 64 + 64 * 64);
+  const LayerNeuron& c = n.layers[0].neuron;
+  EXPECT_EQ(c.model, "CubaLIF");
+  EXPECT_NEAR(c.params.lambda, 0.95, 1e-9);  // beta
+  EXPECT_NEAR(c.syn_lambda, 0.8, 1e-9);      // alpha
+  EXPECT_NEAR(c.params.c, 5.0, 1e-6);        // w_in*r*dt/tau_mem = (tau_syn/dt) = 1/(1-alpha)
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 64, 1, 1, 0, 5, 1, 1, 1);
+}
+
+TEST(NirForeign, OldVersionConv1dScaleThresholdDelayLI) {
+  const Network n = load_network(kNir + "nir0_conv1d.nir");
+  ASSERT_EQ(n.layers.size(), 2u);
+  // 2 x 16 -> Conv1d k3 -> 6 x 14: a 1x3 conv over a 1x16 map
+  expect_layer(n.layers[0], LayerKind::Conv, 1, 16, 2, 1, 3, 0, 6, 1, 1, 14);
+  EXPECT_EQ(n.layers[0].neuron.model, "Threshold");
+  EXPECT_DOUBLE_EQ(n.layers[0].neuron.params.lambda, 0.0);
+  EXPECT_DOUBLE_EQ(n.layers[0].neuron.params.theta, 0.25);
+  // flatten 6*14 = 84 -> 4, an LI read-out
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 84, 1, 1, 0, 4, 1, 1, 1);
+  EXPECT_EQ(n.layers[1].neuron.model, "LI");
+  EXPECT_FALSE(n.layers[1].neuron.spiking);
+  EXPECT_NEAR(n.layers[1].neuron.params.lambda, 0.75, 1e-12);
+}
+
+TEST(NirForeign, EveryForeignFileCostsAsATaskGraph) {
+  const std::vector<std::pair<std::string, double>> files = {
+      {"snntorch_fc", 1e-4}, {"snntorch_rsynaptic", 1e-4}, {"norse_conv", 1e-3},
+      {"sinabs_same", 1},    {"rnn_recurrent", 1},         {"nir0_conv1d", 1}};
+  for (const auto& [f, step] : files) {
+    const Network n = load_network(kNir + f + ".nir", dt(step));
+    const TaskGraph g = build_task_graph(n, ArrayParams{});
+    EXPECT_GT(g.total_cycles(), 0u) << f;
+  }
+}
+
+// ---------- graphs written through our writer ----------
+
+TEST(NirImport, SmallConvNetShapes) {
+  const Network n = import_nir(write_nir("conv.nir", small_conv_net()));
+  ASSERT_EQ(n.layers.size(), 2u);
+  expect_layer(n.layers[0], LayerKind::Conv, 8, 8, 1, 3, 3, 1, 4, 2, 4, 4);
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 64, 1, 1, 0, 10, 1, 1, 1);
+  EXPECT_NEAR(n.layers[0].neuron.params.lambda, 0.75, 1e-12);  // 1 - 1/4
+}
+
+TEST(NirImport, EdgeOrderDoesNotMatter) {
+  const Network a = import_nir(write_nir("ordered.nir", small_conv_net(0)));
+  for (unsigned seed : {1u, 2u, 3u, 4u, 5u}) {
+    const Network b = import_nir(write_nir("shuffled.nir", small_conv_net(seed)));
+    ASSERT_EQ(b.layers.size(), a.layers.size());
+    for (size_t i = 0; i < a.layers.size(); ++i) {
+      EXPECT_EQ(b.layers[i].name, a.layers[i].name);
+      EXPECT_EQ(b.layers[i].in_c, a.layers[i].in_c);
+      EXPECT_EQ(b.layers[i].out_c, a.layers[i].out_c);
+      EXPECT_EQ(b.layers[i].pool, a.layers[i].pool);
+    }
+  }
+}
+
+TEST(NirImport, MissingShapesAreInferred) {
+  // No shape on the Input: the Affine's weight gives 20 inputs.
+  Network n = import_nir(write_nir(
+      "noshape_fc.nir", graph({{"in", input({})}, {"a", affine(7, 20)}, {"l", lif({7})}},
+                              {{"in", "a"}, {"a", "l"}})));
+  EXPECT_EQ(n.layers[0].in_c, 20u);
+  // No shape on the Input: the Conv2d's input_shape (12, 10) and its weight's 3 channels.
+  n = import_nir(write_nir("noshape_conv.nir",
+                           graph({{"in", input({})}, {"c", conv2d(2, 3, 3, h5::text("valid"), {12, 10})},
+                                  {"l", lif({2, 10, 8})}},
+                                 {{"in", "c"}, {"c", "l"}})));
+  expect_layer(n.layers[0], LayerKind::Conv, 12, 10, 3, 3, 3, 0, 2, 1, 10, 8);
+  // Scalar neuron parameters fit any shape.
+  n = import_nir(write_nir("scalar.nir", graph({{"in", input({5})}, {"a", affine(3, 5)},
+                                                {"l", lif({}, 2.0, 0.5)}},
+                                               {{"in", "a"}, {"a", "l"}})));
+  EXPECT_NEAR(n.layers[0].neuron.params.lambda, 0.5, 1e-12);
+  // Nothing says the conv's height and width: one clear error.
+  const std::string e = error_of([] {
+    import_nir(write_nir("noshape_bad.nir", graph({{"in", input({})}, {"c", conv2d(2, 3, 3, h5::integer(0))}},
+                                                  {{"in", "c"}})));
+  });
+  EXPECT_NE(e.find("node 'c' (Conv2d): the input's height and width are unknown"), std::string::npos) << e;
+}
+
+TEST(NirImport, InputShapeWithABatchOfOne) {
+  // nirtorch traces a sample with its batch dimension: [1, 784], [1, 1, 8, 8].
+  Network n = import_nir(write_nir("batch_fc.nir", graph({{"in", input({1, 784})}, {"a", affine(10, 784)},
+                                                          {"l", lif({10})}},
+                                                         {{"in", "a"}, {"a", "l"}})));
+  EXPECT_EQ(n.layers[0].in_c, 784u);
+  n = import_nir(write_nir("batch_conv.nir",
+                           graph({{"in", input({1, 1, 8, 8})}, {"c", conv2d(4, 1, 3, h5::integer(1))},
+                                  {"l", lif({4, 8, 8})}},
+                                 {{"in", "c"}, {"c", "l"}})));
+  expect_layer(n.layers[0], LayerKind::Conv, 8, 8, 1, 3, 3, 1, 4, 1, 8, 8);
+  EXPECT_EQ(n.in_h, 8u);
+}
+
+TEST(NirImport, PaddingVariants) {
+  auto net_with = [](const std::string& name, h5::Value pad) {
+    return import_nir(write_nir(name, graph({{"in", input({1, 9, 9})}, {"c", conv2d(2, 1, 5, pad)},
+                                             {"l", lif({2})}},
+                                            {{"in", "c"}, {"c", "l"}})));
+  };
+  EXPECT_EQ(net_with("p_int.nir", h5::integer(2)).layers[0].pad, 2u);
+  EXPECT_EQ(net_with("p_pair.nir", h5::integers({1, 1})).layers[0].pad, 1u);
+  EXPECT_EQ(net_with("p_same.nir", h5::text("same")).layers[0].pad, 2u);
+  EXPECT_EQ(net_with("p_valid.nir", h5::text("valid")).layers[0].out_h(), 5u);
+  std::string e = error_of([&] { net_with("p_uneq.nir", h5::integers({1, 2})); });
+  EXPECT_NE(e.find("node 'c' (Conv2d): padding = (1, 2)"), std::string::npos) << e;
+  e = error_of([&] { net_with("p_what.nir", h5::text("full")); });
+  EXPECT_NE(e.find("padding 'full'"), std::string::npos) << e;
+}
+
+TEST(NirImport, NestedGraphsAndPassThroughNodes) {
+  Group inner = graph({{"input", input({6})}, {"w", affine(4, 6)}, {"n", lif({4})},
+                       {"output", output()}},
+                      {{"input", "w"}, {"w", "n"}, {"n", "output"}});
+  Group deeper = graph({{"input", input({4})}, {"inner2", graph({{"input", input({4})}, {"w", affine(3, 4)},
+                                                                {"n", lif({3})}, {"output", output()}},
+                                                               {{"input", "w"}, {"w", "n"}, {"n", "output"}})},
+                        {"output", output()}},
+                       {{"input", "inner2"}, {"inner2", "output"}});
+  Group delay = typed("Delay");
+  delay.data["delay"] = h5::constant(1, {6});
+  Group scale = typed("Scale");
+  scale.data["scale"] = h5::constant(2, {6});
+  const Network n = import_nir(write_nir(
+      "nested.nir", graph({{"in", input({6})}, {"d", delay}, {"s", scale}, {"sub", inner},
+                           {"deep", deeper}, {"out", output()}},
+                          {{"in", "d"}, {"d", "s"}, {"s", "sub"}, {"sub", "deep"}, {"deep", "out"}},
+                          7)));
+  ASSERT_EQ(n.layers.size(), 2u);
+  EXPECT_EQ(n.layers[0].name, "sub.w");
+  EXPECT_EQ(n.layers[1].name, "deep.inner2.w");
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 4, 1, 1, 0, 3, 1, 1, 1);
+}
+
+TEST(NirImport, RecurrentLayerInTheTaskGraph) {
+  Network n = import_nir(write_nir(
+      "rec.nir", graph({{"in", input({10})}, {"a", affine(16, 10)}, {"n", lif({16})},
+                        {"r", affine(16, 16)}, {"b", affine(4, 16)}, {"m", lif({4})}},
+                       {{"in", "a"}, {"a", "n"}, {"n", "r"}, {"r", "n"}, {"n", "b"}, {"b", "m"}})));
+  ASSERT_TRUE(n.layers[0].recurrent);
+  n.batch = 8, n.timesteps = 5;
+  ArrayParams a;
+  const TaskGraph g = build_task_graph(n, a);
+  const Task& f = g.task(g.find(TaskKind::F, 0));
+  // The input product batches over B*T = 40 rows; the recurrent one runs T = 5 times on B = 8.
+  EXPECT_EQ(f.gemm.M, 40u);
+  EXPECT_EQ(f.rec_gemm.M, 8u);
+  EXPECT_EQ(f.rec_gemm.N, 16u);
+  EXPECT_EQ(f.rec_gemm.K, 16u);
+  const GemmCost one = gemm_cost({8, 16, 16}, a);
+  EXPECT_EQ(f.rec_cost.cycles, 5 * one.cycles);
+  EXPECT_EQ(f.rec_cost.macs, 5u * 8 * 16 * 16);
+  EXPECT_EQ(f.array_cycles, f.gemm_cost.cycles + 5 * one.cycles);
+  // D carries the error back through W_rec^T, per step.
+  const Task& d = g.task(g.find(TaskKind::D, 0));
+  EXPECT_EQ(d.array_cycles, 5 * one.cycles);
+  // G: the recurrent gradient batches over B*T like the forward one.
+  const Task& gr = g.task(g.find(TaskKind::G, 0));
+  EXPECT_EQ(gr.rec_gemm.K, 40u);
+  EXPECT_EQ(gr.array_cycles, gr.gemm_cost.cycles + gemm_cost({16, 16, 40}, a).cycles);
+  // U updates the 10x16 input and 16x16 recurrent weights.
+  EXPECT_EQ(g.task(g.find(TaskKind::U, 0)).vector_elements, 10u * 16 + 16 * 16);
+  EXPECT_EQ(g.weight_bytes[0], (10u * 16 + 16 * 16) * 2);
+  // The second layer is not recurrent.
+  EXPECT_EQ(g.task(g.find(TaskKind::F, 1)).rec_cost.macs, 0u);
+}
+
+TEST(NirImport, CubaLifCostsOneMoreVectorPass) {
+  Network n = load_network(kNir + "rnn_recurrent.nir");
+  n.batch = 4, n.timesteps = 3;
+  const TaskGraph g = build_task_graph(n, ArrayParams{});
+  EXPECT_EQ(g.task(g.find(TaskKind::F, 1)).vector_elements, 4u * 2 * 2);  // B * neurons * 2 passes
+  EXPECT_EQ(g.task(g.find(TaskKind::D, 1)).vector_elements, 4u * 2 * 2);
+}
+
+// ---------- bad files ----------
+
+TEST(NirBad, NotHdf5) {
+  const fs::path p = test::scratch("nir_bad") / "text.nir";
+  std::ofstream(p) << "input: {height: 1}\n";
+  const std::string e = error_of([&] { load_network(p.string()); });
+  EXPECT_EQ(e, p.string() + ": is not an HDF5 file (no HDF5 signature), so not a NIR file "
+                            "(allowed: a NIR file as written by nir.write (HDF5))");
+  const std::string none = error_of([] { import_nir("/nonexistent/x.nir"); });
+  EXPECT_NE(none.find("/nonexistent/x.nir: no such NIR file"), std::string::npos) << none;
+}
+
+TEST(NirBad, MissingGroups) {
+  const std::string dir = test::scratch("nir_groups").string();
+  Group root;
+  root.data["version"] = h5::text("1.0");
+  h5::write_file(dir + "/nonode.nir", root);
+  std::string e = error_of([&] { import_nir(dir + "/nonode.nir"); });
+  EXPECT_NE(e.find("nonode.nir: no group 'node'"), std::string::npos) << e;
+  Group g = typed("NIRGraph");
+  g.data["edges"] = h5::texts({}, {0, 2});
+  e = error_of([&] { import_nir(write_nir("nonodes.nir", g)); });
+  EXPECT_NE(e.find("nonodes.nir: the top graph: no group 'nodes'"), std::string::npos) << e;
+  Group h = typed("NIRGraph");
+  h.groups["nodes"].groups["in"] = input({3});
+  e = error_of([&] { import_nir(write_nir("noedges.nir", h)); });
+  EXPECT_NE(e.find("no dataset 'edges'"), std::string::npos) << e;
+  Group lonely = graph({{"in", input({3})}, {"a", affine(2, 3)}, {"x", affine(2, 3)}}, {{"in", "a"}});
+  e = error_of([&] { import_nir(write_nir("lonely.nir", lonely)); });
+  EXPECT_NE(e.find("node 'x' (Affine): is not on the path from the Input"), std::string::npos) << e;
+  Group noweight = typed("Affine");
+  e = error_of([&] {
+    import_nir(write_nir("noweight.nir", graph({{"in", input({3})}, {"a", noweight}}, {{"in", "a"}})));
+  });
+  EXPECT_NE(e.find("node 'a' (Affine): no dataset 'weight'"), std::string::npos) << e;
+}
+
+TEST(NirBad, UnknownNodeType) {
+  const std::string e = error_of([] {
+    import_nir(write_nir("unknown.nir", graph({{"in", input({3})}, {"x", typed("Dropout")}},
+                                              {{"in", "x"}})));
+  });
+  EXPECT_NE(e.find("unknown.nir: node 'x': unknown NIR node type 'Dropout' (allowed: Input, Output, "
+                   "Affine"),
+            std::string::npos)
+      << e;
+}
+
+TEST(NirBad, CycleThatIsNotARecurrentLayer) {
+  // a -> n -> b -> a: the loop goes through two weights and back into the first one.
+  std::string e = error_of([] {
+    import_nir(write_nir("cycle.nir",
+                         graph({{"in", input({4})}, {"a", affine(4, 4)}, {"n", lif({4})}, {"b", affine(4, 4)},
+                                {"m", lif({4})}},
+                               {{"in", "a"}, {"a", "n"}, {"n", "b"}, {"b", "a"}, {"b", "m"}})));
+  });
+  EXPECT_NE(e.find("cycle.nir: the cycle 'n' -> 'b' -> 'a' -> 'n' is not a recurrent layer"),
+            std::string::npos)
+      << e;
+  // A loop with no neuron on it.
+  e = error_of([] {
+    import_nir(write_nir("cycle2.nir", graph({{"in", input({4})}, {"a", affine(4, 4)}, {"b", affine(4, 4)}},
+                                             {{"in", "a"}, {"a", "b"}, {"b", "a"}})));
+  });
+  EXPECT_NE(e.find("is not a recurrent layer"), std::string::npos) << e;
+}
+
+TEST(NirBad, WhatWeCannotModelYet) {
+  auto err = [](const std::string& name, Group g) { return error_of([&] { import_nir(write_nir(name, g)); }); };
+  Group grouped = conv2d(4, 2, 3, h5::integer(0), {8, 8});
+  grouped.data["groups"] = h5::integer(2);
+  grouped.data["weight"] = h5::constant(0, {4, 1, 3, 3});
+  EXPECT_NE(err("groups.nir", graph({{"in", input({2, 8, 8})}, {"c", grouped}}, {{"in", "c"}}))
+                .find("node 'c' (Conv2d): groups = 2"),
+            std::string::npos);
+  EXPECT_NE(err("overlap.nir", graph({{"in", input({1, 8, 8})}, {"c", conv2d(2, 1, 3, h5::integer(1))},
+                                      {"p", pool("SumPool2d", 3, 2)}},
+                                     {{"in", "c"}, {"c", "p"}}))
+                .find("node 'p' (SumPool2d): kernel 3 with stride 2"),
+            std::string::npos);
+  EXPECT_NE(err("branch.nir", graph({{"in", input({3})}, {"a", affine(2, 3)}, {"b", affine(2, 3)}},
+                                    {{"in", "a"}, {"in", "b"}}))
+                .find("node 'in' (Input): feeds 2 nodes"),
+            std::string::npos);
+  EXPECT_NE(err("twoweights.nir", graph({{"in", input({3})}, {"a", affine(2, 3)}, {"b", affine(2, 2)}},
+                                        {{"in", "a"}, {"a", "b"}}))
+                .find("node 'b' (Affine): follows the weight layer 'a' with no neuron"),
+            std::string::npos);
+  EXPECT_NE(err("mismatch.nir", graph({{"in", input({5})}, {"a", affine(2, 3)}}, {{"in", "a"}}))
+                .find("weight takes 3 inputs, but 5 values arrive"),
+            std::string::npos);
+  Group li = typed("LI");
+  li.data["tau"] = h5::constant(2, {2});
+  li.data["r"] = h5::constant(1, {2});
+  li.data["v_leak"] = h5::constant(0, {2});
+  EXPECT_NE(err("li_mid.nir", graph({{"in", input({3})}, {"a", affine(2, 3)}, {"li", li}, {"b", affine(2, 2)},
+                                     {"n", lif({2})}},
+                                    {{"in", "a"}, {"a", "li"}, {"li", "b"}, {"b", "n"}}))
+                .find("node 'b' (Affine): reads the output of the LI neuron of 'a'"),
+            std::string::npos);
+  EXPECT_NE(err("lif_first.nir", graph({{"in", input({3})}, {"n", lif({3})}}, {{"in", "n"}}))
+                .find("node 'n' (LIF): a neuron with no weight layer before it"),
+            std::string::npos);
+  Group conv_rec = graph({{"in", input({1, 4, 4})}, {"c", conv2d(1, 1, 3, h5::integer(1))}, {"n", lif({1, 4, 4})},
+                          {"r", affine(16, 16)}},
+                         {{"in", "c"}, {"c", "n"}, {"n", "r"}, {"r", "n"}});
+  EXPECT_NE(err("conv_rec.nir", conv_rec).find("recurrent fc layers"), std::string::npos);
+  const std::string v = error_of([] { import_nir(write_nir("v2.nir", small_conv_net(), "2.0")); });
+  EXPECT_NE(v.find("NIR version '2.0'"), std::string::npos) << v;
+}
+
+// ---------- export and round trip ----------
+
+TEST(NirExport, PresetsRoundTrip) {
+  const fs::path dir = test::scratch("nir_export");
+  for (const std::string& preset : network_presets()) {
+    Network a = load_network(preset);
+    a.timesteps = 7, a.batch = 3, a.act_bits = 12;
+    const std::string path = (dir / (preset + ".nir")).string();
+    export_nir(a, path);
+    EXPECT_LT(fs::file_size(path), 200u * 1024) << preset;  // zero weights are fill values
+    const Network b = import_nir(path);
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.timesteps, 7u);
+    EXPECT_EQ(b.batch, 3u);
+    EXPECT_EQ(b.act_bits, 12u);
+    EXPECT_EQ(b.in_h, a.in_h);
+    EXPECT_EQ(b.in_w, a.in_w);
+    EXPECT_EQ(b.in_c, a.in_c);
+    ASSERT_EQ(b.layers.size(), a.layers.size()) << preset;
+    for (size_t i = 0; i < a.layers.size(); ++i) {
+      const Layer &x = a.layers[i], &y = b.layers[i];
+      EXPECT_EQ(y.name, x.name);
+      EXPECT_EQ(y.kind, x.kind);
+      EXPECT_EQ(y.in_h, x.in_h);
+      EXPECT_EQ(y.in_w, x.in_w);
+      EXPECT_EQ(y.in_c, x.in_c);
+      EXPECT_EQ(y.kernel_h, x.kernel_h);
+      EXPECT_EQ(y.stride, x.stride);
+      EXPECT_EQ(y.pad, x.pad);
+      EXPECT_EQ(y.out_c, x.out_c);
+      EXPECT_EQ(y.pool, x.pool);
+      EXPECT_NEAR(y.neuron.params.lambda, a.neuron.lambda, 1e-6);
+      EXPECT_NEAR(y.neuron.params.c, a.neuron.c, 1e-5);
+      EXPECT_NEAR(y.neuron.params.theta, a.neuron.theta, 1e-6);
+    }
+    // The same work: the task graphs cost the same.
+    EXPECT_EQ(build_task_graph(b, ArrayParams{}).total_cycles(),
+              build_task_graph(a, ArrayParams{}).total_cycles());
+  }
+}
+
+TEST(NirExport, RecurrentAndCubaRoundTrip) {
+  const Network a = load_network(kNir + "rnn_recurrent.nir");
+  const std::string path = (test::scratch("nir_export_rec") / "rnn.nir").string();
+  export_nir(a, path);
+  const Network b = import_nir(path);
+  ASSERT_EQ(b.layers.size(), 2u);
+  EXPECT_TRUE(b.layers[0].recurrent);
+  EXPECT_EQ(b.layers[0].neuron.model, "CubaLIF");
+  EXPECT_NEAR(b.layers[0].neuron.syn_lambda, 0.8, 1e-6);
+  EXPECT_NEAR(b.layers[0].neuron.params.lambda, 0.95, 1e-6);
+  EXPECT_EQ(build_task_graph(b, ArrayParams{}).total_cycles(),
+            build_task_graph(a, ArrayParams{}).total_cycles());
+}
+
+}  // namespace
+}  // namespace spikepipe
