@@ -15,7 +15,7 @@ namespace {
 
 json run(const std::string& model, const std::filesystem::path& dir, bool trace = false) {
   // Small SRAM: spills and streamed weights put plenty of traffic on the DRAM.
-  const RunResult r = run_spikepipe("run --network mnist-fc --platform mesh4 --scheduler pipedream"
+  const RunResult r = run_spikepipe("run --network mnist-fc --platform mesh4 --scheduler standard"
                                     " --iterations 8 --sram-bytes 65536 --quiet" +
                                         std::string(trace ? "" : " --no-trace") + " --dram-model " +
                                         model + " --out " + (dir / model).string(),
