@@ -8,6 +8,25 @@
 
 namespace spikepipe {
 
+namespace {
+
+// The probe's record of `bytes` of a request served on channel c, in simulator cycles.
+MemoryEvent completed(const MemoryEvent& proto, uint32_t c, uint64_t bytes,
+                      const DramCompletion& k, const DramSpec& spec, double clock_ghz) {
+  MemoryEvent ev = proto;
+  ev.channel = c;
+  ev.bytes = bytes;
+  ev.start = spec.cycles(k.first, clock_ghz);
+  ev.end = spec.cycles(k.done, clock_ghz);
+  ev.row_hits = k.row_hits;
+  ev.row_misses = k.row_misses;
+  ev.row_conflicts = k.row_conflicts;
+  ev.refreshes = k.refreshes;
+  return ev;
+}
+
+}  // namespace
+
 DramTiming::DramTiming(const MemoryParams& p, double clock_ghz)
     : p_(p), clock_ghz_(clock_ghz), busy_until_(p.channels, 0), share_(p.channels, 0) {
   if (p.model != DramModel::Simple) engines_.assign(p.channels, DramChannel(dram_spec(p)));
@@ -90,15 +109,7 @@ DramTiming::Access DramTiming::access_banked(uint64_t address, Cycles t, const M
     done_.clear();
     engines_[c].advance(kNever, done_);
     for (const DramCompletion& k : done_) {
-      MemoryEvent ev = proto;
-      ev.channel = c;
-      ev.bytes = share_[c];
-      ev.start = spec.cycles(k.first, clock_ghz_);
-      ev.end = spec.cycles(k.done, clock_ghz_);
-      ev.row_hits = k.row_hits;
-      ev.row_misses = k.row_misses;
-      ev.row_conflicts = k.row_conflicts;
-      ev.refreshes = k.refreshes;
+      const MemoryEvent ev = completed(proto, c, share_[c], k, spec, clock_ghz_);
       r.first = std::min(r.first, ev.start);
       r.done = std::max(r.done, ev.end);
       probe.on_memory(ev);
@@ -179,16 +190,8 @@ void DramTiming::advance(Cycles to, Probe& probe, std::vector<Completion>& done)
       auto it = outstanding_.find(k.id >> 10);
       if (it == outstanding_.end()) continue;
       Outstanding& o = it->second;
-      MemoryEvent ev = o.proto;
-      ev.channel = c;
-      ev.bytes = part_bytes_[k.id];
+      const MemoryEvent ev = completed(o.proto, c, part_bytes_[k.id], k, spec, clock_ghz_);
       part_bytes_.erase(k.id);
-      ev.start = spec.cycles(k.first, clock_ghz_);
-      ev.end = spec.cycles(k.done, clock_ghz_);
-      ev.row_hits = k.row_hits;
-      ev.row_misses = k.row_misses;
-      ev.row_conflicts = k.row_conflicts;
-      ev.refreshes = k.refreshes;
       probe.on_memory(ev);
       o.c.first = std::min(o.c.first, ev.start);
       o.c.done = std::max(o.c.done, ev.end);

@@ -10,6 +10,29 @@
 
 namespace spikepipe {
 
+namespace {
+
+// What the probe hears of a delivered message: its payload extension, timed.
+MessageEvent message_event(const MessageExt& e) {
+  MessageEvent m;
+  m.id = e.id;
+  m.dep = e.dep;
+  m.src = e.src;
+  m.dst = e.dst;
+  m.kind = e.kind;
+  m.layer = e.layer;
+  m.iteration = e.iteration;
+  m.bytes = e.bytes;
+  m.hops = e.hops;
+  m.packets = e.packets;
+  m.sent = e.sent;
+  m.received = e.arrival;
+  m.injected = e.injected;
+  return m;
+}
+
+}  // namespace
+
 NocTiming::NocTiming(const NocParams& p, Probe& probe)
     : p_(p),
       topo_(p),
@@ -236,21 +259,7 @@ void Noc::done(const NocEngine::Done& d) {
       e.phase = MessageExt::Phase::Arrive;
       sc_core::sc_time z = sc_core::SC_ZERO_TIME;
       out[f.dst_port]->b_transport(trans, z);
-      MessageEvent m;
-      m.id = e.id;
-      m.dep = e.dep;
-      m.src = e.src;
-      m.dst = e.dst;
-      m.kind = e.kind;
-      m.layer = e.layer;
-      m.iteration = e.iteration;
-      m.bytes = e.bytes;
-      m.hops = e.hops;
-      m.packets = e.packets;
-      m.sent = e.sent;
-      m.received = d.time;
-      m.injected = e.injected;
-      probe_.on_message(m);
+      probe_.on_message(message_event(e));
       trans.release();
       return;
     }
@@ -310,21 +319,7 @@ void Noc::b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_tim
       e.packets = t.packets;
       forward(static_cast<int>(dst_port), trans, t.arrival);
       if (trans.is_response_error()) return;
-      MessageEvent m;
-      m.id = e.id;
-      m.dep = e.dep;
-      m.src = e.src;
-      m.dst = e.dst;
-      m.kind = e.kind;
-      m.layer = e.layer;
-      m.iteration = e.iteration;
-      m.bytes = e.bytes;
-      m.hops = t.hops;
-      m.packets = t.packets;
-      m.sent = t0;
-      m.received = t.arrival;
-      m.injected = t.injected;
-      probe_.on_message(m);
+      probe_.on_message(message_event(e));
       delay = to_time(t.injected - now);
       return;
     }
