@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -75,9 +76,7 @@ class Reader {
     fail(where, what, allowed);
   }
 
-  std::vector<Row> rows(TopologyFormat format) const {
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) fail(path_, "cannot read topology file", "a SCALE-Sim topology CSV");
+  std::vector<Row> rows(std::istream& in, TopologyFormat format) const {
     std::vector<Row> out;
     std::string text;
     int line = 0;
@@ -197,7 +196,18 @@ std::string stem(const std::string& path) {
 
 Network import_topology(const std::string& path, TopologyFormat format,
                         const TopologySnnParams& snn) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot read topology file", "a SCALE-Sim topology CSV");
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) fail(path, "error while reading the topology file");
+  return parse_topology_csv(text.str(), path, format, snn);
+}
+
+Network parse_topology_csv(const std::string& text, const std::string& path, TopologyFormat format,
+                           const TopologySnnParams& snn) {
   const Reader rd(path, format == TopologyFormat::Conv ? kConvColumns : kGemmColumns);
+  std::istringstream in(text);
   Network net;
   net.name = stem(path);
   net.source = path;
@@ -206,7 +216,7 @@ Network import_topology(const std::string& path, TopologyFormat format,
   net.neuron = snn.neuron;
   net.act_bits = snn.act_bits;
   net.weight_bits = snn.weight_bits;
-  for (const Row& r : rd.rows(format)) {
+  for (const Row& r : rd.rows(in, format)) {
     Layer L = format == TopologyFormat::Conv ? conv_row(rd, r) : gemm_row(r);
     if (format == TopologyFormat::Gemm) {
       net.chained = false;  // GEMM rows are independent products, each with its own input
