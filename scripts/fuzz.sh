@@ -17,12 +17,13 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWi
   -DSPIKEPIPE_WERROR=OFF >/dev/null
 cmake --build "$BUILD_DIR" --target fuzz -j "$JOBS"
 
-# Seeds: the files the tests read, good and bad, and the shipped presets.
+# Seeds: the files the tests read, good and bad, the shipped presets, and what fuzzing found
+# before (tests/data/fuzz/<reader>/, each a regression test too).
 declare -A SEEDS=(
-  [fuzz_network_yaml]="tests/data/networks workloads/networks"
-  [fuzz_topology_csv]="tests/data/topologies"
-  [fuzz_platform_ini]="tests/data/platforms platform/configs"
-  [fuzz_schedule_json]="tests/data/schedules"
+  [fuzz_network_yaml]="tests/data/networks workloads/networks tests/data/fuzz/network_yaml"
+  [fuzz_topology_csv]="tests/data/topologies tests/data/fuzz/topology_csv"
+  [fuzz_platform_ini]="tests/data/platforms platform/configs tests/data/fuzz/platform_ini"
+  [fuzz_schedule_json]="tests/data/schedules tests/data/fuzz/schedule_json"
 )
 DICTS=(fuzz_network_yaml fuzz_platform_ini fuzz_schedule_json)
 TARGETS=(${FUZZ_TARGETS:-fuzz_network_yaml fuzz_topology_csv fuzz_platform_ini fuzz_schedule_json})
@@ -41,8 +42,9 @@ for t in "${TARGETS[@]}"; do
   log=$BUILD_DIR/$t.log
   echo "fuzz: $t for ${SECS}s (log $log)"
   rc=0
-  # shellcheck disable=SC2086
-  "$BUILD_DIR/fuzz/$t" "${args[@]}" "$corpus" ${SEEDS[$t]} >"$log" 2>&1 || rc=$?
+  seeds=()
+  for d in ${SEEDS[$t]}; do [[ -d $d ]] && seeds+=("$d"); done
+  "$BUILD_DIR/fuzz/$t" "${args[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1 || rc=$?
   execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log" | tail -1)
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
   files=$(find "$corpus" -type f | wc -l)
