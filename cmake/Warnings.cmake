@@ -1,6 +1,8 @@
 # Strict warnings for project code only (not for third-party headers, which are SYSTEM includes).
 function(spikepipe_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local)
+  # -Wshadow=local is gcc's; clang's nearest is -Wshadow-uncaptured-local.
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+    $<IF:$<CXX_COMPILER_ID:GNU>,-Wshadow=local,-Wshadow-uncaptured-local>)
   if(SPIKEPIPE_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

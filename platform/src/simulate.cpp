@@ -11,6 +11,7 @@
 #include "spikepipe/models/noc.h"
 #include "spikepipe/models/payload.h"
 #include "spikepipe/models/processor.h"
+#include "spikepipe/models/sc_run.h"
 #include "spikepipe/models/sim_time.h"
 #include "spikepipe/core/error.h"
 
@@ -57,7 +58,7 @@ void check_schedule(const PlatformParams& p, const Schedule& s) {
 }
 
 // The modules live until the process ends: SystemC elaborates once per process, and tearing a
-// hierarchy down after sc_start buys nothing.
+// hierarchy down after sc_start buys nothing. keep_until_exit() tells a leak checker so.
 struct Platform {
   std::unique_ptr<RunLog> log;
   std::unique_ptr<PayloadPool> pool;
@@ -78,6 +79,7 @@ SimResult simulate(const PlatformParams& platform, const Schedule& schedule,
          "one simulate() per process");
   }
   auto* pf = new Platform;  // see Platform
+  keep_until_exit(pf);
   pf->log = std::make_unique<RunLog>(options.iterations);
   RunLog& log = *pf->log;
   log.progress = options.progress;
@@ -101,7 +103,7 @@ SimResult simulate(const PlatformParams& platform, const Schedule& schedule,
   }
   pf->noc->out.bind(pf->dram->socket);
 
-  sc_core::sc_start();
+  run_systemc();
   if (!log.error.empty()) throw Error(log.error);
 
   std::string blocked;

@@ -84,11 +84,14 @@ TEST(Install, InstalledTreeAndConsumer) {
          log);
   EXPECT_NE(r.rc, 0);
 
-  // A consumer project: find_package(SpikePipeSC), link spikepipe::platform, run.
+  // A consumer project: find_package(SpikePipeSC), link spikepipe::platform, run. It is compiled
+  // with this build's flags, as a consumer of static libraries must be (a sanitizer build's
+  // libraries need the sanitizer's runtime).
   const fs::path cb = root / "consumer";
   r = sh("cmake -S '" + std::string(SPIKEPIPE_SOURCE_DIR) + "/examples/consumer' -B '" +
              cb.string() + "' -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH='" + prefix.string() +
-             "' && cmake --build '" + cb.string() + "' -j2",
+             "' -DCMAKE_CXX_FLAGS='" + SPIKEPIPE_CXX_FLAGS + "' && cmake --build '" + cb.string() +
+             "' -j2",
          log);
   ASSERT_EQ(r.rc, 0) << r.out;
   r = sh("env -u SPIKEPIPE_DATA_DIR '" + (cb / "spikepipe-consumer").string() + "'", log);

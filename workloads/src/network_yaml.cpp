@@ -1,6 +1,8 @@
 // The network YAML format (docs/NETWORK_FORMAT.md). Strict on purpose: an unknown key, a wrong
 // type or an impossible shape stops the load with "file:line: key: what (allowed: ...)", because
 // a typo that is silently ignored would cost a network with the wrong shape.
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -229,6 +232,43 @@ size_t flow_depth(const std::string& text) {
   return deepest;
 }
 
+// yaml-cpp 0.7 leaves unread a token it cannot place where a document's top node starts (a ','
+// there, for one): LoadAll() then reads an empty document at that same place forever, growing
+// until memory runs out, and Load() drops the token and everything after it. So the documents are
+// walked with a parser first, which stops where a document would start where the last one did.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+void check_documents_progress(const std::string& text, const std::string& filename) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts h;
+  while (parser.HandleNextDocument(h)) {
+    const size_t n = h.starts.size();
+    if (n >= 2 && h.starts[n - 1].pos == h.starts[n - 2].pos) {
+      const YAML::Mark& at = h.starts.back();
+      const size_t pos = static_cast<size_t>(std::max(at.pos, 0));
+      fail(filename + ":" + std::to_string(at.line + 1),
+           "not valid YAML: '" + printable(text.substr(pos, 1)) + "' at column " +
+               std::to_string(at.column + 1) + " cannot start a value");
+    }
+  }
+}
+
 std::string stem(const std::string& file) {
   std::string s = file.substr(file.find_last_of('/') + 1);
   const size_t dot = s.rfind('.');
@@ -251,6 +291,7 @@ Network parse_network_yaml(const std::string& text, const std::string& filename)
          "at most " + std::to_string(kMaxFlowDepth) + " levels");
   YAML::Node loaded;
   try {
+    check_documents_progress(text, filename);  // before LoadAll(), which could loop forever
     const std::vector<YAML::Node> docs = YAML::LoadAll(text);
     if (docs.size() > 1)
       fail(filename, "holds " + std::to_string(docs.size()) + " YAML documents (--- separators)",

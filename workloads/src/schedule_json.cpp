@@ -1,5 +1,12 @@
 // The schedule as JSON (docs/SCHEDULE_FORMAT.md). Keys carry their unit where they have one.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/text.h"
 #include "spikepipe/workloads/schedule_io.h"
 
 namespace spikepipe {
@@ -19,14 +26,77 @@ TensorKind tensor_kind(const std::string& s, const std::string& where) {
   fail(where, "unknown tensor kind '" + s + "'", "spikes, errors, weights, gradients, stash, input");
 }
 
+// Reading is strict about types and ranges: nlohmann-json's get<T>() would turn 1.5, -1 or 1e300
+// into a uint32_t by a cast (truncated, wrapped, or undefined), and value() and iteration accept a
+// scalar where a list belongs.
+std::string shown(const json& v) {
+  return printable(v.dump(-1, ' ', false, json::error_handler_t::replace), 40);
+}
+
+[[noreturn]] void wrong(const std::string& where, const std::string& key,
+                        const std::string& expected, const json& v) {
+  fail(where, "key '" + key + "' must be " + expected + ", not " + shown(v));
+}
+
+const json& member(const json& obj, const char* key, const std::string& where) {
+  const auto it = obj.find(key);
+  if (it == obj.end()) fail(where, "missing key '" + std::string(key) + "'");
+  return *it;
+}
+
+// A whole number that fits T exactly; `key` names it in the message.
 template <class T>
-T get(const json& j, const char* key, const std::string& where) {
-  if (!j.contains(key)) fail(where, "missing key '" + std::string(key) + "'");
-  try {
-    return j.at(key).get<T>();
-  } catch (const json::exception& e) {
-    fail(where, "key '" + std::string(key) + "' has the wrong type: " + e.what());
+T whole_value(const json& v, const std::string& key, const std::string& where) {
+  static_assert(std::is_integral_v<T>);
+  using L = std::numeric_limits<T>;
+  const std::string range = std::to_string(L::min()) + " .. " + std::to_string(L::max());
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (u <= static_cast<uint64_t>(L::max())) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    const int64_t i = v.get<int64_t>();
+    if (L::is_signed ? i >= static_cast<int64_t>(L::min()) && i <= static_cast<int64_t>(L::max())
+                     : i >= 0 && static_cast<uint64_t>(i) <= static_cast<uint64_t>(L::max()))
+      return static_cast<T>(i);
   }
+  wrong(where, key, "a whole number " + range, v);
+}
+
+template <class T>
+T whole(const json& obj, const char* key, const std::string& where) {
+  return whole_value<T>(member(obj, key, where), key, where);
+}
+
+template <class T>
+T whole_or(const json& obj, const char* key, T otherwise, const std::string& where) {
+  return obj.contains(key) ? whole<T>(obj, key, where) : otherwise;
+}
+
+const json& list(const json& obj, const char* key, const std::string& where) {
+  const json& v = member(obj, key, where);
+  if (!v.is_array()) wrong(where, key, "a list", v);
+  return v;
+}
+
+template <class T>
+std::vector<T> wholes_or(const json& obj, const char* key, const std::string& where) {
+  std::vector<T> out;
+  if (!obj.contains(key)) return out;
+  const json& v = list(obj, key, where);
+  for (size_t i = 0; i < v.size(); ++i)
+    out.push_back(whole_value<T>(v[i], std::string(key) + "[" + std::to_string(i) + "]", where));
+  return out;
+}
+
+std::string text(const json& obj, const char* key, const std::string& where) {
+  const json& v = member(obj, key, where);
+  if (!v.is_string()) wrong(where, key, "a string", v);
+  return v.get<std::string>();
+}
+
+const json& object(const json& v, const std::string& where) {
+  if (!v.is_object()) fail(where, "must be a JSON object, not " + shown(v));
+  return v;
 }
 
 }  // namespace
@@ -86,64 +156,78 @@ json schedule_to_json(const Schedule& s) {
 Schedule schedule_from_json(const json& j, const std::string& where) {
   if (!j.is_object()) fail(where, "a schedule must be a JSON object");
   Schedule s;
-  s.scheduler = get<std::string>(j, "scheduler", where);
-  s.processors = get<uint32_t>(j, "processors", where);
-  s.split = j.value("split", false);
-  s.micro_batches = j.value("micro_batches", 1u);
-  s.note = j.value("note", std::string());
-  s.predicted_period = get<Cycles>(j, "predicted_period_cycles", where);
-  s.predicted_latency = get<Cycles>(j, "predicted_latency_cycles", where);
-  s.lower_bound = get<Cycles>(j, "lower_bound_cycles", where);
-  s.schedule_bound = j.value("schedule_bound_cycles", Cycles(0));
-  s.delays = get<std::vector<uint32_t>>(j, "delays", where);
-  s.weight_versions = j.value("weight_versions", std::vector<uint32_t>{});
-  s.loads = j.value("loads_cycles", std::vector<Cycles>{});
-  s.sram_peak = j.value("sram_peak_bytes", std::vector<uint64_t>{});
-  if (j.contains("bytes_by_kind"))
+  s.scheduler = text(j, "scheduler", where);
+  s.processors = whole<uint32_t>(j, "processors", where);
+  if (j.contains("split")) {
+    if (!j["split"].is_boolean()) wrong(where, "split", "true or false", j["split"]);
+    s.split = j["split"].get<bool>();
+  }
+  s.micro_batches = whole_or<uint32_t>(j, "micro_batches", 1, where);
+  if (j.contains("note")) s.note = text(j, "note", where);
+  s.predicted_period = whole<Cycles>(j, "predicted_period_cycles", where);
+  s.predicted_latency = whole<Cycles>(j, "predicted_latency_cycles", where);
+  s.lower_bound = whole<Cycles>(j, "lower_bound_cycles", where);
+  s.schedule_bound = whole_or<Cycles>(j, "schedule_bound_cycles", 0, where);
+  list(j, "delays", where);
+  s.delays = wholes_or<uint32_t>(j, "delays", where);
+  s.weight_versions = wholes_or<uint32_t>(j, "weight_versions", where);
+  s.loads = wholes_or<Cycles>(j, "loads_cycles", where);
+  s.sram_peak = wholes_or<uint64_t>(j, "sram_peak_bytes", where);
+  if (j.contains("bytes_by_kind")) {
+    const json& b = object(j["bytes_by_kind"], where + ": bytes_by_kind");
     for (int k = 0; k < kTensorKinds; ++k)
-      s.bytes_by_kind[size_t(k)] = j["bytes_by_kind"].value(to_string(TensorKind(k)), uint64_t(0));
-  for (const json& o : get<json>(j, "ops", where)) {
+      s.bytes_by_kind[size_t(k)] =
+          whole_or<uint64_t>(b, to_string(TensorKind(k)), 0, where + ": bytes_by_kind");
+  }
+  for (const json& item : list(j, "ops", where)) {
     const std::string w = where + ": ops[" + std::to_string(s.ops.size()) + "]";
+    const json& o = object(item, w);
     Op op;
-    op.id = OpId(get<uint32_t>(o, "id", w));
-    op.task = TaskId(get<uint32_t>(o, "task", w));
-    op.kind = task_kind(get<std::string>(o, "kind", w), w);
-    op.layer = get<uint32_t>(o, "layer", w);
-    op.part = get<uint16_t>(o, "part", w);
-    op.parts = get<uint16_t>(o, "parts", w);
-    op.micro = get<uint16_t>(o, "micro", w);
-    op.micros = get<uint16_t>(o, "micros", w);
-    op.proc = ProcessorId(get<uint32_t>(o, "processor", w));
-    op.offset = get<int32_t>(o, "offset", w);
-    op.array_cycles = get<Cycles>(o, "array_cycles", w);
-    op.vector_cycles = get<Cycles>(o, "vector_cycles", w);
-    op.dram_read_bytes = o.value("dram_read_bytes", uint64_t(0));
-    op.dram_write_bytes = o.value("dram_write_bytes", uint64_t(0));
-    op.weight_bytes = o.value("weight_bytes", uint64_t(0));
-    op.recompute = o.value("recompute", false);
+    op.id = OpId(whole<uint32_t>(o, "id", w));
+    op.task = TaskId(whole<uint32_t>(o, "task", w));
+    op.kind = task_kind(text(o, "kind", w), w);
+    op.layer = whole<uint32_t>(o, "layer", w);
+    op.part = whole<uint16_t>(o, "part", w);
+    op.parts = whole<uint16_t>(o, "parts", w);
+    op.micro = whole<uint16_t>(o, "micro", w);
+    op.micros = whole<uint16_t>(o, "micros", w);
+    op.proc = ProcessorId(whole<uint32_t>(o, "processor", w));
+    op.offset = whole<int32_t>(o, "offset", w);
+    op.array_cycles = whole<Cycles>(o, "array_cycles", w);
+    op.vector_cycles = whole<Cycles>(o, "vector_cycles", w);
+    op.dram_read_bytes = whole_or<uint64_t>(o, "dram_read_bytes", 0, w);
+    op.dram_write_bytes = whole_or<uint64_t>(o, "dram_write_bytes", 0, w);
+    op.weight_bytes = whole_or<uint64_t>(o, "weight_bytes", 0, w);
+    if (o.contains("recompute")) {
+      if (!o["recompute"].is_boolean()) wrong(w, "recompute", "true or false", o["recompute"]);
+      op.recompute = o["recompute"].get<bool>();
+    }
     if (op.id.value != s.ops.size()) fail(w, "op ids must be 0, 1, 2, ... in order");
     if (op.proc.value >= s.processors) fail(w, "processor out of range", "< processors");
     s.ops.push_back(op);
   }
-  for (const json& p : get<json>(j, "programs", where)) {
+  for (const json& p : list(j, "programs", where)) {
+    const std::string w = where + ": programs[" + std::to_string(s.programs.size()) + "]";
+    if (!p.is_array()) fail(w, "must be a list of op ids, not " + shown(p));
     std::vector<OpId> prog;
     for (const json& id : p) {
-      const uint32_t v = id.get<uint32_t>();
-      if (v >= s.ops.size()) fail(where, "programs name op " + std::to_string(v), "existing op ids");
+      const uint32_t v = whole_value<uint32_t>(id, "op id", w);
+      if (v >= s.ops.size()) fail(w, "names op " + std::to_string(v), "existing op ids");
       prog.push_back(OpId(v));
     }
     s.programs.push_back(prog);
   }
-  for (const json& d : get<json>(j, "deps", where)) {
+  for (const json& item : list(j, "deps", where)) {
     const std::string w = where + ": deps[" + std::to_string(s.deps.size()) + "]";
+    const json& d = object(item, w);
     Dep dep;
-    dep.src = OpId(get<uint32_t>(d, "src", w));
-    dep.dst = OpId(get<uint32_t>(d, "dst", w));
+    dep.src = OpId(whole<uint32_t>(d, "src", w));
+    dep.dst = OpId(whole<uint32_t>(d, "dst", w));
     if (dep.src.value >= s.ops.size() || dep.dst.value >= s.ops.size())
       fail(w, "names an op that does not exist");
-    dep.distance = get<uint32_t>(d, "distance", w);
-    dep.kind = tensor_kind(get<std::string>(d, "kind", w), w);
-    dep.bytes = get<uint64_t>(d, "bytes", w);
+    dep.distance = whole<uint32_t>(d, "distance", w);
+    dep.kind = tensor_kind(text(d, "kind", w), w);
+    dep.bytes = whole<uint64_t>(d, "bytes", w);
     s.deps.push_back(dep);
   }
   return s;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -76,14 +77,7 @@ class Reader {
     fail(where, what, allowed);
   }
 
-  std::vector<Row> rows(TopologyFormat format) const {
-    std::error_code ec;
-    if (const auto size = std::filesystem::file_size(path_, ec); !ec && size > kMaxNetworkFileBytes)
-      fail(path_, "is " + std::to_string(size) + " bytes, too large for a topology file",
-           "at most " + std::to_string(kMaxNetworkFileBytes) + " bytes (" +
-               std::to_string(kMaxLayers) + " layers)");
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) fail(path_, "cannot read topology file", "a SCALE-Sim topology CSV");
+  std::vector<Row> rows(std::istream& in, TopologyFormat format) const {
     std::vector<Row> out;
     std::string text;
     int line = 0;
@@ -206,7 +200,26 @@ std::string stem(const std::string& path) {
 
 Network import_topology(const std::string& path, TopologyFormat format,
                         const TopologySnnParams& snn) {
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxNetworkFileBytes)
+    fail(path, "is " + std::to_string(size) + " bytes, too large for a topology file",
+         "at most " + std::to_string(kMaxNetworkFileBytes) + " bytes (" +
+             std::to_string(kMaxLayers) + " layers)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot read topology file", "a SCALE-Sim topology CSV");
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) fail(path, "error while reading the topology file");
+  return parse_topology_csv(text.str(), path, format, snn);
+}
+
+Network parse_topology_csv(const std::string& text, const std::string& path, TopologyFormat format,
+                           const TopologySnnParams& snn) {
   const Reader rd(path, format == TopologyFormat::Conv ? kConvColumns : kGemmColumns);
+  if (text.size() > kMaxNetworkFileBytes)
+    fail(path, "is " + std::to_string(text.size()) + " bytes, too large for a topology file",
+         "at most " + std::to_string(kMaxNetworkFileBytes) + " bytes");
+  std::istringstream in(text);
   Network net;
   net.name = stem(path);
   net.source = path;
@@ -215,7 +228,7 @@ Network import_topology(const std::string& path, TopologyFormat format,
   net.neuron = snn.neuron;
   net.act_bits = snn.act_bits;
   net.weight_bits = snn.weight_bits;
-  for (const Row& r : rd.rows(format)) {
+  for (const Row& r : rd.rows(in, format)) {
     Layer L = format == TopologyFormat::Conv ? conv_row(rd, r) : gemm_row(r);
     if (format == TopologyFormat::Gemm) {
       net.chained = false;  // GEMM rows are independent products, each with its own input

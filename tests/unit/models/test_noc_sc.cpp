@@ -8,6 +8,7 @@
 #include "spikepipe/models/dram.h"
 #include "spikepipe/models/noc.h"
 #include "spikepipe/models/payload.h"
+#include "spikepipe/models/sc_run.h"
 #include "spikepipe/models/sim_time.h"
 #include "support/sc_fixture.h"
 
@@ -89,7 +90,7 @@ TEST_F(NocSc, MessageArrivesExactlyAtClosedForm) {
   for (Sink* k : {&k0, &k1, &k2, &k3}) noc.out.bind(k->in);
   s.reqs.push_back(
       {10, PayloadKind::Message, 2, 1000, tlm::TLM_WRITE_COMMAND});  // node 0 -> 15: 6 hops
-  sc_core::sc_start();
+  run_systemc();
   const Cycles L = (1000 + 31) / 32 + 6 * 3;
   EXPECT_NE(k2.seen, 10 + L - 1);  // not arrived at t + L - 1 ...
   EXPECT_EQ(k2.seen, 10 + L);      // ... arrived at t + L
@@ -120,7 +121,7 @@ TEST_F(NocSc, BadRequestsGetErrorResponses) {
   s.reqs.push_back({0, PayloadKind::Message, 2, 10, tlm::TLM_WRITE_COMMAND});     // the DRAM port
   s.reqs.push_back({0, PayloadKind::MemoryRead, 0, 10, tlm::TLM_WRITE_COMMAND});  // wrong command
   s.reqs.push_back({0, PayloadKind::MemoryRead, 0, 256, tlm::TLM_READ_COMMAND});  // fine
-  sc_core::sc_start();
+  run_systemc();
   ASSERT_EQ(s.status.size(), 4u);
   EXPECT_EQ(s.status[0], tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(s.status[1], tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -145,7 +146,7 @@ TEST_F(NocSc, DramReadTravelsTheNoc) {
   noc.out.bind(k0.in);
   noc.out.bind(dram.socket);
   s.reqs.push_back({0, PayloadKind::MemoryRead, 0, 1024, tlm::TLM_READ_COMMAND});
-  sc_core::sc_start();
+  run_systemc();
   // Request head 2*3, latency 50, channel 1024/16 = 64 cycles; the data streams back as it is
   // read (the link is faster than the channel), so the last byte lands 2 hops after the last beat.
   EXPECT_EQ(s.resumed[0], 6u + 50 + 64 + 6);

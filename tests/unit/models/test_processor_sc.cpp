@@ -6,6 +6,7 @@
 
 #include "support/recording_probe.h"
 #include "spikepipe/models/processor.h"
+#include "spikepipe/models/sc_run.h"
 #include "spikepipe/models/sim_time.h"
 #include "support/sc_fixture.h"
 
@@ -68,7 +69,7 @@ TEST_F(ProcessorSc, InboxChecksAndReleasesTheWaitingOp) {
   proc.noc.bind(noc.in);
   feed.out.bind(proc.inbox);
   feed.msgs = {{1, 0, 0, 5}, {0, 7, 0, 5}, {0, 0, 0, 333}};  // wrong processor, unknown dep, fine
-  sc_core::sc_start();
+  run_systemc();
   ASSERT_EQ(feed.status.size(), 3u);
   EXPECT_EQ(feed.status[0], tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(feed.status[1], tlm::TLM_ADDRESS_ERROR_RESPONSE);

@@ -20,5 +20,8 @@ struct TopologySnnParams {
 // SCALE-Sim semantics: no padding; each row gives its own IFMAP; a smaller next IFMAP implies
 // pooling in between; a 1x1 IFMAP with a 1x1 filter is fully connected.
 Network import_topology(const std::string& path, TopologyFormat format, const TopologySnnParams& snn);
+// The same from the file's text; `path` names the network (its stem) and is quoted in errors.
+Network parse_topology_csv(const std::string& text, const std::string& path, TopologyFormat format,
+                           const TopologySnnParams& snn);
 
 }  // namespace spikepipe
