@@ -113,6 +113,7 @@ TEST(FuzzFindings, ScheduleSeedsReadBackUnchanged) {
     json back = schedule_to_json(s);
     back.erase("transfers");
     j.erase("network");
+    j.erase("transfers");  // derived: the writer adds them, the reader recomputes them
     EXPECT_EQ(back, j);
     ++n;
   }
