@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake pkg-config libsystemc-dev libboost-program-options-dev
           libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-          python3 python3-matplotlib gtkwave xvfb xauth openmpi-bin libopenmpi-dev)
+          python3 python3-matplotlib gtkwave xvfb xauth openmpi-bin libopenmpi-dev
+          libeigen3-dev zlib1g-dev dataset-fashion-mnist)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       {"layers", "per-task cost report of a network on the systolic array", layers},
       {"schedule", "build a schedule and print its summary (or --json)", schedule},
       {"sweep", "run the Cartesian product of parameter values; sweep.csv/json", sweep},
+      {"train", "train the network with a schedule's gradient delays; accuracy, time to accuracy", train_cmd},
   };
   return table;
 }

@@ -22,5 +22,6 @@ int schedule(const Args& args);
 int run(const Args& args);
 int compare(const Args& args);
 int sweep(const Args& args);
+int train_cmd(const Args& args);  // cli_train.cpp
 
 }  // namespace spikepipe::cli
