@@ -6,7 +6,10 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "spikepipe/cli/cli.h"
@@ -57,6 +60,73 @@ std::vector<uint32_t> parse_delays(const std::string& text, size_t layers) {
   return d;
 }
 
+// Everything a training's result depends on (deterministic for these and a thread count).
+std::string cache_key(const Network& net, const std::string& data, size_t ntrain, size_t ntest,
+                      const TrainConfig& c, int threads) {
+  std::ostringstream k;
+  k << std::setprecision(17) << "v1|" << net.name << "|T" << net.timesteps << "|B" << net.batch << "|c"
+    << net.neuron.c << "|l" << net.neuron.lambda << "|th" << net.neuron.theta << "|r"
+    << to_string(net.neuron.reset) << "|w" << net.neuron.surrogate_width;
+  for (const Layer& L : net.layers)
+    k << "|" << to_string(L.kind) << L.in_h << "x" << L.in_w << "x" << L.in_c << "k" << L.kernel_h << "x"
+      << L.kernel_w << "s" << L.stride << "p" << L.pad << "o" << L.out_c << "q" << L.pool;
+  k << "|" << data << "|" << ntrain << "|" << ntest << "|e" << c.epochs << "|lr" << c.lr << "|m" << c.momentum
+    << "|dec" << c.lr_decay << "|s" << c.seed << "|i" << c.init_scale << "|ev" << c.eval_every << "|ta"
+    << c.target_accuracy << "|st" << c.stop_at_target << "|" << to_string(c.engine.encoding) << "|"
+    << to_string(c.engine.loss) << "|t" << threads << "|d" << join(c.delays, ",");
+  return k.str();
+}
+
+std::string cache_file(const std::string& dir, const std::string& key) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char ch : key) h = (h ^ ch) * 1099511628211ull;
+  char name[40];
+  std::snprintf(name, sizeof name, "%016llx.txt", (unsigned long long)h);
+  return dir + "/" + name;
+}
+
+std::optional<TrainResult> cache_read(const std::string& file, const std::string& key) {
+  std::ifstream in(file);
+  std::string line;
+  if (!in || !std::getline(in, line) || line != key) return std::nullopt;
+  TrainResult r;
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    std::string what;
+    l >> what;
+    if (what == "target") {
+      l >> r.iterations_to_target >> r.train_seconds;
+    } else if (what == "epoch") {
+      EpochRecord e;
+      l >> e.epoch >> e.iterations >> e.train_loss >> e.train_accuracy >> e.test_loss >> e.test_accuracy >> e.seconds;
+      r.epochs.push_back(e);
+    } else if (what == "eval") {
+      EvalRecord e;
+      l >> e.iteration >> e.test_loss >> e.test_accuracy;
+      r.evals.push_back(e);
+    }
+    if (!l) return std::nullopt;
+  }
+  return r;
+}
+
+void cache_write(const std::string& file, const std::string& key, const TrainResult& r) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
+  const std::string tmp = file + ".tmp";
+  {
+    std::ofstream o(tmp);
+    o << std::setprecision(17) << key << "\ntarget " << r.iterations_to_target << " " << r.train_seconds << "\n";
+    for (const EpochRecord& e : r.epochs)
+      o << "epoch " << e.epoch << " " << e.iterations << " " << e.train_loss << " " << e.train_accuracy << " "
+        << e.test_loss << " " << e.test_accuracy << " " << e.seconds << "\n";
+    for (const EvalRecord& e : r.evals) o << "eval " << e.iteration << " " << e.test_loss << " " << e.test_accuracy << "\n";
+    if (!o) fail("--cache " + file, "cannot write");
+  }
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) fail("--cache " + file, "cannot write: " + ec.message());
+}
+
 }  // namespace
 
 int train_cmd(const Args& args) {
@@ -70,6 +140,7 @@ int train_cmd(const Args& args) {
       ("epochs", whole<uint32_t>(1, 10000)->default_value(1), "epochs, 1 .. 10000")
       ("lr", po::value<double>()->default_value(0.01), "learning rate η of SGD")
       ("momentum", po::value<double>()->default_value(0.0), "SGD momentum, 0 .. <1 (0: W -= η∇W, METHOD §1)")
+      ("lr-decay", po::value<double>()->default_value(1.0), "learning rate of epoch e (from 0): lr x lr-decay^e, 0 .. 1")
       ("seed", whole<uint32_t>(0, 4294967295u)->default_value(1), "seed of initial weights, shuffling, rate coding")
       ("train-samples", whole<uint32_t>(0, 1 << 30)->default_value(0), "use the first N training samples (0: all)")
       ("test-samples", whole<uint32_t>(0, 1 << 30)->default_value(0), "use the first N test samples (0: all)")
@@ -84,6 +155,9 @@ int train_cmd(const Args& args) {
       ("target-accuracy", po::value<double>()->default_value(0.0), "test accuracy (0 .. 1) whose first evaluated iteration gives the time to accuracy")
       ("stop-at-target", po::bool_switch(), "stop a training once it reached --target-accuracy")
       ("threads", whole<uint32_t>(1, 256)->default_value(1), "threads of the matrix products (OpenMP builds)")
+      ("cache", po::value<std::string>()->default_value(""),
+       "directory of finished trainings, keyed by every setting and the delays: a training with the "
+       "same ones (another --processors with the same delays) is read back, not run again")
       ("out", po::value<std::string>()->default_value("traces/train"), "output directory: train.csv, evals.csv, tta.csv, summary.txt");
   desc.add(t);
   const auto vm = parse(args, desc,
@@ -99,6 +173,8 @@ int train_cmd(const Args& args) {
   cfg.epochs = (*vm)["epochs"].as<uint32_t>();
   cfg.lr = (*vm)["lr"].as<double>();
   cfg.momentum = (*vm)["momentum"].as<double>();
+  cfg.lr_decay = (*vm)["lr-decay"].as<double>();
+  if (!(cfg.lr_decay > 0 && cfg.lr_decay <= 1)) fail("--lr-decay", num(cfg.lr_decay) + " is out of range", "> 0 .. 1");
   cfg.seed = (*vm)["seed"].as<uint32_t>();
   cfg.init_scale = (*vm)["init-scale"].as<double>();
   cfg.eval_every = (*vm)["eval-every"].as<uint32_t>();
@@ -140,6 +216,7 @@ int train_cmd(const Args& args) {
   OutputDir out((*vm)["out"].as<std::string>(), "run");
   const int threads = set_threads(int((*vm)["threads"].as<uint32_t>()));
   const std::string dir = (*vm)["data"].as<std::string>();
+  const std::string cache = (*vm)["cache"].as<std::string>();
   const Dataset train = load_split(dir, true, (*vm)["train-samples"].as<uint32_t>());
   const Dataset test = load_split(dir, false, (*vm)["test-samples"].as<uint32_t>());
   std::cerr << "spikepipe train: " << net.name << " (T=" << net.timesteps << ", B=" << net.batch << ") on "
@@ -155,13 +232,22 @@ int train_cmd(const Args& args) {
                 << first_label[p.delays] << "\n";
       continue;
     }
-    std::cerr << "spikepipe train: " << p.label << ": delays " << join(p.delays) << "\n";
     TrainConfig c = cfg;
     c.delays = p.delays;
+    first_label[p.delays] = p.label;
+    const std::string key = cache_key(net, dir, train.count(), test.count(), c, threads);
+    const std::string file = cache.empty() ? "" : cache_file(cache, key);
+    if (!file.empty())
+      if (auto hit = cache_read(file, key)) {
+        std::cerr << "spikepipe train: " << p.label << ": delays " << join(p.delays) << " from " << file << "\n";
+        results[p.delays] = *hit;
+        continue;
+      }
+    std::cerr << "spikepipe train: " << p.label << ": delays " << join(p.delays) << "\n";
     results[p.delays] = train_snn(net, train, test, c, [&](const std::string& line) {
       std::cerr << "  " << p.label << ": " << line << "\n";
     });
-    first_label[p.delays] = p.label;
+    if (!file.empty()) cache_write(file, key, results[p.delays]);
   }
 
   std::ostringstream csv, evals, tta, summary;
@@ -171,7 +257,7 @@ int train_cmd(const Args& args) {
          "iterations_to_target,time_to_accuracy_s,final_test_accuracy\n";
   summary << "network " << net.name << " (T=" << net.timesteps << ", B=" << net.batch << "), "
           << train.count() << " training / " << test.count() << " test samples, " << cfg.epochs
-          << " epoch(s), lr " << num(cfg.lr) << ", momentum " << num(cfg.momentum) << ", seed " << cfg.seed
+          << " epoch(s), lr " << num(cfg.lr) << ", momentum " << num(cfg.momentum) << ", lr decay " << num(cfg.lr_decay) << ", seed " << cfg.seed
           << ", encoding " << to_string(cfg.engine.encoding) << ", loss " << to_string(cfg.engine.loss)
           << ", platform " << platform.processors << " processors at " << num(platform.clock_ghz) << " GHz\n";
   summary << std::left << std::setw(18) << "run" << std::setw(16) << "delays" << std::right << std::setw(10)

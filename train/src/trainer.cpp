@@ -1,6 +1,7 @@
 #include "spikepipe/train/trainer.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <numeric>
 
@@ -123,6 +124,7 @@ TrainResult train_snn(const Network& net, const Dataset& train, const Dataset& t
   };
   bool stop = false;
   for (uint32_t ep = 0; ep < cfg.epochs && !stop; ++ep) {
+    stash.set_lr(cfg.lr * std::pow(cfg.lr_decay, double(ep)));
     const auto t0 = std::chrono::steady_clock::now();
     double eval_s = 0, loss = 0;
     uint64_t correct = 0, seen = 0;

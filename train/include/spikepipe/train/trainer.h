@@ -32,6 +32,7 @@ class WeightStash {
   size_t held(size_t layer) const { return v_[layer].size(); }  // <= d_l + 1
   uint64_t iteration() const { return k_; }                       // updates applied so far
   const std::vector<uint32_t>& delays() const { return d_; }
+  void set_lr(double lr) { lr_ = lr; }  // the learning rate of the next updates
 
  private:
   std::vector<std::deque<std::vector<S>>> v_;
@@ -45,6 +46,7 @@ struct TrainConfig {
   uint32_t epochs = 1;
   double lr = 0.01;
   double momentum = 0.0;
+  double lr_decay = 1.0;  // the learning rate of epoch e (0-based) is lr * lr_decay^e
   uint64_t seed = 1;
   double init_scale = 1.0;
   std::vector<uint32_t> delays;  // per layer; empty: all 0 (no pipeline)
