@@ -24,12 +24,18 @@ def main():
     path = os.path.join(a.out, "evals.csv")
     if not os.path.exists(path):
         sys.exit(f"plot_train: {path}: no such file (run spikepipe train --out {a.out} first)")
-    runs = {}
+    # Runs with the same delays are one training (spikepipe train trains each delay vector once):
+    # one curve, labelled with every run that shares it.
+    names, points = {}, {}
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
-            key = f"{row['run']} (d = {row['delays']})"
-            runs.setdefault(key, []).append(
-                (int(row["iteration"]), float(row["test_accuracy"]), float(row["test_loss"])))
+            d = row["delays"]
+            if row["run"] not in names.setdefault(d, []):
+                names[d].append(row["run"])
+            if len(names[d]) == 1:
+                points.setdefault(d, []).append(
+                    (int(row["iteration"]), float(row["test_accuracy"]), float(row["test_loss"])))
+    runs = {f"{', '.join(names[d])} (d = {d})": pts for d, pts in points.items()}
     if not runs:
         sys.exit(f"plot_train: {path}: no evaluations")
     target = None
