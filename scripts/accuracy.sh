@@ -23,6 +23,12 @@ for P in 4 8 16; do
     --cache "$OUT/cache" --out "$OUT/delays-p$P"
 done
 
+# 2b. The same joined with the simulated periods (spikepipe compare, seconds per P).
+for P in 4 8 16; do
+  "$BIN" compare --network mnist-fc --processors "$P" --no-trace --out "$OUT/compare-p$P" >/dev/null
+  python3 scripts/time_to_accuracy.py "$OUT/delays-p$P" "$OUT/compare-p$P"
+done
+
 # 3. fmnist-conv (T = 20) on a subset: 2560 training and 1000 test samples, 2 epochs.
 "$BIN" train --network fmnist-conv --train-samples 2560 --test-samples 1000 --epochs 2 \
   --lr 0.003 --lr-decay 0.5 --eval-every 40 --no-baseline --delays 0,0,0,0 --threads "$THREADS" \
