@@ -23,15 +23,21 @@ for P in 4 8 16; do
     --cache "$OUT/cache" --out "$OUT/delays-p$P"
 done
 
+# A second seed at P = 16, to tell the delays' cost from noise.
+"$BIN" train --network mnist-fc --epochs 2 --lr 0.01 --lr-decay 0.5 --eval-every 625 \
+  --target-accuracy 0.8 --all-schedulers --processors 16 --seed 2 --threads "$THREADS" \
+  --cache "$OUT/cache" --out "$OUT/delays-p16-seed2"
+
 # 2b. The same joined with the simulated periods (spikepipe compare, seconds per P).
 for P in 4 8 16; do
   "$BIN" compare --network mnist-fc --processors "$P" --no-trace --out "$OUT/compare-p$P" >/dev/null
   python3 scripts/time_to_accuracy.py "$OUT/delays-p$P" "$OUT/compare-p$P"
 done
 
-# 3. fmnist-conv (T = 20) on a subset: 2560 training and 1000 test samples, 2 epochs.
+# 3. fmnist-conv (T = 20) on a subset: 2560 training and 1000 test samples, 2 epochs, without
+#    delays and with spikepipe's at P = 8.
 "$BIN" train --network fmnist-conv --train-samples 2560 --test-samples 1000 --epochs 2 \
-  --lr 0.003 --lr-decay 0.5 --eval-every 40 --no-baseline --delays 0,0,0,0 --threads "$THREADS" \
-  --out "$OUT/fmnist-conv"
+  --lr 0.003 --lr-decay 0.5 --eval-every 40 --scheduler spikepipe --processors 8 \
+  --threads "$THREADS" --out "$OUT/fmnist-conv"
 
 for d in "$OUT"/mnist-fc "$OUT"/delays-p* "$OUT"/fmnist-conv; do python3 scripts/plot_train.py "$d"; done
