@@ -12,6 +12,12 @@ find_package(yaml-cpp REQUIRED)
 pkg_check_modules(HDF5 REQUIRED IMPORTED_TARGET hdf5)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
+# The training engine (train/, docs/TRAINING.md): Eigen for its matrix products (libeigen3-dev),
+# zlib to read the gzip-compressed IDX files (zlib1g-dev), OpenMP (part of GCC) optional, for
+# Eigen's threads.
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(ZLIB REQUIRED)
+find_package(OpenMP COMPONENTS CXX)
 if(SPIKEPIPE_BUILD_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake pkg-config libsystemc-dev libboost-program-options-dev
           libyaml-cpp-dev nlohmann-json3-dev libhdf5-dev libgtest-dev libbenchmark-dev
           python3 python3-matplotlib python3-h5py hdf5-tools gtkwave xvfb xauth openmpi-bin libopenmpi-dev
+          libeigen3-dev zlib1g-dev dataset-fashion-mnist
           ${SETUP_EXTRA_PACKAGES:-})
 
 missing=()

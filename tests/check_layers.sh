@@ -15,6 +15,7 @@ check() {  # folder, forbidden include pattern, why
 }
 check core      'spikepipe/(workloads|models|platform|cli)/|systemc|tlm|boost/' "upper layers, SystemC or Boost"
 check workloads 'spikepipe/(models|platform|cli)/|systemc|tlm|boost/'           "upper layers, SystemC or Boost"
+check train     'spikepipe/(models|platform|cli)/|systemc|tlm|boost/'           "models, platform, apps, SystemC or Boost"
 check models    'spikepipe/(platform|cli)/|boost/'                             "platform/, apps/ or Boost"
 check platform  'spikepipe/cli/|boost/'                                        "apps/ or Boost"
 [ $bad = 0 ] && echo "layers: ok"

@@ -11,6 +11,7 @@ const std::vector<Command>& commands() {
       {"sweep", "run the Cartesian product of parameter values; sweep.csv/json", sweep},
       {"noc", "the NoC alone: synthetic traffic (latency vs throughput) or --replay of a run", noc},
       {"export", "write a network as NIR (--nir FILE), the format SNN libraries exchange", export_network},
+      {"train", "train the network with a schedule's gradient delays; accuracy, time to accuracy", train_cmd},
   };
   return table;
 }

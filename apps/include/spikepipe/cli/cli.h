@@ -24,5 +24,6 @@ int compare(const Args& args);
 int sweep(const Args& args);
 int noc(const Args& args);
 int export_network(const Args& args);
+int train_cmd(const Args& args);  // cli_train.cpp
 
 }  // namespace spikepipe::cli
