@@ -20,7 +20,7 @@ std::string without_seconds(const std::string& csv) {
 
 const char* kTiny =
     "train --network mnist-fc --timesteps 4 --train-samples 320 --test-samples 100 "
-    "--processors 4 --scheduler pipedream --target-accuracy 0.3 --eval-every 5";
+    "--processors 4 --scheduler standard --target-accuracy 0.3 --eval-every 5";
 
 }  // namespace
 
@@ -30,10 +30,10 @@ TEST(TrainCli, WritesDelayedAndPlainTrainingAndTimeToAccuracy) {
   ASSERT_EQ(r.rc, 0) << r.err;
   const std::string tta = read_file(dir / "a" / "tta.csv");
   EXPECT_NE(tta.find("no-delay,4,0 0 0,0,"), std::string::npos) << tta;
-  EXPECT_NE(tta.find("pipedream,4,2 1 0,"), std::string::npos) << tta;  // d_l of the schedule
+  EXPECT_NE(tta.find("standard,4,2 1 0,"), std::string::npos) << tta;  // d_l of the schedule
   const std::string csv = read_file(dir / "a" / "train.csv");
   EXPECT_EQ(csv.rfind("run,delays,epoch,iterations,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n", 0), 0u);
-  EXPECT_NE(read_file(dir / "a" / "evals.csv").find("pipedream,2 1 0,5,"), std::string::npos);
+  EXPECT_NE(read_file(dir / "a" / "evals.csv").find("standard,2 1 0,5,"), std::string::npos);
   EXPECT_NE(r.out.find("time to accuracy"), std::string::npos) << r.out;
   // Deterministic for a seed.
   const RunResult again = run_spikepipe(std::string(kTiny) + " --out " + (dir / "b").string(), dir);
