@@ -247,35 +247,49 @@ std::string energy_file_text(const EnergyTable& t) {
   return os.str();
 }
 
+namespace {
+
+// One GEMM's actions, added to x: MACs, or accumulates where a spike operand selects the other
+// one (then only the selected elements of the other operand are read).
+// `first`: the task's first GEMM sets the operand width, a second one can only widen it.
+void add_gemm_actions(TaskActions& x, const GemmCost& c, const OperandBits& b, bool spike_driven,
+                      double rho, bool first) {
+  auto bytes = [](uint64_t elements, uint64_t bits) {
+    return static_cast<double>((elements * bits + 7) / 8);
+  };
+  double ifmap = bytes(c.ifmap_reads, b.ifmap), filter = bytes(c.filter_reads, b.filter);
+  const double ofmap = bytes(c.ofmap_writes, b.ofmap);
+  uint32_t width = 0;
+  if (spike_driven) {
+    // F: X is the spikes, W is read only for the ones; G: W is the spikes, X (the errors) read
+    // only where a spike selects it.
+    if (b.ifmap == 1) {
+      filter *= rho;
+      width = static_cast<uint32_t>(std::max(b.filter, b.ofmap));
+    } else {
+      ifmap *= rho;
+      width = static_cast<uint32_t>(std::max(b.ifmap, b.ofmap));
+    }
+    x.acs += static_cast<double>(c.macs) * rho;
+  } else {
+    x.macs += static_cast<double>(c.macs);
+    width = static_cast<uint32_t>(std::max({b.ifmap, b.filter, b.ofmap}));
+  }
+  x.width_bits = first ? width : std::max(x.width_bits, width);
+  x.sram_read_bytes += ifmap + filter;
+  x.sram_write_bytes += ofmap;
+}
+
+}  // namespace
+
 TaskActions task_actions(const Task& t, const ArrayParams& a) {
   TaskActions x;
   const double rho = a.sparsity ? a.firing_rate : 1.0;
-  if (!t.gemm.empty()) {
-    const OperandBits& b = t.gemm_bits;
-    const GemmCost& c = t.gemm_cost;
-    auto bytes = [](uint64_t elements, uint64_t bits) {
-      return static_cast<double>((elements * bits + 7) / 8);
-    };
-    double ifmap = bytes(c.ifmap_reads, b.ifmap), filter = bytes(c.filter_reads, b.filter);
-    const double ofmap = bytes(c.ofmap_writes, b.ofmap);
-    if (t.spike_driven) {
-      // F: X is the spikes, W is read only for the ones; G: W is the spikes, X (the errors) read
-      // only where a spike selects it.
-      if (b.ifmap == 1) {
-        filter *= rho;
-        x.width_bits = static_cast<uint32_t>(std::max(b.filter, b.ofmap));
-      } else {
-        ifmap *= rho;
-        x.width_bits = static_cast<uint32_t>(std::max(b.ifmap, b.ofmap));
-      }
-      x.acs = static_cast<double>(c.macs) * rho;
-    } else {
-      x.macs = static_cast<double>(c.macs);
-      x.width_bits = static_cast<uint32_t>(std::max({b.ifmap, b.filter, b.ofmap}));
-    }
-    x.sram_read_bytes = ifmap + filter;
-    x.sram_write_bytes = ofmap;
-  }
+  const bool gemm = !t.gemm.empty();
+  if (gemm) add_gemm_actions(x, t.gemm_cost, t.gemm_bits, t.spike_driven, rho, true);
+  // A recurrent layer's product with W_rec (F, D and G; D has no other GEMM).
+  if (t.rec_cost.macs > 0)
+    add_gemm_actions(x, t.rec_cost, t.rec_bits, t.rec_spike_driven, rho, !gemm);
   x.vector_ops = static_cast<double>(t.vector_elements) * static_cast<double>(t.vector_steps);
   x.sram_read_bytes += static_cast<double>(t.vector_read_bytes);
   x.sram_write_bytes += static_cast<double>(t.vector_write_bytes);

@@ -117,6 +117,8 @@ class Builder {
                      const OperandBits& bits) {
     t.rec_gemm = shape;
     t.rec_cost = repeated(gemm_cost(shape, a_), runs);
+    t.rec_bits = bits;
+    t.rec_spike_driven = spike_driven;
     t.rec_read_bytes = gemm_sram_read_bytes(t.rec_cost, bits);
     t.rec_write_bytes = gemm_sram_write_bytes(t.rec_cost, bits);
     if (spike_driven && a_.sparsity && t.rec_cost.cycles > 0)

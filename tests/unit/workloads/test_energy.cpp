@@ -191,5 +191,28 @@ TEST(TaskActions, FiringRateSkipsZeros) {
             task_energy(dense, EnergyTable{}, 8 << 10).total_pj());
 }
 
+// A recurrent layer (8 -> 4 with a 4x4 W_rec, T = 2, B = 1): F adds W_rec s[t-1], a 1x4 by 4x4
+// product per step on spikes (2 x 16 = 32 accumulates); D carries the error back through
+// W_rec^T, the same product on 16-bit errors (32 MACs, its only array work); G adds the 4x4
+// recurrent gradient over B*T = 2 (32 accumulates).
+TEST(TaskActions, RecurrentProductCounts) {
+  Network n = fc();
+  n.layers[0].recurrent = true;
+  const TaskGraph g = build_task_graph(n, array4());
+  const TaskActions f = task_actions(task(g, TaskKind::F), array4());
+  EXPECT_DOUBLE_EQ(f.acs, 64 + 32);
+  EXPECT_DOUBLE_EQ(f.macs, 0);
+  const TaskActions d = task_actions(task(g, TaskKind::D), array4());
+  EXPECT_DOUBLE_EQ(d.macs, 32);
+  EXPECT_DOUBLE_EQ(d.acs, 0);
+  EXPECT_EQ(d.width_bits, 16u);
+  EXPECT_GT(d.sram_read_bytes, task_actions(task(build_task_graph(fc(), array4()), TaskKind::D),
+                                            array4())
+                                   .sram_read_bytes);
+  EXPECT_NEAR(task_energy(d, EnergyTable{}, 8 << 10).array_pj, 32 * 1.5, 1e-9);
+  const TaskActions gr = task_actions(task(g, TaskKind::G), array4());
+  EXPECT_DOUBLE_EQ(gr.acs, 64 + 32);
+}
+
 }  // namespace
 }  // namespace spikepipe

@@ -34,6 +34,8 @@ struct Task {
   // sequence; G: one). Already included in array_cycles and array_read/write_bytes.
   GemmShape rec_gemm;
   GemmCost rec_cost;
+  OperandBits rec_bits;          // as gemm_bits, for the recurrent product
+  bool rec_spike_driven = false;  // F and G: its spike operand is the layer's own spikes
   uint64_t rec_read_bytes = 0, rec_write_bytes = 0;
 
   uint64_t bytes_in = 0;   // sum over in-edges
