@@ -59,9 +59,27 @@ void check_trainable(const Network& net, uint32_t rows, uint32_t cols, uint32_t 
     fail(where, "input " + std::to_string(net.in_h) + "x" + std::to_string(net.in_w) + "x" +
                     std::to_string(net.in_c) + " does not match the data's " + std::to_string(rows) +
                     "x" + std::to_string(cols) + "x1 images");
-  for (const Layer& L : net.layers)
+  for (const Layer& L : net.layers) {
+    const std::string layer = where + ", layer " + L.name;
     if (L.kind != LayerKind::FC && L.kind != LayerKind::Conv)
-      fail(where + ", layer " + L.name, "the engine trains fc and conv layers (with pooling) only");
+      fail(layer, "the engine trains fc and conv layers (with pooling) only");
+    // What a NIR import can describe but the engine's one LIF model cannot train: refused, not
+    // trained as something else.
+    if (L.recurrent)
+      fail(layer, "is recurrent (its output feeds back through W_rec): the engine trains "
+                  "feed-forward layers only");
+    const LayerNeuron& n = L.neuron;
+    if (n.model.empty()) continue;
+    if (n.synaptic || !n.spiking)
+      fail(layer, "has a " + n.model + " neuron: the engine trains the network's one LIF neuron "
+                  "(the `neuron` key) only");
+    const NeuronParams& p = n.params;
+    const NeuronParams& q = net.neuron;
+    if (n.per_neuron || p.c != q.c || p.lambda != q.lambda || p.theta != q.theta ||
+        p.reset != q.reset || n.v_leak != 0 || n.v_reset != 0)
+      fail(layer, "has its own " + n.model + " parameters (from its file): the engine trains "
+                  "every layer with the network's one `neuron`");
+  }
   const Layer& last = net.layers.back();
   if (last.outputs() != classes || last.pool != 1)
     fail(where + ", layer " + last.name,

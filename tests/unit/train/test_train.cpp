@@ -203,6 +203,34 @@ std::string error_of(const fs::path& img, const fs::path& lab) {
 
 }  // namespace
 
+// What a NIR import can describe but the engine cannot train is refused, naming the layer.
+TEST(TrainCheck, RefusesRecurrentAndOwnNeurons) {
+  auto message = [](const Network& n) {
+    try {
+      check_trainable(n, 28, 28, 10);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message(fc_net(16, 2, 2)), "");
+  Network rec = fc_net(16, 2, 2);
+  rec.layers[0].recurrent = true;
+  EXPECT_NE(message(rec).find("recurrent"), std::string::npos) << message(rec);
+  EXPECT_NE(message(rec).find(rec.layers[0].name), std::string::npos) << message(rec);
+  Network cuba = fc_net(16, 2, 2);
+  cuba.layers[1].neuron.model = "CubaLIF";
+  cuba.layers[1].neuron.params = cuba.neuron;
+  cuba.layers[1].neuron.synaptic = true;
+  EXPECT_NE(message(cuba).find("CubaLIF neuron"), std::string::npos) << message(cuba);
+  Network own = fc_net(16, 2, 2);
+  own.layers[0].neuron.model = "LIF";
+  own.layers[0].neuron.params = own.neuron;
+  EXPECT_EQ(message(own), "");  // the same parameters as the network's: trainable
+  own.layers[0].neuron.params.theta = 1.0;
+  EXPECT_NE(message(own).find("its own LIF parameters"), std::string::npos) << message(own);
+}
+
 TEST(TrainData, BadFilesGiveClearErrors) {
   const fs::path dir = fs::temp_directory_path() / ("spikepipe_train_" + std::to_string(::getpid()));
   fs::create_directories(dir);
