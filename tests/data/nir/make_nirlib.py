@@ -5,6 +5,13 @@ and written by its own nir.write; each file is read back with nir.read before it
 
 Usage:
     python3 tests/data/nir/make_nirlib.py --nir /tmp/nir-src/nir-1.0.1 [--out DIR]
+    python3 tests/data/nir/make_nirlib.py --nir /tmp/nir-src/nir-1.0.1 --read FILE...
+
+The second form only reads files with the library's nir.read (the other direction: does nir
+take what `spikepipe export --nir` writes?). Found with nir 1.0.1: it reads our exports of
+mnist-fc, fmnist-conv, cifar10-vgg and tests/data/nir/rnn_recurrent.nir; of the h5py-made files
+beside this script it refuses norse_conv.nir (its Flatten input_type is a group; 1.0.1 reads a
+dataset) and sinabs_same.nir (AvgPool2d, newer than 1.0.1).
 
 --nir names the directory that holds the `nir` package (it is put first on sys.path); only
 numpy and h5py are needed besides (Debian: python3-numpy, python3-h5py). The library's code is
@@ -66,6 +73,9 @@ import sys
 ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 ap.add_argument("--nir", required=True, help="directory holding the nir package")
 ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "nirlib"))
+ap.add_argument("--read", nargs="+", metavar="FILE",
+                help="only read these files with nir.read (e.g. what `spikepipe export --nir` "
+                     "writes) and say which the library takes")
 args = ap.parse_args()
 sys.path.insert(0, os.path.abspath(args.nir))
 
@@ -77,6 +87,16 @@ EXPECTED_VERSION = "1.0.1"
 if nir.version != EXPECTED_VERSION:
     sys.exit(f"nir {nir.version} from {nir.__file__}; these files are made with {EXPECTED_VERSION}")
 print(f"nir {nir.version} from {os.path.dirname(nir.__file__)}")
+if args.read:
+    failed = 0
+    for path in args.read:
+        try:
+            g = nir.read(path)
+            print(f"  {path}: read, {len(g.nodes)} nodes, {len(g.edges)} edges")
+        except Exception as e:  # report every file, then fail
+            failed += 1
+            print(f"  {path}: nir.read fails: {type(e).__name__}: {e}")
+    sys.exit(1 if failed else 0)
 os.makedirs(args.out, exist_ok=True)
 rng = np.random.default_rng(14)
 
@@ -86,7 +106,11 @@ def w(*shape):
     return rng.normal(0, 0.1, size=shape).astype(np.float32)
 
 
-def write(name, graph):
+MANIFEST = []  # (file, --nir-dt, layers): nirlib/nir-dt.tsv, read by tests/check_nir_files.sh
+
+
+def write(name, graph, dt=1, layers=None):
+    MANIFEST.append((name, dt, layers))
     path = os.path.join(args.out, name)
     nir.write(path, graph)
     back = nir.read(path)  # the library's own reader must take what its writer wrote
@@ -132,7 +156,7 @@ cnn = {
 order = ["input"] + [str(i) for i in range(13)] + ["output"]
 g = nir.NIRGraph(nodes=cnn, edges=list(zip(order, order[1:])))
 g.infer_types()  # as mnist_sinabs_to_nir.py does before nir.write
-write("paper_cnn_sinabs.nir", g)
+write("paper_cnn_sinabs.nir", g, layers=5)
 
 
 # ---- snnTorch exports (snntorch/export_nir.py), dt = 1e-4 ----
@@ -181,7 +205,7 @@ braille = {
 write("paper_rnn_braille.nir", nir.NIRGraph(
     nodes=braille,
     edges=[("input", "fc1"), ("fc1", "lif1"), ("lif1", "fc2"), ("fc2", "lif2"),
-           ("lif2", "output")]))
+           ("lif2", "output")]), dt=DT, layers=2)
 
 write("snntorch_leaky.nir", nir.NIRGraph(
     nodes={
@@ -193,7 +217,7 @@ write("snntorch_leaky.nir", nir.NIRGraph(
         "output": nir.Output(output_type=np.array([1, 10])),
     },
     edges=[("input", "fc1"), ("fc1", "lif1"), ("lif1", "fc2"), ("fc2", "lif2"),
-           ("lif2", "output")]))
+           ("lif2", "output")]), dt=DT, layers=2)
 
 
 # ---- the library's own graph builder and node types ----
@@ -209,7 +233,7 @@ write("from_list.nir", nir.NIRGraph.from_list(
     nir.IF(r=np.ones(16), v_threshold=np.full(16, 2.0)),
     nir.Linear(weight=w(5, 16)),
     nir.LI(tau=np.full(5, 5.0), r=np.ones(5), v_leak=np.zeros(5)),
-))
+), layers=3)
 
 write("conv1d_chain.nir", nir.NIRGraph(
     nodes={
@@ -225,7 +249,7 @@ write("conv1d_chain.nir", nir.NIRGraph(
         "output": nir.Output(output_type=np.array([4])),
     },
     edges=[("input", "conv"), ("conv", "scale"), ("scale", "spike"), ("spike", "delay"),
-           ("delay", "flat"), ("flat", "readout"), ("readout", "li"), ("li", "output")]))
+           ("delay", "flat"), ("flat", "readout"), ("readout", "li"), ("li", "output")]), layers=2)
 
 write("conv2d_padding.nir", nir.NIRGraph(
     nodes={
@@ -244,7 +268,7 @@ write("conv2d_padding.nir", nir.NIRGraph(
         "output": nir.Output(output_type=np.array([10])),
     },
     edges=[("input", "c1"), ("c1", "n1"), ("n1", "p1"), ("p1", "c2"), ("c2", "n2"),
-           ("n2", "flat"), ("flat", "fc"), ("fc", "n3"), ("n3", "output")]))
+           ("n2", "flat"), ("flat", "fc"), ("fc", "n3"), ("n3", "output")]), layers=3)
 
 
 def cuba(n):
@@ -263,7 +287,7 @@ write("recurrent_cubalif.nir", nir.NIRGraph(
         "output": nir.Output(output_type=np.array([2])),
     },
     edges=[("input", "affine1"), ("affine1", "cu1"), ("affine_rec", "cu1"),
-           ("cu1", "affine_rec"), ("cu1", "affine2"), ("affine2", "cu2"), ("cu2", "output")]))
+           ("cu1", "affine_rec"), ("cu1", "affine2"), ("affine2", "cu2"), ("cu2", "output")]), layers=2)
 
 
 def layer_graph(n_in, n_out):
@@ -285,4 +309,8 @@ write("nested.nir", nir.NIRGraph(
            "l1": layer_graph(40, 24),
            "block": outer_block,
            "output": nir.Output(output_type=np.array([12]))},
-    edges=[("input", "l1"), ("l1", "block"), ("block", "output")]))
+    edges=[("input", "l1"), ("l1", "block"), ("block", "output")]), layers=2)
+
+with open(os.path.join(args.out, "nir-dt.tsv"), "w") as f:
+    for name, dt, layers in MANIFEST:
+        f.write(f"{name}\t{dt:g}\t{layers}\n")
