@@ -65,6 +65,12 @@ NirLib.*):
   recurrent_cubalif.nir      NIR's recurrent example: Affine -> CubaLIF <-> Affine (rec), then
                              Affine -> CubaLIF.
   nested.nir                 layers as nested NIRGraphs, two levels deep.
+  bad/*.nir                  graphs nir writes but spikepipe cannot model (grouped, dilated,
+                             non-square-stride and even-'same' convs, an overlapping pool, an LI
+                             between layers, a residual branch, a recurrent conv): each must
+                             fail with one error naming the node and why.
+nirlib/nir-dt.tsv lists each file of nirlib/ with its --nir-dt and layer count for
+tests/check_nir_files.sh (ctest NirCli.RealNirLibraryFilesEndToEnd).
 """
 import argparse
 import os
@@ -310,6 +316,52 @@ write("nested.nir", nir.NIRGraph(
            "block": outer_block,
            "output": nir.Output(output_type=np.array([12]))},
     edges=[("input", "l1"), ("l1", "block"), ("block", "output")]), layers=2)
+
+
+# ---- what spikepipe cannot model, written by nir: nirlib/bad/, each must fail with one clear
+# error naming the node (NirLib.WhatWeCannotModelSaysWhichNodeAndWhy) ----
+bad = os.path.join(args.out, "bad")
+os.makedirs(bad, exist_ok=True)
+
+
+def conv(cout, cin, k, hw, **kw):
+    a = dict(stride=1, padding=0, dilation=1, groups=1)
+    a.update(kw)
+    return nir.Conv2d(input_shape=hw, weight=w(cout, cin, k, k), bias=w(cout), **a)
+
+
+def chain(nodes):
+    names = list(nodes)
+    return nir.NIRGraph(nodes=nodes, edges=list(zip(names, names[1:])))
+
+
+for name, graph in {
+    "groups": chain({"input": nir.Input(np.array([4, 8, 8])), "c": conv(4, 2, 3, (8, 8), groups=2),
+                     "n": lif((4, 6, 6))}),
+    "dilation": chain({"input": nir.Input(np.array([1, 8, 8])),
+                       "c": conv(2, 1, 3, (8, 8), dilation=2), "n": lif((2, 4, 4))}),
+    "rect_stride": chain({"input": nir.Input(np.array([1, 8, 8])),
+                          "c": conv(2, 1, 3, (8, 8), stride=(1, 2)), "n": lif((2, 6, 3))}),
+    "even_same": chain({"input": nir.Input(np.array([1, 8, 8])),
+                        "c": conv(2, 1, 4, (8, 8), padding="same"), "n": lif((2, 8, 8))}),
+    "overlap_pool": chain({"input": nir.Input(np.array([1, 8, 8])),
+                           "c": conv(2, 1, 3, (8, 8), padding=1), "n": lif((2, 8, 8)),
+                           "p": nir.SumPool2d(np.array([3, 3]), np.array([2, 2]),
+                                              np.array([0, 0]))}),
+    "li_mid": chain({"input": nir.Input(np.array([3])), "a": nir.Affine(w(2, 3), w(2)),
+                     "li": nir.LI(np.full(2, 2.0), np.ones(2), np.zeros(2)),
+                     "b": nir.Affine(w(2, 2), w(2)), "n": lif(2)}),
+    "residual": nir.NIRGraph(
+        nodes={"input": nir.Input(np.array([4])), "a": nir.Affine(w(4, 4), w(4)), "n": lif(4),
+               "b": nir.Affine(w(4, 4), w(4)), "m": lif(4)},
+        edges=[("input", "a"), ("a", "n"), ("n", "b"), ("b", "m"), ("n", "m")]),
+    "rec_conv": nir.NIRGraph(
+        nodes={"input": nir.Input(np.array([1, 4, 4])), "c": conv(1, 1, 3, (4, 4), padding=1),
+               "n": lif((1, 4, 4)), "r": nir.Affine(w(16, 16), w(16))},
+        edges=[("input", "c"), ("c", "n"), ("n", "r"), ("r", "n")]),
+}.items():
+    nir.write(os.path.join(bad, name + ".nir"), graph)
+print(f"  bad/: {len(os.listdir(bad))} files")
 
 with open(os.path.join(args.out, "nir-dt.tsv"), "w") as f:
     for name, dt, layers in MANIFEST:

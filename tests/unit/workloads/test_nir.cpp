@@ -398,6 +398,29 @@ TEST(NirLib, NestedGraphsTwoDeep) {
   expect_layer(n.layers[1], LayerKind::FC, 1, 1, 24, 1, 1, 0, 12, 1, 1, 1);
 }
 
+TEST(NirLib, WhatWeCannotModelSaysWhichNodeAndWhy) {
+  // nirlib/bad/: graphs nir 1.0.1 writes without complaint that our layers cannot hold.
+  const std::map<std::string, std::string> expect = {
+      {"groups", "node 'c' (Conv2d): groups = 2 (allowed: groups = 1: grouped and depthwise"},
+      {"dilation", "node 'c' (Conv2d): dilation 2 (allowed: dilation 1"},
+      {"rect_stride", "node 'c' (Conv2d): stride = (1, 2)"},
+      {"even_same", "node 'c' (Conv2d): padding 'same' with a 4x4 kernel"},
+      {"overlap_pool", "node 'p' (SumPool2d): kernel 3 with stride 2"},
+      {"li_mid", "node 'b' (Affine): reads the output of the LI neuron of 'a'"},
+      {"residual", "node 'n' (LIF): feeds 2 nodes ('b', 'm')"},
+      {"rec_conv", "node 'n' (LIF): feeds back through 'r' on the conv layer 'c'"}};
+  size_t seen = 0;
+  for (const auto& e : fs::directory_iterator(kNirLib + "bad")) {
+    const std::string stem = e.path().stem().string();
+    const auto it = expect.find(stem);
+    ASSERT_NE(it, expect.end()) << e.path() << " has no expected error";
+    ++seen;
+    const std::string err = error_of([&] { load_network(e.path().string()); });
+    EXPECT_NE(err.find(e.path().string() + ": " + it->second), std::string::npos) << err;
+  }
+  EXPECT_EQ(seen, expect.size());
+}
+
 TEST(NirLib, EveryFileInTheFolderIsCoveredAndCosts) {
   // Every file make_nirlib.py writes has a test above; a new one must get its shapes here.
   const std::map<std::string, double> files = {
