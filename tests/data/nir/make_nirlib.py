@@ -28,7 +28,9 @@ and the files that commit did not change, taken at f3040370dc244bbf623f0892ebd8b
 (the commit that split nir/ir.py into the nir/ir/ package, where every nir/ir/ file is stored):
     nir/ir/common.py nir/ir/linear.py nir/ir/neuron.py nir/ir/delay.py nir/ir/pooling.py
     nir/ir/surrogate_gradient.py
-(read_file(repo="neuromorphs/NIR", path=..., commit=...) gives each). The index cannot show
+(read_file(repo="neuromorphs/NIR", path=..., commit=...) gives each; save its text as is under
+DIR/nir/...). SHA256 below are of the copy these files were made with; each file's length in
+characters equals the stored version's. The script says which files of DIR differ. The index cannot show
 whether a commit between f3040370 and 3fd93798 touched those six; if one did, it can only have
 been cosmetic for what is written here: nir.write writes `to_dict()`, i.e. the dataclass fields,
 and those fields (weight, bias, tau, r, v_leak, v_threshold, tau_syn, tau_mem, w_in, scale,
@@ -90,9 +92,34 @@ import numpy as np  # noqa: E402
 import nir  # noqa: E402
 
 EXPECTED_VERSION = "1.0.1"
+SHA256 = {  # the copy of nir 1.0.1 the committed files were made with (see the docstring)
+    "nir/__init__.py": "bb6fbfba6c63e814f4ccfc35de6b777f9475174364ca56b3ed370f96ac2b08c2",
+    "nir/read.py": "5af43168af0ac9ec9ad0716540908db54005f29dcf6bb4c11ac19fec1794ce13",
+    "nir/write.py": "5c4387026762c73df0b848633d4084b55345dc893c188b0b2dfdd6105046ee0c",
+    "nir/ir/__init__.py": "720b3e148e7b7b97fa02f61c5dad090fdb8be54d4865ccaca72a1ab1e590dee0",
+    "nir/ir/common.py": "ae88cfe852dd4effead7e1b69cf2ed3129e924f85ab1bdee7b56f76c880f560f",
+    "nir/ir/conv.py": "a9e4f95cf4ece02ad72b9588f46578944e89a9e81983905f09647b75b23c1b98",
+    "nir/ir/delay.py": "319bb44b4dffaf46e03e83df22fe52d78b6496714fe5e72bb9606598211a0457",
+    "nir/ir/flatten.py": "b8724826b2ab02997140d19b5744189f7d8a3934818039e3b560da48c93f62d8",
+    "nir/ir/graph.py": "507e5cbd1ac03f0b845ed5f5296827f2dc9b2132cc46d18062a63d85f2b2cb0c",
+    "nir/ir/linear.py": "9877f167f1e4cd234a7d834864177a5930a36e50f5ec73de87d29b28d646f946",
+    "nir/ir/neuron.py": "14971e16bc3e5a62eea9073633e11bd99ff56ce25d78694cbf14f8350ea90f66",
+    "nir/ir/node.py": "a2ea65d270b759161ce607e4b63e3c820e763cfc659ae0e9f8762b05065ba70a",
+    "nir/ir/pooling.py": "1ee306fbf59053912ec9327f4d428697cd03de80710dea2af388346e434215de",
+    "nir/ir/surrogate_gradient.py": "11c8ea67ee9eee825fcc7238e80d76d146e56ffb98c55cee36844ffbbca43c8a",
+    "nir/ir/typing.py": "ea355443100e788434a5f1ce6b4d77540f404ded8a39d8b5652b6a800a869589",
+    "nir/ir/utils.py": "61e61f2407f7ceeaf5adbd6aad6fc00d477d939b595367fd062c7496c7984b01",
+}
 if nir.version != EXPECTED_VERSION:
     sys.exit(f"nir {nir.version} from {nir.__file__}; these files are made with {EXPECTED_VERSION}")
 print(f"nir {nir.version} from {os.path.dirname(nir.__file__)}")
+import hashlib  # noqa: E402
+
+for rel, digest in SHA256.items():
+    path = os.path.join(os.path.abspath(args.nir), rel)
+    have = hashlib.sha256(open(path, "rb").read()).hexdigest() if os.path.exists(path) else None
+    if have != digest:
+        print(f"  note: {rel} is {'missing' if have is None else 'not the copy the files were made with'}")
 if args.read:
     failed = 0
     for path in args.read:
