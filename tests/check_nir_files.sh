@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Every NIR file of a folder through the real binary, end to end: `layers` (the layer count of
-# the folder's nir-dt.tsv), `schedule` and a short `run`. The folder's nir-dt.tsv lists each file
-# with the exporter's time step (--nir-dt) and its number of layers; a .nir file it does not
-# list fails the check, so a new file cannot go untested. Layer shapes are checked by hand in
-# tests/unit/workloads/test_nir.cpp.
+# Every NIR file of a folder through the real binary, end to end: `layers` (each layer's input
+# and output HxWxC as the folder's nir-dt.tsv gives them), `schedule` and a short `run`. The
+# folder's nir-dt.tsv lists each file with the exporter's time step (--nir-dt), its number of
+# layers and "name:input:output" per layer, worked out by hand (make_nirlib.py; the same shapes
+# as tests/unit/workloads/test_nir.cpp); a .nir file it does not list fails the check, so a new
+# file cannot go untested.
 #   check_nir_files.sh SPIKEPIPE_BINARY FOLDER
 set -u
 bin=$1
@@ -27,6 +28,12 @@ for f in "$dir"/*.nir; do
   if ! grep -q "): $layers layers," "$out/layers.txt"; then
     echo "$name: expected $layers layers:"; head -1 "$out/layers.txt"; bad=1
   fi
+  # The imported-layer table: layer, kind, input HxWxC, ..., output HxWxC (8th column).
+  for want in $(echo "$line" | cut -f4 | tr ',' ' '); do
+    got=$(awk -v n="${want%%:*}" '$1 == n && ($2 == "conv" || $2 == "fc") { print $1 ":" $3 ":" $8; exit }' \
+          "$out/layers.txt")
+    if [ "$got" != "$want" ]; then echo "$name: layer ${want%%:*}: expected $want, got '$got'"; bad=1; fi
+  done
   if ! "$bin" schedule $net --processors 2 --scheduler spikepipe > /dev/null 2> "$out/err.txt"; then
     echo "$name: schedule failed: $(cat "$out/err.txt")"; bad=1
   fi

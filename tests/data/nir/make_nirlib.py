@@ -142,7 +142,9 @@ def w(*shape):
 MANIFEST = []  # (file, --nir-dt, layers): nirlib/nir-dt.tsv, read by tests/check_nir_files.sh
 
 
-def write(name, graph, dt=1, layers=None):
+def write(name, graph, dt=1, layers=()):
+    """layers: (name, input HxWxC, output HxWxC) per layer, worked out by hand (as in
+    test_nir.cpp), which `spikepipe layers` must print."""
     MANIFEST.append((name, dt, layers))
     path = os.path.join(args.out, name)
     nir.write(path, graph)
@@ -189,7 +191,9 @@ cnn = {
 order = ["input"] + [str(i) for i in range(13)] + ["output"]
 g = nir.NIRGraph(nodes=cnn, edges=list(zip(order, order[1:])))
 g.infer_types()  # as mnist_sinabs_to_nir.py does before nir.write
-write("paper_cnn_sinabs.nir", g, layers=5)
+write("paper_cnn_sinabs.nir", g, layers=[
+    ("0", "34x34x2", "16x16x16"), ("2", "16x16x16", "8x8x16"), ("5", "8x8x16", "4x4x8"),
+    ("9", "1x1x128", "1x1x256"), ("11", "1x1x256", "1x1x10")])
 
 
 # ---- snnTorch exports (snntorch/export_nir.py), dt = 1e-4 ----
@@ -238,7 +242,8 @@ braille = {
 write("paper_rnn_braille.nir", nir.NIRGraph(
     nodes=braille,
     edges=[("input", "fc1"), ("fc1", "lif1"), ("lif1", "fc2"), ("fc2", "lif2"),
-           ("lif2", "output")]), dt=DT, layers=2)
+           ("lif2", "output")]), dt=DT,
+    layers=[("fc1", "1x1x12", "1x1x54"), ("fc2", "1x1x54", "1x1x7")])
 
 write("snntorch_leaky.nir", nir.NIRGraph(
     nodes={
@@ -250,7 +255,8 @@ write("snntorch_leaky.nir", nir.NIRGraph(
         "output": nir.Output(output_type=np.array([1, 10])),
     },
     edges=[("input", "fc1"), ("fc1", "lif1"), ("lif1", "fc2"), ("fc2", "lif2"),
-           ("lif2", "output")]), dt=DT, layers=2)
+           ("lif2", "output")]), dt=DT,
+    layers=[("fc1", "1x1x100", "1x1x32"), ("fc2", "1x1x32", "1x1x10")])
 
 
 # ---- the library's own graph builder and node types ----
@@ -266,7 +272,8 @@ write("from_list.nir", nir.NIRGraph.from_list(
     nir.IF(r=np.ones(16), v_threshold=np.full(16, 2.0)),
     nir.Linear(weight=w(5, 16)),
     nir.LI(tau=np.full(5, 5.0), r=np.ones(5), v_leak=np.zeros(5)),
-), layers=3)
+), layers=[("affine", "1x1x30", "1x1x20"), ("affine_1", "1x1x20", "1x1x16"),
+           ("linear", "1x1x16", "1x1x5")])
 
 write("conv1d_chain.nir", nir.NIRGraph(
     nodes={
@@ -282,7 +289,8 @@ write("conv1d_chain.nir", nir.NIRGraph(
         "output": nir.Output(output_type=np.array([4])),
     },
     edges=[("input", "conv"), ("conv", "scale"), ("scale", "spike"), ("spike", "delay"),
-           ("delay", "flat"), ("flat", "readout"), ("readout", "li"), ("li", "output")]), layers=2)
+           ("delay", "flat"), ("flat", "readout"), ("readout", "li"), ("li", "output")]),
+    layers=[("conv", "1x16x2", "1x14x6"), ("readout", "1x1x84", "1x1x4")])
 
 write("conv2d_padding.nir", nir.NIRGraph(
     nodes={
@@ -301,7 +309,8 @@ write("conv2d_padding.nir", nir.NIRGraph(
         "output": nir.Output(output_type=np.array([10])),
     },
     edges=[("input", "c1"), ("c1", "n1"), ("n1", "p1"), ("p1", "c2"), ("c2", "n2"),
-           ("n2", "flat"), ("flat", "fc"), ("fc", "n3"), ("n3", "output")]), layers=3)
+           ("n2", "flat"), ("flat", "fc"), ("fc", "n3"), ("n3", "output")]),
+    layers=[("c1", "16x16x3", "8x8x8"), ("c2", "8x8x8", "3x3x12"), ("fc", "1x1x108", "1x1x10")])
 
 
 def cuba(n):
@@ -320,7 +329,8 @@ write("recurrent_cubalif.nir", nir.NIRGraph(
         "output": nir.Output(output_type=np.array([2])),
     },
     edges=[("input", "affine1"), ("affine1", "cu1"), ("affine_rec", "cu1"),
-           ("cu1", "affine_rec"), ("cu1", "affine2"), ("affine2", "cu2"), ("cu2", "output")]), layers=2)
+           ("cu1", "affine_rec"), ("cu1", "affine2"), ("affine2", "cu2"), ("cu2", "output")]),
+    layers=[("affine1", "1x1x2", "1x1x3"), ("affine2", "1x1x3", "1x1x2")])
 
 
 def layer_graph(n_in, n_out):
@@ -342,7 +352,8 @@ write("nested.nir", nir.NIRGraph(
            "l1": layer_graph(40, 24),
            "block": outer_block,
            "output": nir.Output(output_type=np.array([12]))},
-    edges=[("input", "l1"), ("l1", "block"), ("block", "output")]), layers=2)
+    edges=[("input", "l1"), ("l1", "block"), ("block", "output")]),
+    layers=[("l1.w", "1x1x40", "1x1x24"), ("block.inner.w", "1x1x24", "1x1x12")])
 
 
 # ---- what spikepipe cannot model, written by nir: nirlib/bad/, each must fail with one clear
@@ -392,4 +403,5 @@ print(f"  bad/: {len(os.listdir(bad))} files")
 
 with open(os.path.join(args.out, "nir-dt.tsv"), "w") as f:
     for name, dt, layers in MANIFEST:
-        f.write(f"{name}\t{dt:g}\t{layers}\n")
+        shapes = ",".join(":".join(t) for t in layers)
+        f.write(f"{name}\t{dt:g}\t{len(layers)}\t{shapes}\n")
