@@ -148,6 +148,13 @@ void print_layer_shapes(const Network& net) {
   auto dims = [](uint64_t h, uint64_t w, uint64_t c) {
     return std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c);
   };
+  // Exporters store neuron parameters as float32 (snnTorch's beta 0.9 arrives as
+  // 0.899999976...): seven significant digits are all such a value holds.
+  auto param = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.7g", v);
+    return std::string(buf);
+  };
   std::vector<std::vector<std::string>> t{
       {"layer", "kind", "input HxWxC", "kernel", "stride", "pad", "pool", "output HxWxC",
        "weights", "neuron", "lambda", "c", "theta", "recurrent"}};
@@ -161,8 +168,7 @@ void print_layer_shapes(const Network& net) {
                  L.pool > 1 ? std::to_string(L.pool) : "-", dims(L.out_h(), L.out_w(), L.out_c),
                  std::to_string(L.weights()),
                  (own ? L.neuron.model : std::string("-")) + (L.neuron.per_neuron ? " (means)" : ""),
-                 number_text(p.lambda), number_text(p.c),
-                 own && !L.neuron.spiking ? "-" : number_text(p.theta),
+                 param(p.lambda), param(p.c), own && !L.neuron.spiking ? "-" : param(p.theta),
                  L.recurrent ? std::to_string(L.out_c) + "x" + std::to_string(L.out_c) : "-"});
   }
   std::vector<size_t> width(t.front().size(), 0);

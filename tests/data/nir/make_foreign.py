@@ -74,10 +74,12 @@ def small(*shape):
 
 def snntorch_lif(beta=0.9, thr=1.0, dt=1e-4):
     # snntorch/export_nir.py, Leaky: dt = 1e-4, tau = dt/(1-beta), r = tau/dt, v_leak 0; the
-    # parameters are scalars (0-d), the threshold a 1-element array.
+    # parameters are scalars (0-d): the threshold too (module.threshold is a 0-d tensor, and
+    # nir.LIF asserts that all its parameters have the same shape; a 1-element threshold beside
+    # 0-d taus, as this script wrote before, is a file nir's own classes refuse to read).
     tau = dt / (1 - beta)
     return {"type": "LIF", "tau": np.array(tau), "r": np.array(tau / dt),
-            "v_leak": np.array(0.0), "v_threshold": np.array([thr], np.float32)}
+            "v_leak": np.array(0.0), "v_threshold": np.array(thr, np.float32)}
 
 
 def snntorch_cuba(n, alpha, beta, thr=1.0, dt=1e-4):

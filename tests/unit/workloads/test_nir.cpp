@@ -1,5 +1,6 @@
 // NIR import and export (docs/NETWORK_FORMAT.md, "NIR"). Files written by other tools
-// (tests/data/nir/, made by make_foreign.py with h5py as nir.write lays them out) give the shapes
+// (tests/data/nir/, made by make_foreign.py with h5py as nir.write lays them out, and
+// tests/data/nir/nirlib/, made by make_nirlib.py with the real nir library) give the shapes
 // worked out by hand below; graphs built here go through our own HDF5 writer (hdf5_tree.h, the
 // code behind `spikepipe export --nir`); every bad file gives one Error naming the file and node.
 #include <gtest/gtest.h>
@@ -260,6 +261,182 @@ TEST(NirForeign, EveryForeignFileCostsAsATaskGraph) {
     const TaskGraph g = build_task_graph(n, ArrayParams{});
     EXPECT_GT(g.total_cycles(), 0u) << f;
   }
+}
+
+// ---------- files written by the real nir library (tests/data/nir/nirlib/) ----------
+// make_nirlib.py builds these with nir 1.0.1's own node classes and nir.write (neuromorphs/NIR;
+// the commits are in its docstring). The shapes below are worked out by hand from the graphs
+// it builds.
+
+const std::string kNirLib = kNir + "nirlib/";
+
+TEST(NirLib, PaperCsnnAsSinabsExportsIt) {
+  // The NIR paper's N-MNIST CSNN (paper/02_cnn/mnist_sinabs_to_nir.py), through sinabs.to_nir
+  // and nir's infer_types: IF neurons with per-neuron arrays, tuple strides and paddings.
+  const Network n = load_network(kNirLib + "paper_cnn_sinabs.nir");
+  ASSERT_EQ(n.layers.size(), 5u);
+  // 2x34x34, conv 5x5 stride 2 pad 1: (34 + 2 - 5) / 2 + 1 = 16 -> 16x16x16 (the IF, no pool)
+  expect_layer(n.layers[0], LayerKind::Conv, 34, 34, 2, 5, 5, 1, 16, 1, 16, 16);
+  EXPECT_EQ(n.layers[0].stride, 2u);
+  EXPECT_EQ(n.layers[0].name, "0");
+  // conv 3x3 pad 1 -> 16x16x16, IF, SumPool2d 2 -> 8x8x16
+  expect_layer(n.layers[1], LayerKind::Conv, 16, 16, 16, 3, 3, 1, 16, 2, 8, 8);
+  // conv 3x3 pad 1 -> 8x8x8, IF, SumPool2d 2 -> 4x4x8
+  expect_layer(n.layers[2], LayerKind::Conv, 8, 8, 16, 3, 3, 1, 8, 2, 4, 4);
+  // Flatten (start_dim 1, input_type [8,4,4] after infer_types): 128 -> 256 -> 10
+  expect_layer(n.layers[3], LayerKind::FC, 1, 1, 128, 1, 1, 0, 256, 1, 1, 1);
+  expect_layer(n.layers[4], LayerKind::FC, 1, 1, 256, 1, 1, 0, 10, 1, 1, 1);
+  for (const Layer& L : n.layers) {
+    EXPECT_EQ(L.neuron.model, "IF") << L.name;
+    EXPECT_DOUBLE_EQ(L.neuron.params.lambda, 1.0) << L.name;
+    EXPECT_DOUBLE_EQ(L.neuron.params.c, 1.0) << L.name;  // r * dt
+    EXPECT_DOUBLE_EQ(L.neuron.params.theta, 1.0) << L.name;
+    EXPECT_FALSE(L.neuron.per_neuron) << L.name;  // per-neuron arrays, all alike
+  }
+  EXPECT_EQ(n.in_h, 34u);
+  EXPECT_EQ(n.in_c, 2u);
+}
+
+TEST(NirLib, PaperBrailleRsnnAsSnnTorchExportsIt) {
+  // paper/03_rnn (parameters_ref_20231017): 12 -> RSynaptic 54 (alpha .8, beta .4) -> Synaptic
+  // 7 (alpha .75, beta .3); snnTorch's dt = 1e-4.
+  const Network n = load_network(kNirLib + "paper_rnn_braille.nir", dt(1e-4));
+  ASSERT_EQ(n.layers.size(), 2u);
+  expect_layer(n.layers[0], LayerKind::FC, 1, 1, 12, 1, 1, 0, 54, 1, 1, 1);
+  EXPECT_EQ(n.layers[0].name, "fc1");
+  EXPECT_TRUE(n.layers[0].recurrent);  // lif1 is a nested graph: lif <-> w_rec
+  EXPECT_EQ(n.layers[0].weights(), 12u * 54 + 54 * 54);
+  const LayerNeuron& a = n.layers[0].neuron;
+  EXPECT_EQ(a.model, "CubaLIF");
+  EXPECT_NEAR(a.params.lambda, 0.4, 1e-9);  // beta
+  EXPECT_NEAR(a.syn_lambda, 0.8, 1e-9);     // alpha
+  EXPECT_NEAR(a.params.c, 5.0, 1e-6);       // w_in*r*dt/tau_mem = tau_syn/dt = 1/(1-alpha)
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 54, 1, 1, 0, 7, 1, 1, 1);
+  EXPECT_FALSE(n.layers[1].recurrent);
+  const LayerNeuron& b = n.layers[1].neuron;  // 0-d float32 parameters
+  EXPECT_EQ(b.model, "CubaLIF");
+  EXPECT_NEAR(b.params.lambda, 0.3, 1e-6);
+  EXPECT_NEAR(b.syn_lambda, 0.75, 1e-6);
+  EXPECT_NEAR(b.params.c, 4.0, 1e-5);
+}
+
+TEST(NirLib, SnnTorchLeakyWithBatchedInput) {
+  const Network n = load_network(kNirLib + "snntorch_leaky.nir", dt(1e-4));
+  ASSERT_EQ(n.layers.size(), 2u);
+  // Input [1, 100]: the traced sample's batch of one
+  expect_layer(n.layers[0], LayerKind::FC, 1, 1, 100, 1, 1, 0, 32, 1, 1, 1);
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 32, 1, 1, 0, 10, 1, 1, 1);
+  EXPECT_NEAR(n.layers[0].neuron.params.lambda, 0.9, 1e-6);
+  EXPECT_NEAR(n.layers[0].neuron.params.c, 1.0, 1e-5);
+  EXPECT_NEAR(n.layers[1].neuron.params.lambda, 0.8, 1e-6);
+  EXPECT_NEAR(n.layers[1].neuron.params.theta, 0.5, 1e-6);
+  EXPECT_EQ(n.in_c, 100u);
+}
+
+TEST(NirLib, FromListNamesAndNeurons) {
+  // NIRGraph.from_list(Affine, LIF, Affine, IF, Linear, LI) names the nodes itself.
+  const Network n = load_network(kNirLib + "from_list.nir");
+  ASSERT_EQ(n.layers.size(), 3u);
+  EXPECT_EQ(n.layers[0].name, "affine");
+  EXPECT_EQ(n.layers[1].name, "affine_1");
+  EXPECT_EQ(n.layers[2].name, "linear");
+  expect_layer(n.layers[0], LayerKind::FC, 1, 1, 30, 1, 1, 0, 20, 1, 1, 1);
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 20, 1, 1, 0, 16, 1, 1, 1);
+  expect_layer(n.layers[2], LayerKind::FC, 1, 1, 16, 1, 1, 0, 5, 1, 1, 1);
+  EXPECT_NEAR(n.layers[0].neuron.params.lambda, 0.75, 1e-12);  // LIF tau 4
+  EXPECT_EQ(n.layers[1].neuron.model, "IF");
+  EXPECT_DOUBLE_EQ(n.layers[1].neuron.params.theta, 2.0);
+  EXPECT_EQ(n.layers[2].neuron.model, "LI");  // the read-out
+  EXPECT_FALSE(n.layers[2].neuron.spiking);
+  EXPECT_NEAR(n.layers[2].neuron.params.lambda, 0.8, 1e-12);  // tau 5
+  EXPECT_NEAR(n.layers[2].neuron.params.c, 0.2, 1e-12);       // r*dt/tau
+}
+
+TEST(NirLib, Conv1dScaleThresholdDelayFlattenLI) {
+  const Network n = load_network(kNirLib + "conv1d_chain.nir");
+  ASSERT_EQ(n.layers.size(), 2u);
+  // 2 x 16, Conv1d k3 -> 6 x 14: a 1x3 conv over a 1x16 map
+  expect_layer(n.layers[0], LayerKind::Conv, 1, 16, 2, 1, 3, 0, 6, 1, 1, 14);
+  EXPECT_EQ(n.layers[0].neuron.model, "Threshold");
+  EXPECT_DOUBLE_EQ(n.layers[0].neuron.params.theta, 0.25);
+  // 6*14 = 84 -> 4, LI tau 4
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 84, 1, 1, 0, 4, 1, 1, 1);
+  EXPECT_NEAR(n.layers[1].neuron.params.lambda, 0.75, 1e-12);
+}
+
+TEST(NirLib, Conv2dSameValidStrideAndPool) {
+  const Network n = load_network(kNirLib + "conv2d_padding.nir");
+  ASSERT_EQ(n.layers.size(), 3u);
+  // 3x16x16, conv 3x3 'same' (pad 1) -> 8x16x16, IF, SumPool2d 2 -> 8x8x8
+  expect_layer(n.layers[0], LayerKind::Conv, 16, 16, 3, 3, 3, 1, 8, 2, 8, 8);
+  // conv 3x3 'valid' stride 2: (8 - 3) / 2 + 1 = 3 -> 12x3x3
+  expect_layer(n.layers[1], LayerKind::Conv, 8, 8, 8, 3, 3, 0, 12, 1, 3, 3);
+  EXPECT_EQ(n.layers[1].stride, 2u);
+  EXPECT_NEAR(n.layers[1].neuron.params.lambda, 0.9, 1e-12);  // LIF tau 10
+  // 12*3*3 = 108 -> 10
+  expect_layer(n.layers[2], LayerKind::FC, 1, 1, 108, 1, 1, 0, 10, 1, 1, 1);
+}
+
+TEST(NirLib, RecurrentCubaLifExample) {
+  const Network n = load_network(kNirLib + "recurrent_cubalif.nir");
+  ASSERT_EQ(n.layers.size(), 2u);
+  expect_layer(n.layers[0], LayerKind::FC, 1, 1, 2, 1, 1, 0, 3, 1, 1, 1);
+  EXPECT_TRUE(n.layers[0].recurrent);
+  EXPECT_EQ(n.layers[0].weights(), 2u * 3 + 3 * 3);
+  EXPECT_NEAR(n.layers[0].neuron.params.lambda, 0.95, 1e-12);
+  EXPECT_NEAR(n.layers[0].neuron.syn_lambda, 0.8, 1e-12);
+  EXPECT_NEAR(n.layers[0].neuron.params.c, 1.0, 1e-12);  // w_in defaults to 1 in nir
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 3, 1, 1, 0, 2, 1, 1, 1);
+}
+
+TEST(NirLib, NestedGraphsTwoDeep) {
+  const Network n = load_network(kNirLib + "nested.nir");
+  ASSERT_EQ(n.layers.size(), 2u);
+  EXPECT_EQ(n.layers[0].name, "l1.w");
+  EXPECT_EQ(n.layers[1].name, "block.inner.w");
+  expect_layer(n.layers[0], LayerKind::FC, 1, 1, 40, 1, 1, 0, 24, 1, 1, 1);
+  expect_layer(n.layers[1], LayerKind::FC, 1, 1, 24, 1, 1, 0, 12, 1, 1, 1);
+}
+
+TEST(NirLib, WhatWeCannotModelSaysWhichNodeAndWhy) {
+  // nirlib/bad/: graphs nir 1.0.1 writes without complaint that our layers cannot hold.
+  const std::map<std::string, std::string> expect = {
+      {"groups", "node 'c' (Conv2d): groups = 2 (allowed: groups = 1: grouped and depthwise"},
+      {"dilation", "node 'c' (Conv2d): dilation 2 (allowed: dilation 1"},
+      {"rect_stride", "node 'c' (Conv2d): stride = (1, 2)"},
+      {"even_same", "node 'c' (Conv2d): padding 'same' with a 4x4 kernel"},
+      {"overlap_pool", "node 'p' (SumPool2d): kernel 3 with stride 2"},
+      {"li_mid", "node 'b' (Affine): reads the output of the LI neuron of 'a'"},
+      {"residual", "node 'n' (LIF): feeds 2 nodes ('b', 'm')"},
+      {"rec_conv", "node 'n' (LIF): feeds back through 'r' on the conv layer 'c'"}};
+  size_t seen = 0;
+  for (const auto& e : fs::directory_iterator(kNirLib + "bad")) {
+    const std::string stem = e.path().stem().string();
+    const auto it = expect.find(stem);
+    ASSERT_NE(it, expect.end()) << e.path() << " has no expected error";
+    ++seen;
+    const std::string err = error_of([&] { load_network(e.path().string()); });
+    EXPECT_NE(err.find(e.path().string() + ": " + it->second), std::string::npos) << err;
+  }
+  EXPECT_EQ(seen, expect.size());
+}
+
+TEST(NirLib, EveryFileInTheFolderIsCoveredAndCosts) {
+  // Every file make_nirlib.py writes has a test above; a new one must get its shapes here.
+  const std::map<std::string, double> files = {
+      {"paper_cnn_sinabs.nir", 1},  {"paper_rnn_braille.nir", 1e-4}, {"snntorch_leaky.nir", 1e-4},
+      {"from_list.nir", 1},         {"conv1d_chain.nir", 1},          {"conv2d_padding.nir", 1},
+      {"recurrent_cubalif.nir", 1}, {"nested.nir", 1}};
+  size_t seen = 0;
+  for (const auto& e : fs::directory_iterator(kNirLib)) {
+    if (e.path().extension() != ".nir") continue;
+    ++seen;
+    const auto it = files.find(e.path().filename().string());
+    ASSERT_NE(it, files.end()) << e.path() << " has no hand-computed test";
+    const Network n = load_network(e.path().string(), dt(it->second));
+    EXPECT_GT(build_task_graph(n, ArrayParams{}).total_cycles(), 0u) << e.path();
+  }
+  EXPECT_EQ(seen, files.size());
 }
 
 // ---------- graphs written through our writer ----------
