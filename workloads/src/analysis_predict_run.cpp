@@ -13,7 +13,91 @@
 namespace spikepipe {
 
 Cycles op_duration(const Op& op, const CommModel& c) {
-  return c.dram(op.dram_read_bytes) + op.cycles();
+  return c.dram_read(op.dram_read_bytes, op.proc) + op.cycles();
+}
+
+std::vector<uint64_t> weight_excess(const Schedule& s, const CommModel& c) {
+  std::vector<uint64_t> out(s.processors, 0);
+  if (!c.sram_bytes) return out;
+  const std::vector<uint64_t> w = resident_weight_bytes(s);
+  for (uint32_t p = 0; p < s.processors && p < w.size(); ++p)
+    out[p] = w[p] > c.sram_bytes ? w[p] - c.sram_bytes : 0;
+  return out;
+}
+
+std::vector<uint64_t> op_dram_reads(const Schedule& s, const CommModel& c) {
+  std::vector<uint64_t> out(s.ops.size(), 0);
+  for (const Op& op : s.ops) out[op.id.value] = op.dram_read_bytes;
+  for (const Dep& d : s.deps)
+    if (d.spill_bytes && occupies_sram(d)) out[d.dst.value] += d.spill_bytes;
+  const std::vector<uint64_t> excess = weight_excess(s, c);
+  bool any = false;
+  for (uint64_t e : excess) any = any || e;
+  if (any) {
+    const std::vector<uint64_t> total = resident_weight_bytes(s);
+    for (const Op& op : s.ops) {
+      const uint32_t p = op.proc.value;
+      if (!excess[p] || !holds_weights(op) || !total[p]) continue;
+      // The processor's formula (models/src/processor.cpp read_memory), to the byte.
+      out[op.id.value] += static_cast<uint64_t>(double(op.weight_bytes) * double(excess[p]) /
+                                                double(total[p]));
+    }
+  }
+  return out;
+}
+
+std::vector<Cycles> op_durations(const Schedule& s, const CommModel& c) {
+  const std::vector<uint64_t> reads = op_dram_reads(s, c);
+  std::vector<Cycles> out(s.ops.size());
+  for (const Op& op : s.ops)
+    out[op.id.value] = c.dram_read(reads[op.id.value], op.proc) + op.cycles();
+  return out;
+}
+
+Cycles SharedLoads::link_max() const {
+  return links.empty() ? 0 : *std::max_element(links.begin(), links.end());
+}
+
+SharedLoads shared_loads(const Schedule& s, const CommModel& c) {
+  SharedLoads r;
+  if (!c.noc) return r;
+  r.links.assign(c.noc->links().size(), 0);
+  std::vector<LinkId> route;
+  auto on_route = [&](uint32_t a, uint32_t b, uint64_t bytes) {
+    if (!bytes || a == b) return;
+    route.clear();
+    c.noc->route(a, b, route);
+    const Cycles t = serial_cycles(bytes, c.link_bytes_per_cycle);
+    for (LinkId l : route) r.links[l.value] += t;
+  };
+  auto node = [&](ProcessorId p) { return p.value < c.node.size() ? c.node[p.value] : 0u; };
+  auto ctrl = [&](ProcessorId p) {
+    return p.value < c.controller.size() ? c.controller[p.value] : 0u;
+  };
+  auto dram = [&](uint64_t bytes) {
+    if (!bytes) return;
+    r.dram_bytes += bytes;
+    r.dram_channel += serial_cycles(c.channel_share(bytes), c.dram_bytes_per_cycle);
+  };
+  for (const Dep& d : s.deps) {
+    const Op& a = s.op(d.src);
+    const Op& b = s.op(d.dst);
+    if (s.remote(d)) on_route(node(a.proc), node(b.proc), d.bytes);
+    if (d.spill_bytes && occupies_sram(d)) {
+      on_route(node(b.proc), ctrl(b.proc), d.spill_bytes);  // the write
+      dram(d.spill_bytes);
+      r.spilled_bytes += d.spill_bytes;
+    }
+  }
+  // Reads: one access per op here (the processor issues its reads together).
+  const std::vector<uint64_t> reads = op_dram_reads(s, c);
+  for (const Op& op : s.ops) {
+    on_route(ctrl(op.proc), node(op.proc), reads[op.id.value]);
+    dram(reads[op.id.value]);
+    on_route(node(op.proc), ctrl(op.proc), op.dram_write_bytes);
+    dram(op.dram_write_bytes);
+  }
+  return r;
 }
 
 std::vector<std::vector<uint32_t>> remote_out_deps(const Schedule& s) {
@@ -33,7 +117,8 @@ std::vector<Cycles> send_cycles(const Schedule& s, const CommModel& c) {
 std::vector<Cycles> processor_loads(const Schedule& s, const CommModel& c) {
   std::vector<Cycles> load(s.processors, 0);
   const auto sends = send_cycles(s, c);
-  for (const Op& op : s.ops) load[op.proc.value] += op_duration(op, c) + sends[op.id.value];
+  const auto dur = op_durations(s, c);
+  for (const Op& op : s.ops) load[op.proc.value] += dur[op.id.value] + sends[op.id.value];
   return load;
 }
 
@@ -48,8 +133,7 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
   std::vector<std::vector<uint32_t>> in(n_ops);
   for (uint32_t d = 0; d < s.deps.size(); ++d) in[s.deps[d].dst.value].push_back(d);
   const auto out = remote_out_deps(s);
-  std::vector<Cycles> dur(n_ops);
-  for (const Op& op : s.ops) dur[op.id.value] = op_duration(op, c);
+  const std::vector<Cycles> dur = op_durations(s, c);
 
   std::vector<Cycles> start(n_ops * N, kUnknown), end(n_ops * N, kUnknown);
   std::vector<Cycles> arrival(s.deps.size() * N, kUnknown);
@@ -91,7 +175,8 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
         for (uint32_t d : out[op.id.value]) {
           send_start[size_t(d) * N + k] = t;
           t += c.inject(s.deps[d].bytes);
-          arrival[size_t(d) * N + k] = t + c.flight();
+          const Dep& dep = s.deps[d];
+          arrival[size_t(d) * N + k] = t + c.flight(op.proc, s.op(dep.dst).proc);
         }
         free_at[p] = t;
         progress = true;
