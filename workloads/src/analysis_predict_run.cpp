@@ -46,11 +46,43 @@ std::vector<uint64_t> op_dram_reads(const Schedule& s, const CommModel& c) {
   return out;
 }
 
+std::vector<double> dram_sharing(const Schedule& s, const CommModel& c) {
+  std::vector<double> g(s.processors, 1.0);
+  const std::vector<uint64_t> reads = op_dram_reads(s, c);
+  std::vector<double> R(s.processors, 0.0), W(s.processors, 0.0);
+  for (const Op& op : s.ops) {
+    R[op.proc.value] += double(reads[op.id.value]);
+    W[op.proc.value] += double(op.dram_write_bytes);
+  }
+  for (const Dep& d : s.deps)
+    if (d.spill_bytes && occupies_sram(d)) W[s.op(d.dst).proc.value] += double(d.spill_bytes);
+  double sum = 0, sq = 0;
+  for (uint32_t p = 0; p < s.processors; ++p) {
+    const double b = R[p] + W[p];
+    sum += b;
+    sq += b * b;
+  }
+  if (sq <= 0) return g;
+  const double users = sum * sum / sq;  // the effective number of processors using the DRAM
+  for (uint32_t p = 0; p < s.processors; ++p)
+    if (R[p] > 0) g[p] = std::max(1.0, users * (1.0 + W[p] / R[p]));
+  return g;
+}
+
 std::vector<Cycles> op_durations(const Schedule& s, const CommModel& c) {
   const std::vector<uint64_t> reads = op_dram_reads(s, c);
+  const std::vector<double> g = dram_sharing(s, c);
+  const double all = c.dram_bytes_per_cycle * std::max<uint32_t>(1, c.dram_channels);
   std::vector<Cycles> out(s.ops.size());
-  for (const Op& op : s.ops)
-    out[op.id.value] = c.dram_read(reads[op.id.value], op.proc) + op.cycles();
+  for (const Op& op : s.ops) {
+    const uint64_t b = reads[op.id.value];
+    Cycles t = c.dram_read(b, op.proc);
+    const double f = op.proc.value < g.size() ? g[op.proc.value] : 1.0;
+    // Shared channels: the read waits for the data queued ahead of it, (f - 1) times its own
+    // bytes over all channels (dram_sharing), then runs as if alone.
+    if (b && f > 1.0) t += serial_cycles(static_cast<uint64_t>(double(b) * (f - 1.0)), all);
+    out[op.id.value] = t + op.cycles();
+  }
   return out;
 }
 

@@ -15,6 +15,7 @@
 //  - auto: the schedule as planned if it fits, else the faster of spill and recompute by the
 //    predicted period.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <numeric>
 
@@ -81,19 +82,32 @@ void plan_spill(Schedule& s, const CommModel& c, uint64_t cap) {
         ++n;
       }
       const double copies = n ? held / n / period : 1.0;
-      it->second.push_back({double(dep.bytes - dep.spill_bytes) * std::max(copies, 1e-3), d});
+      it->second.push_back({std::max(copies, 1e-3), d});
     }
     bool changed = false;
     for (auto& [p, list] : cand) {
-      std::sort(list.begin(), list.end(), [](auto& a, auto& b) { return a.first > b.first; });
+      // The bytes held longest first (held bytes x copies in flight on average).
+      auto avg = [&](const std::pair<double, uint32_t>& x) {
+        const Dep& dep = s.deps[x.second];
+        return double(dep.bytes - dep.spill_bytes) * x.first;
+      };
+      std::sort(list.begin(), list.end(), [&](auto& a, auto& b) { return avg(a) > avg(b); });
       // Weights that do not fit leave no room for any tensor: spill everything into p.
       const bool all = m.weights[p] >= cap;
-      double excess = double(m.peak[p] - cap) * (1.0 + 0.25 * round);
-      for (const auto& [avg, d] : list) {
+      // Spill what the peak exceeds, a little more each round the prediction still does not fit;
+      // the last dep only in part (what the processor would spill at run time, planned).
+      double excess = double(m.peak[p] - cap) * (1.0 + 0.25 * round) + 4096.0 * round;
+      for (const auto& x : list) {
         if (!all && excess <= 0) break;
-        Dep& dep = s.deps[d];
-        dep.spill_bytes = dep.bytes;
-        excess -= avg;
+        Dep& dep = s.deps[x.second];
+        const double a = avg(x);
+        if (all || a <= excess) {
+          dep.spill_bytes = dep.bytes;
+        } else {
+          const auto more = static_cast<uint64_t>(std::ceil(excess / x.first));
+          dep.spill_bytes = std::min(dep.bytes, dep.spill_bytes + std::max<uint64_t>(more, 1));
+        }
+        excess -= a;
         changed = true;
       }
     }
