@@ -127,7 +127,10 @@ Cycles schedule_bound(const Schedule& s, const CommModel& c) {
   return static_cast<Cycles>(std::ceil(bound - 1e-6));
 }
 
-void finalize_schedule(Schedule& s, const CommModel& c, bool memory) {
+void finalize_schedule(Schedule& s, const CommModel& c_alone, bool memory) {
+  // Everything below is timed with the DRAM waits of this schedule (dram_waits).
+  CommModel c = c_alone;
+  c.op_wait = dram_waits(s, c_alone);
   s.loads = processor_loads(s, c);
   s.bytes_by_kind.fill(0);
   for (const Dep& d : s.deps)

@@ -46,44 +46,108 @@ std::vector<uint64_t> op_dram_reads(const Schedule& s, const CommModel& c) {
   return out;
 }
 
-std::vector<double> dram_sharing(const Schedule& s, const CommModel& c) {
-  std::vector<double> g(s.processors, 1.0);
-  const std::vector<uint64_t> reads = op_dram_reads(s, c);
-  std::vector<double> R(s.processors, 0.0), W(s.processors, 0.0);
-  for (const Op& op : s.ops) {
-    R[op.proc.value] += double(reads[op.id.value]);
-    W[op.proc.value] += double(op.dram_write_bytes);
-  }
-  for (const Dep& d : s.deps)
-    if (d.spill_bytes && occupies_sram(d)) W[s.op(d.dst).proc.value] += double(d.spill_bytes);
-  double sum = 0, sq = 0;
-  for (uint32_t p = 0; p < s.processors; ++p) {
-    const double b = R[p] + W[p];
-    sum += b;
-    sq += b * b;
-  }
-  if (sq <= 0) return g;
-  const double users = sum * sum / sq;  // the effective number of processors using the DRAM
-  for (uint32_t p = 0; p < s.processors; ++p)
-    if (R[p] > 0) g[p] = std::max(1.0, users * (1.0 + W[p] / R[p]));
-  return g;
-}
-
 std::vector<Cycles> op_durations(const Schedule& s, const CommModel& c) {
   const std::vector<uint64_t> reads = op_dram_reads(s, c);
-  const std::vector<double> g = dram_sharing(s, c);
-  const double all = c.dram_bytes_per_cycle * std::max<uint32_t>(1, c.dram_channels);
+  const bool waits = c.op_wait.size() == s.ops.size();
   std::vector<Cycles> out(s.ops.size());
   for (const Op& op : s.ops) {
-    const uint64_t b = reads[op.id.value];
-    Cycles t = c.dram_read(b, op.proc);
-    const double f = op.proc.value < g.size() ? g[op.proc.value] : 1.0;
-    // Shared channels: the read waits for the data queued ahead of it, (f - 1) times its own
-    // bytes over all channels (dram_sharing), then runs as if alone.
-    if (b && f > 1.0) t += serial_cycles(static_cast<uint64_t>(double(b) * (f - 1.0)), all);
-    out[op.id.value] = t + op.cycles();
+    const uint32_t i = op.id.value;
+    out[i] = c.dram_read(reads[i], op.proc) + (waits && reads[i] ? c.op_wait[i] : 0) + op.cycles();
   }
   return out;
+}
+
+std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
+  CommModel alone = c;
+  alone.op_wait.clear();
+  std::vector<Cycles> wait(s.ops.size(), 0);
+  const std::vector<uint64_t> reads = op_dram_reads(s, alone);
+  bool any = false;
+  for (uint64_t b : reads) any = any || b;
+  if (!any) return wait;
+  const PredictedRun r = predict_run(s, alone);
+  if (r.deadlock) return wait;
+  const uint32_t N = r.iterations;
+  const std::vector<Cycles> dur = op_durations(s, alone);
+  const double all = c.dram_bytes_per_cycle * std::max<uint32_t>(1, c.dram_channels);
+  constexpr Cycles kUnknown = std::numeric_limits<Cycles>::max();
+  // Every DRAM access of the run as bytes spread evenly over its window.
+  struct Ev {
+    double t, rate;
+  };
+  std::vector<Ev> ev;
+  auto add = [&](double from, double len, uint64_t bytes) {
+    if (!bytes) return;
+    len = std::max(len, 1.0);
+    ev.push_back({from, double(bytes) / len});
+    ev.push_back({from + len, -double(bytes) / len});
+  };
+  auto link = [&](uint64_t b) { return double(serial_cycles(b, c.link_bytes_per_cycle)); };
+  for (const Op& op : s.ops) {
+    const uint32_t o = op.id.value;
+    for (uint32_t k = 0; k < N; ++k) {
+      const Cycles end = r.op_end[size_t(o) * N + k];
+      if (end == kUnknown) continue;
+      const Cycles start = end - dur[o];
+      if (reads[o]) add(double(start), double(c.dram_read(reads[o], op.proc)), reads[o]);
+      if (op.dram_write_bytes) add(double(end), link(op.dram_write_bytes), op.dram_write_bytes);
+    }
+  }
+  for (uint32_t d = 0; d < s.deps.size(); ++d) {
+    const Dep& dep = s.deps[d];
+    if (!dep.spill_bytes || !occupies_sram(dep)) continue;
+    const Op& src = s.op(dep.src);
+    for (uint32_t k = 0; k < N; ++k) {
+      Cycles t;
+      if (s.remote(dep)) {
+        const Cycles st = r.send_start[size_t(d) * N + k];
+        if (st == kUnknown) continue;
+        t = st + c.inject(dep.bytes) + c.flight(src.proc, s.op(dep.dst).proc);
+      } else {
+        t = r.op_end[size_t(src.id.value) * N + k];
+        if (t == kUnknown) continue;
+      }
+      add(double(t), link(dep.spill_bytes), dep.spill_bytes);
+    }
+  }
+  std::sort(ev.begin(), ev.end(), [](const Ev& a, const Ev& b) { return a.t < b.t; });
+  // G(x) = integral of the summed rate up to x, piecewise linear through the event times.
+  std::vector<double> T, I, R;
+  double rate = 0, integral = 0, last = ev.empty() ? 0 : ev.front().t;
+  for (size_t i = 0; i < ev.size();) {
+    const double t = ev[i].t;
+    integral += rate * (t - last);
+    last = t;
+    while (i < ev.size() && ev[i].t == t) rate += ev[i++].rate;
+    T.push_back(t);
+    I.push_back(integral);
+    R.push_back(std::max(0.0, rate));
+  }
+  auto G = [&](double x) {
+    auto it = std::upper_bound(T.begin(), T.end(), x);
+    if (it == T.begin()) return 0.0;
+    const size_t j = size_t(it - T.begin()) - 1;
+    return I[j] + R[j] * (x - T[j]);
+  };
+  // The steady state: reads of the instances that start inside the measured window.
+  for (const Op& op : s.ops) {
+    const uint32_t o = op.id.value;
+    if (!reads[o]) continue;
+    double sum = 0;
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < N; ++k) {
+      const Cycles end = r.op_end[size_t(o) * N + k];
+      if (end == kUnknown) continue;
+      const Cycles start = end - dur[o];
+      if (start < r.window_begin || start >= r.window_end) continue;
+      const double len = std::max(1.0, double(c.dram_read(reads[o], op.proc)));
+      const double others = G(double(start) + len) - G(double(start)) - double(reads[o]);
+      sum += std::max(0.0, others) / all;
+      ++n;
+    }
+    if (n) wait[o] = static_cast<Cycles>(std::ceil(sum / n - 1e-9));
+  }
+  return wait;
 }
 
 Cycles SharedLoads::link_max() const {

@@ -154,15 +154,15 @@ TEST(SchedPlanner, MemorySpillAddsExactlyTheDramRead) {
   EXPECT_EQ(s.sram_peak[0], 3u * (25600u - 6720u));
   // D reads its 6,720 bytes back before it runs: alone, 0 hops, latency 100, max(channel share
   // 13 x 256 + 64 = 3,392 / 25.6 -> 133, 6,720 / 32 = 210) = 310 cycles; but F's posted write of
-  // the same bytes holds the channels first (the simple DRAM serves in order): + 6,720 / 51.2
-  // -> 132. Period 1000 + 1000 + 442: exactly the DRAM time on top of the unspilled 2000.
+  // the same bytes (another iteration's, D being two rounds behind) is on the channels in D's
+  // read window (the simple DRAM serves in order): + 6,720 / 51.2 -> 132. Period 1000 + 1000 + 442: exactly the DRAM time on top of the unspilled 2000.
   EXPECT_EQ(o.comm.dram_read(6720, ProcessorId(0)), 310u);
-  EXPECT_EQ(dram_sharing(s, o.comm)[0], 2.0);  // one user, writes = reads
+  EXPECT_EQ(dram_waits(s, o.comm)[1], 132u);  // D waits for F's write: 6,720 / 51.2
   EXPECT_EQ(s.predicted_period, 2442u);
   EXPECT_EQ(shared_loads(s, o.comm).spilled_bytes, 6720u);
-  // A stash larger than the SRAM spills whole.
+  // With 2,000 bytes, 74,800 too many / 2.5 = 29,920 > 25,600: the stash spills whole.
   SchedulerOptions tight = o;
-  tight.comm.sram_bytes = 20000;
+  tight.comm.sram_bytes = 2000;
   const Schedule t = plan_memory(stash_schedule(), g, tight, nullptr);
   ASSERT_EQ(t.deps[0].spill_bytes, 25600u);
   // 900 alone (max(12,800 / 25.6 = 500, 25,600 / 32 = 800) + 100) + 500 behind the write.

@@ -35,6 +35,10 @@ struct CommModel {
   std::vector<uint32_t> node;        // per processor: its NoC node
   std::vector<uint32_t> controller;  // per processor: node of its nearest memory controller
   std::vector<uint16_t> hop_table;   // [a * P + b]: hops from processor a to processor b
+  // Per op of the one schedule being timed: cycles its DRAM read waits for the data queued ahead
+  // of it on the shared channels (workloads/analysis.h dram_waits; finalize_schedule fills it).
+  // Empty (or sized for another schedule): uncontended reads.
+  std::vector<Cycles> op_wait;
 
   static CommModel of(const PlatformParams& p);
   Cycles inject(uint64_t bytes) const;  // serial_cycles at the link rate: the sender is busy

@@ -22,17 +22,17 @@ Cycles op_duration(const Op& op, const CommModel& c);
 // its dram_read_bytes, the planned spills of its inputs (Dep::spill_bytes), and its share of its
 // processor's weights that do not fit in c.sram_bytes (streamed weights).
 std::vector<uint64_t> op_dram_reads(const Schedule& s, const CommModel& c);
-// The DRAM channels are shared: per processor, the factor by which its reads' data time grows
-// over an uncontended read (>= 1): the effective number of processors using the DRAM
-// (participation ratio (sum B_p)^2 / sum B_p^2 of their bytes B_p = reads + writes per
-// iteration) times (1 + its writes / its reads), its reads queueing behind its own posted
-// writes (the simple model serves a channel's requests in order). A mean-field estimate: exact
-// when the users stream at once (sequential, replicated stages), pessimistic when their accesses
-// never overlap in time.
-std::vector<double> dram_sharing(const Schedule& s, const CommModel& c);
-// Per op: c.dram_read(op_dram_reads) + the wait for the data queued ahead of it, (dram_sharing
-// - 1) x its bytes over all channels, + array + vector: what the list simulation times.
+// Per op: c.dram_read(op_dram_reads) + c.op_wait (when sized for s) + array + vector: what the
+// list simulation times.
 std::vector<Cycles> op_durations(const Schedule& s, const CommModel& c);
+// The DRAM channels are shared: per op, the cycles its DRAM read waits for the data queued
+// ahead of it. On predict_run()'s uncontended times, every DRAM access of the run (reads over
+// their read time, posted writes and planned spills over their link serialisation) is spread
+// evenly over its window; an op's read waits for the bytes of all other accesses in its own
+// window, at the rate of all channels (the simple model serves each channel in order), averaged
+// over its instances in the measured window. A first-order estimate: it does not stretch the
+// other accesses by the waits it finds.
+std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c);
 // Per processor: resident weights beyond c.sram_bytes (streamed from DRAM by the ops using them).
 std::vector<uint64_t> weight_excess(const Schedule& s, const CommModel& c);
 
