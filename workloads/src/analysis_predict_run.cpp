@@ -83,6 +83,18 @@ std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
     ev.push_back({from + len, -double(bytes) / len});
   };
   auto link = [&](uint64_t b) { return double(serial_cycles(b, c.link_bytes_per_cycle)); };
+  // Each processor's posted writes: (issued, its part on the channels done). The simulator's
+  // channels serve in call order (busy_until), so a read issued after a write of its processor
+  // starts on the channels only once that write, which first crosses the NoC to the controller,
+  // is done there.
+  std::vector<std::vector<std::pair<Cycles, Cycles>>> writes(s.processors);
+  auto write = [&](ProcessorId p, Cycles t, uint64_t b) {
+    if (!b || p.value >= s.processors) return;
+    const Cycles h = Cycles(c.controller_hops(p)) * c.hop_latency;
+    writes[p.value].push_back({t, t + serial_cycles(b, c.link_bytes_per_cycle) + h +
+                                      c.dram_latency +
+                                      serial_cycles(c.channel_share(b), c.dram_bytes_per_cycle)});
+  };
   for (const Op& op : s.ops) {
     const uint32_t o = op.id.value;
     for (uint32_t k = 0; k < N; ++k) {
@@ -91,6 +103,7 @@ std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
       const Cycles start = end - dur[o];
       if (reads[o]) add(double(start), double(c.dram_read(reads[o], op.proc)), reads[o]);
       if (op.dram_write_bytes) add(double(end), link(op.dram_write_bytes), op.dram_write_bytes);
+      write(op.proc, end, op.dram_write_bytes);
     }
   }
   for (uint32_t d = 0; d < s.deps.size(); ++d) {
@@ -108,7 +121,12 @@ std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
         if (t == kUnknown) continue;
       }
       add(double(t), link(dep.spill_bytes), dep.spill_bytes);
+      write(s.op(dep.dst).proc, t, dep.spill_bytes);
     }
+  }
+  for (auto& w : writes) {
+    std::sort(w.begin(), w.end());
+    for (size_t i = 1; i < w.size(); ++i) w[i].second = std::max(w[i].second, w[i - 1].second);
   }
   std::sort(ev.begin(), ev.end(), [](const Ev& a, const Ev& b) { return a.t < b.t; });
   // G(x) = integral of the summed rate up to x, piecewise linear through the event times.
@@ -142,7 +160,17 @@ std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
       if (start < r.window_begin || start >= r.window_end) continue;
       const double len = std::max(1.0, double(c.dram_read(reads[o], op.proc)));
       const double others = G(double(start) + len) - G(double(start)) - double(reads[o]);
-      sum += std::max(0.0, others) / all;
+      double wt = std::max(0.0, others) / all;
+      // Behind its own processor's last posted writes (their channel part done, prefix max).
+      const auto& w = writes[op.proc.value];
+      auto it = std::upper_bound(w.begin(), w.end(), std::make_pair(start, ~Cycles(0)));
+      if (it != w.begin()) {
+        const Cycles h = Cycles(c.controller_hops(op.proc)) * c.hop_latency;
+        const Cycles ready = start + h + c.dram_latency;  // the read's own channel start, alone
+        const Cycles busy = std::prev(it)->second;
+        if (busy > ready) wt = std::max(wt, double(busy - ready));
+      }
+      sum += wt;
       ++n;
     }
     if (n) wait[o] = static_cast<Cycles>(std::ceil(sum / n - 1e-9));

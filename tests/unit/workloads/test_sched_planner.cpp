@@ -153,20 +153,24 @@ TEST(SchedPlanner, MemorySpillAddsExactlyTheDramRead) {
   ASSERT_EQ(s.deps[0].spill_bytes, 6720u);
   EXPECT_EQ(s.sram_peak[0], 3u * (25600u - 6720u));
   // D reads its 6,720 bytes back before it runs: alone, 0 hops, latency 100, max(channel share
-  // 13 x 256 + 64 = 3,392 / 25.6 -> 133, 6,720 / 32 = 210) = 310 cycles; but F's posted write of
-  // the same bytes (another iteration's, D being two rounds behind) is on the channels in D's
-  // read window (the simple DRAM serves in order): + 6,720 / 51.2 -> 132. Period 1000 + 1000 + 442: exactly the DRAM time on top of the unspilled 2000.
+  // 13 x 256 + 64 = 3,392 / 25.6 -> 133, 6,720 / 32 = 210) = 310 cycles; but F has just posted
+  // its write of the same bytes (another iteration's, D being two rounds behind), and the
+  // channels serve in call order: the write crosses the NoC to the controller (210), waits the
+  // latency (100) and takes its channel share (133), done 443 after D's start, where D's read
+  // would have started on the channels at 100: + 343. Period 1000 + 1000 + 653: exactly the
+  // DRAM time on top of the unspilled 2000 (the SystemC run agrees, PlannedSpill).
   EXPECT_EQ(o.comm.dram_read(6720, ProcessorId(0)), 310u);
-  EXPECT_EQ(dram_waits(s, o.comm)[1], 132u);  // D waits for F's write: 6,720 / 51.2
-  EXPECT_EQ(s.predicted_period, 2442u);
+  EXPECT_EQ(dram_waits(s, o.comm)[1], 343u);
+  EXPECT_EQ(s.predicted_period, 2653u);
   EXPECT_EQ(shared_loads(s, o.comm).spilled_bytes, 6720u);
   // With 2,000 bytes, 74,800 too many / 2.5 = 29,920 > 25,600: the stash spills whole.
   SchedulerOptions tight = o;
   tight.comm.sram_bytes = 2000;
   const Schedule t = plan_memory(stash_schedule(), g, tight, nullptr);
   ASSERT_EQ(t.deps[0].spill_bytes, 25600u);
-  // 900 alone (max(12,800 / 25.6 = 500, 25,600 / 32 = 800) + 100) + 500 behind the write.
-  EXPECT_EQ(t.predicted_period, 3400u);
+  // 900 alone (max(12,800 / 25.6 = 500, 25,600 / 32 = 800) + 100), + 1300 behind the write
+  // (800 over the NoC + 100 + 500 on the channels, less the read's own 100).
+  EXPECT_EQ(t.predicted_period, 4200u);
 }
 
 TEST(SchedPlanner, MemoryRecomputeAddsExactlyTheForwardCost) {
@@ -180,9 +184,9 @@ TEST(SchedPlanner, MemoryRecomputeAddsExactlyTheForwardCost) {
   for (const Dep& d : s.deps) EXPECT_EQ(d.spill_bytes, 0u);
   EXPECT_EQ(s.predicted_period, 3000u);  // 2000 + the forward's 1000
   EXPECT_EQ(s.sram_peak[0], 25600u);
-  // auto picks the faster: spill (2442) over recompute (3000) here.
+  // auto picks the faster: spill (2653) over recompute (3000) here.
   const Schedule a = plan_memory(stash_schedule(), g, stash_options(MemoryMode::Auto), nullptr);
-  EXPECT_EQ(a.predicted_period, 2442u);
+  EXPECT_EQ(a.predicted_period, 2653u);
 }
 
 TEST(SchedPlanner, MemoryModeNamesTheAllowedValues) {

@@ -30,8 +30,10 @@ std::vector<Cycles> op_durations(const Schedule& s, const CommModel& c);
 // their read time, posted writes and planned spills over their link serialisation) is spread
 // evenly over its window; an op's read waits for the bytes of all other accesses in its own
 // window, at the rate of all channels (the simple model serves each channel in order), averaged
-// over its instances in the measured window. A first-order estimate: it does not stretch the
-// other accesses by the waits it finds.
+// over its instances in the measured window; or, when longer, until its own processor's last
+// posted write (issued before the read) has crossed the NoC to its controller, waited the
+// latency and left the channels (the simulator's channels serve in call order, busy_until). A
+// first-order estimate: it does not stretch the other accesses by the waits it finds.
 std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c);
 // Per processor: resident weights beyond c.sram_bytes (streamed from DRAM by the ops using them).
 std::vector<uint64_t> weight_excess(const Schedule& s, const CommModel& c);
