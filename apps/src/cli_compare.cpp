@@ -117,7 +117,8 @@ std::string table(const std::vector<Row>& rows, bool csv) {
             "utilisation"};
     for (auto k : kKinds) head.push_back(std::string(k) + "_bytes");
     head.insert(head.end(),
-                {"comm_overhead", "comm_overhead_all_traffic", "peak_sram_bytes", "steady_state"});
+                {"comm_overhead", "comm_overhead_all_traffic", "peak_sram_bytes", "steady_state",
+                 "sram_need_bytes", "sram_capacity_bytes", "spilled_bytes_per_iteration"});
     for (auto k : kEnergyParts) head.push_back(std::string("energy_") + k + "_j");
     head.insert(head.end(), {"energy_per_sample_j", "average_power_w"});
   } else {
@@ -125,7 +126,8 @@ std::string table(const std::vector<Row>& rows, bool csv) {
             "vs standard",  "vs pipedream",  "vs sequential", "lower bound", "own bound",
             "latency",      "utilisation"};
     for (auto k : kKinds) head.push_back(std::string(k) + " KiB");
-    head.insert(head.end(), {"comm overhead", "all traffic", "peak SRAM KiB", "steady"});
+    head.insert(head.end(), {"comm overhead", "all traffic", "peak SRAM KiB", "steady",
+                             "SRAM need/cap KiB", "spilled KiB/it"});
     head.insert(head.end(), {"uJ/sample", "power W"});
   }
   std::vector<std::vector<std::string>> cells;
@@ -164,6 +166,21 @@ std::string table(const std::vector<Row>& rows, bool csv) {
     const bool steady =
         r.s.contains("steady_state_reached") && r.s["steady_state_reached"].get<bool>();
     c.push_back(steady ? "yes" : "no");
+    // The planner's SRAM need (largest over processors) against the capacity, and what the run
+    // moved to DRAM per iteration (planned and unplanned spills).
+    double need = 0;
+    if (r.s.contains("predicted_sram_peak_bytes") && r.s["predicted_sram_peak_bytes"].is_array())
+      for (const auto& v : r.s["predicted_sram_peak_bytes"]) need = std::max(need, v.get<double>());
+    const double cap = r.s.contains("platform") ? num(r.s["platform"], "sram_bytes") : 0.0;
+    const double spilled = num(r.s, "dram_spill_bytes");
+    if (csv) {
+      c.push_back(f("%.0f", need));
+      c.push_back(f("%.0f", cap));
+      c.push_back(f("%.0f", spilled));
+    } else {
+      c.push_back(f("%.0f", need / 1024.0) + "/" + f("%.0f", cap / 1024.0));
+      c.push_back(f("%.1f", spilled / 1024.0));
+    }
     energy_cells(r.s, csv, c);
     cells.push_back(c);
   }

@@ -217,7 +217,12 @@ po::options_description scheduler_options() {
       ("recompute", po::bool_switch(),
        "gpipe only: re-materialisation: each stage keeps only its input and re-runs its forward "
        "before each micro-batch's backward instead of stashing activations (less SRAM, more "
-       "compute; the predicted period includes it)");
+       "compute; the predicted period includes it)")
+      ("memory", po::value<std::string>()->default_value(to_string(d.memory)),
+       "every scheduler: how a schedule meets each processor's sram-bytes: fit (refuse a "
+       "schedule that does not fit), spill (stashed tensors that do not fit go to DRAM as timed "
+       "writes and reads), recompute (re-run F before D instead of stashing; the rest spilled), "
+       "auto (the faster of spill and recompute); the predicted period includes it");
   return o;
 }
 
@@ -247,6 +252,7 @@ SchedulerOptions scheduler_options_from(const po::variables_map& vm, const Platf
   o.split = vm.count("split") && vm["split"].as<bool>();
   o.micro_batches = get<uint32_t>(vm, "micro-batches");
   o.recompute = vm.count("recompute") && vm["recompute"].as<bool>();
+  if (vm.count("memory")) o.memory = parse_memory_mode(vm["memory"].as<std::string>(), "--memory");
   if (o.micro_batches == 0) fail("--micro-batches", "0 is out of range", "1 .. batch");
   o.validate();
   // After two seconds, one line on stderr per step, at most one every two seconds.

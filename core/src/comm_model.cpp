@@ -1,5 +1,6 @@
 #include "spikepipe/core/comm_model.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "spikepipe/core/dram_spec.h"
@@ -16,6 +17,33 @@ CommModel CommModel::of(const PlatformParams& p) {
   c.mean_hops = spikepipe::mean_hops(p);
   c.dram_latency = p.memory.latency;
   c.dram_bytes_per_cycle = p.memory.channel_bytes_per_cycle;
+  c.dram_channels = p.memory.channels;
+  c.dram_interleave = p.memory.interleave_bytes;
+  c.sram_bytes = p.processor.sram_bytes;
+  auto g = std::make_shared<NocGraph>(p.noc);
+  const std::vector<uint32_t> ctrls = p.memory.controllers();
+  const uint32_t P = p.processors;
+  c.node.resize(P);
+  c.controller.resize(P);
+  for (uint32_t i = 0; i < P; ++i) {
+    c.node[i] = p.noc.node_of(i);
+    // The nearest controller, ties to the first listed (models/src/noc.cpp controller_for).
+    uint32_t best = ctrls.empty() ? 0 : ctrls[0];
+    uint32_t best_h = g->hops(c.node[i], best);
+    for (uint32_t n : ctrls) {
+      const uint32_t h = g->hops(c.node[i], n);
+      if (h < best_h) {
+        best = n;
+        best_h = h;
+      }
+    }
+    c.controller[i] = best;
+  }
+  c.hop_table.assign(size_t(P) * P, 0);
+  for (uint32_t a = 0; a < P; ++a)
+    for (uint32_t b = 0; b < P; ++b)
+      c.hop_table[size_t(a) * P + b] = static_cast<uint16_t>(g->hops(c.node[a], c.node[b]));
+  c.noc = std::move(g);
   if (p.memory.model != DramModel::Simple) {
     // The device's closed forms: a read to a closed bank (tRCD + CL), then bursts at full speed.
     const DramSpec s = dram_spec(p.memory);
@@ -31,6 +59,46 @@ Cycles CommModel::inject(uint64_t bytes) const {
 
 Cycles CommModel::flight() const {
   return static_cast<Cycles>(std::llround(mean_hops * static_cast<double>(hop_latency)));
+}
+
+uint32_t CommModel::hops(ProcessorId a, ProcessorId b) const {
+  if (a == b) return 0;
+  const size_t P = node.size();
+  if (a.value < P && b.value < P && hop_table.size() == P * P)
+    return hop_table[size_t(a.value) * P + b.value];
+  return static_cast<uint32_t>(std::llround(mean_hops));
+}
+
+Cycles CommModel::flight(ProcessorId a, ProcessorId b) const {
+  if (a == b) return 0;
+  const size_t P = node.size();
+  if (a.value < P && b.value < P && hop_table.size() == P * P)
+    return Cycles(hop_table[size_t(a.value) * P + b.value]) * hop_latency;
+  return flight();
+}
+
+uint32_t CommModel::controller_hops(ProcessorId p) const {
+  if (!noc || p.value >= node.size()) return 0;
+  return noc->hops(node[p.value], controller[p.value]);
+}
+
+uint64_t CommModel::channel_share(uint64_t bytes) const {
+  const uint64_t ch = std::max<uint32_t>(1, dram_channels);
+  const uint64_t unit = std::max<uint64_t>(1, dram_interleave);
+  const uint64_t units = bytes / unit, rest = bytes % unit;
+  // Channel 0 gets ceil(units / ch) units, and the partial unit when units % ch == 0.
+  uint64_t share = (units / ch) * unit;
+  if (units % ch) share += unit;
+  else share += rest;
+  return std::min(share, bytes);
+}
+
+Cycles CommModel::dram_read(uint64_t bytes, ProcessorId p) const {
+  if (bytes == 0) return 0;
+  const Cycles h = Cycles(controller_hops(p)) * hop_latency;
+  const Cycles data = serial_cycles(channel_share(bytes), dram_bytes_per_cycle);
+  const Cycles link = serial_cycles(bytes, link_bytes_per_cycle);
+  return 2 * h + dram_latency + std::max(data, link);
 }
 
 Cycles CommModel::dram(uint64_t bytes) const {

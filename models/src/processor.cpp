@@ -214,7 +214,7 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
     if (!occupies_sram(dep) || !has_consumer(dep, k, log_.iterations)) continue;
     Slot& slot = slots_[key(d, k)];
     slot.arrival = now;
-    hold(slot, dep.kind, dep.bytes, end - now);
+    hold(slot, dep.kind, dep.bytes, dep.spill_bytes, end - now);
     changed = true;
   }
   if (changed) sram_changed(now);
@@ -309,7 +309,7 @@ void SystolicProcessor::inbox_transport(tlm::tlm_generic_payload& trans, sc_core
   if (e->phase == MessageExt::Phase::Announce) {  // causal NoC: the transfer starts
     slot.arrival = kNever;
     if (occupies_sram(dep)) {
-      slot.held = sram_.hold(e->bytes);
+      slot.held = sram_.hold(e->bytes, dep.spill_bytes);
       sram_changed(now);
     }
     return;
@@ -327,14 +327,15 @@ void SystolicProcessor::inbox_transport(tlm::tlm_generic_payload& trans, sc_core
   slot.arrival = arrival;
   if (occupies_sram(dep)) {
     // The receive buffer is taken when the transfer starts; what does not fit streams to DRAM.
-    hold(slot, e->kind, e->bytes, arrival - now);
+    hold(slot, e->kind, e->bytes, dep.spill_bytes, arrival - now);
     sram_changed(now);
   }
   announced_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void SystolicProcessor::hold(Slot& slot, TensorKind kind, uint64_t bytes, Cycles after) {
-  slot.held = sram_.hold(bytes);
+void SystolicProcessor::hold(Slot& slot, TensorKind kind, uint64_t bytes, uint64_t to_dram,
+                             Cycles after) {
+  slot.held = sram_.hold(bytes, to_dram);
   if (slot.held.spilled == 0) return;
   slot.spill_address = region_ + kSpillBase + spill_cursor_ % kSpillSpan;
   spill_cursor_ += round_up(slot.held.spilled, 4096);

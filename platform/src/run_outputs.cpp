@@ -81,6 +81,7 @@ nlohmann::ordered_json summary_json(const RunDescription& d, const PlatformParam
                    {"noc", std::string(to_string(p.noc.topology)) + " " +
                                std::to_string(p.noc.cols) + "x" + std::to_string(p.noc.rows)},
                    {"noc_link_bytes", p.noc.link_bytes_per_cycle},
+                   {"sram_bytes", p.processor.sram_bytes},
                    {"dram_channels", p.memory.channels},
                    {"dram_model", to_string(p.memory.model)},
                    {"clock_ghz", p.clock_ghz}};

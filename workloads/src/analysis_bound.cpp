@@ -116,8 +116,9 @@ double iteration_bound(const Schedule& s, const CommModel& c) {
 
 Cycles schedule_bound(const Schedule& s, const CommModel& c) {
   Cycles total = 0, largest = 0;
+  const std::vector<Cycles> dur = op_durations(s, c);
   for (const Op& op : s.ops) {
-    const Cycles d = op_duration(op, c);
+    const Cycles d = dur[op.id.value];
     total += d;
     largest = std::max(largest, d);
   }
@@ -126,7 +127,10 @@ Cycles schedule_bound(const Schedule& s, const CommModel& c) {
   return static_cast<Cycles>(std::ceil(bound - 1e-6));
 }
 
-void finalize_schedule(Schedule& s, const CommModel& c, bool memory) {
+void finalize_schedule(Schedule& s, const CommModel& c_alone, bool memory) {
+  // Everything below is timed with the DRAM waits of this schedule (dram_waits).
+  CommModel c = c_alone;
+  c.op_wait = dram_waits(s, c_alone);
   s.loads = processor_loads(s, c);
   s.bytes_by_kind.fill(0);
   for (const Dep& d : s.deps)
@@ -138,9 +142,13 @@ void finalize_schedule(Schedule& s, const CommModel& c, bool memory) {
   const PredictedRun r = predict_run(s, c);
   if (r.deadlock) fail("schedule '" + s.scheduler + "'", "deadlocks: " + r.blocked);
   // Every processor works through its whole load each round, so no period is below the
-  // largest load; the max guards the exact period against rounding in its floating point.
-  s.predicted_period = std::max(static_cast<Cycles>(std::ceil(steady_period(s, c) - 1e-6)),
-                                *std::max_element(s.loads.begin(), s.loads.end()));
+  // largest load; the max guards the exact period against rounding in its floating point. The
+  // list simulation does not share links or DRAM channels: their per-iteration loads bound the
+  // period too (shared_loads).
+  const SharedLoads sh = shared_loads(s, c);
+  s.predicted_period = std::max({static_cast<Cycles>(std::ceil(steady_period(s, c) - 1e-6)),
+                                 *std::max_element(s.loads.begin(), s.loads.end()),
+                                 sh.link_max(), sh.dram_channel});
   s.predicted_latency = static_cast<Cycles>(std::llround(r.latency));
   if (memory) s.sram_peak = predict_sram(s, r).peak;
 }

@@ -32,7 +32,10 @@ double steady_period(const Schedule& s, const CommModel& c) {
   const std::string where = "schedule '" + s.scheduler + "'";
   std::vector<std::vector<HEdge>> out(n);
   std::vector<int64_t> dur(n), sends(n, 0);
-  for (const Op& op : s.ops) dur[op.id.value] = int64_t(op_duration(op, c));
+  {
+    const std::vector<Cycles> d = op_durations(s, c);
+    for (const Op& op : s.ops) dur[op.id.value] = int64_t(d[op.id.value]);
+  }
   std::vector<int64_t> send_end(s.deps.size(), 0);
   for (size_t d = 0; d < s.deps.size(); ++d)
     if (s.remote(s.deps[d])) {
@@ -45,7 +48,8 @@ double steady_period(const Schedule& s, const CommModel& c) {
     const Op& b = s.op(dep.dst);
     const int64_t t = int64_t(dep.distance) + b.offset - a.offset;
     if (t < 0) fail(where, "op " + b.label() + " needs " + a.label() + " of a later round (deadlock)");
-    const int64_t w = dur[a.id.value] + (s.remote(dep) ? send_end[d] + int64_t(c.flight()) : 0);
+    const int64_t w =
+        dur[a.id.value] + (s.remote(dep) ? send_end[d] + int64_t(c.flight(a.proc, b.proc)) : 0);
     out[a.id.value].push_back({b.id.value, w, t});
   }
   for (const auto& prog : s.programs)

@@ -54,7 +54,8 @@ SramPrediction predict_sram(const Schedule& s, const PredictedRun& r) {
   std::vector<std::vector<Event>> ev(s.processors);
   for (uint32_t d = 0; d < s.deps.size(); ++d) {
     const Dep& dep = s.deps[d];
-    if (!occupies_sram(dep)) continue;
+    if (!occupies_sram(dep) || dep.spill_bytes >= dep.bytes) continue;
+    const uint64_t held = dep.bytes - dep.spill_bytes;  // a planned spill is not held
     const bool remote = s.remote(dep);
     const uint32_t q = s.op(dep.dst).proc.value;
     for (uint32_t k = 0; has_consumer(dep, k, N); ++k) {
@@ -62,8 +63,8 @@ SramPrediction predict_sram(const Schedule& s, const PredictedRun& r) {
                                  : r.op_end[size_t(dep.src.value) * N + k];
       const Cycles to = r.op_end[size_t(dep.dst.value) * N + k + dep.distance];
       if (from == kUnknown || to == kUnknown) continue;
-      ev[q].push_back({from, 1, dep.bytes});
-      ev[q].push_back({to, 0, dep.bytes});
+      ev[q].push_back({from, 1, held});
+      ev[q].push_back({to, 0, held});
     }
   }
   for (uint32_t p = 0; p < s.processors; ++p) {

@@ -140,8 +140,10 @@ json schedule_to_json(const Schedule& s) {
   json deps = json::array(), transfers = json::array();
   for (size_t i = 0; i < s.deps.size(); ++i) {
     const Dep& d = s.deps[i];
-    deps.push_back({{"src", d.src.value}, {"dst", d.dst.value}, {"distance", d.distance},
-                    {"kind", to_string(d.kind)}, {"bytes", d.bytes}});
+    json dj = {{"src", d.src.value}, {"dst", d.dst.value}, {"distance", d.distance},
+               {"kind", to_string(d.kind)}, {"bytes", d.bytes}};
+    if (d.spill_bytes) dj["spill_bytes"] = d.spill_bytes;  // only when planned: files stay as they were
+    deps.push_back(std::move(dj));
     if (s.remote(d))
       transfers.push_back({{"dep", i}, {"src_op", s.op(d.src).label()}, {"dst_op", s.op(d.dst).label()},
                            {"src_processor", s.op(d.src).proc.value},
@@ -228,6 +230,8 @@ Schedule schedule_from_json(const json& j, const std::string& where) {
     dep.distance = whole<uint32_t>(d, "distance", w);
     dep.kind = tensor_kind(text(d, "kind", w), w);
     dep.bytes = whole<uint64_t>(d, "bytes", w);
+    dep.spill_bytes = whole_or<uint64_t>(d, "spill_bytes", 0, w);
+    if (dep.spill_bytes > dep.bytes) fail(w, "spill_bytes is larger than bytes", "0 .. bytes");
     s.deps.push_back(dep);
   }
   return s;

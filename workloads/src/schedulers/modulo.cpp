@@ -42,7 +42,7 @@ Timing timing(const Schedule& s, const CommModel& c) {
 Cycles ready(const Schedule& s, const Timing& t, const CommModel& c, size_t d, Cycles start) {
   const Dep& dep = s.deps[d];
   const Cycles end = start + t.dur[dep.src.value];
-  return s.remote(dep) ? end + t.send_end[d] + c.flight() : end;
+  return s.remote(dep) ? end + t.send_end[d] + c.flight(s.op(dep.src).proc, s.op(dep.dst).proc) : end;
 }
 
 struct Arc {

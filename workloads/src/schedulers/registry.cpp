@@ -62,7 +62,7 @@ Schedule make_schedule(const std::string& name, const TaskGraph& g, const Schedu
   std::string known;
   for (const SchedulerEntry& e : schedulers()) {
     if (name == e.name) {
-      Schedule s = e.fn(g, o);
+      Schedule s = plan_memory(e.fn(g, o), g, o, e.recompute && !o.recompute ? e.fn : nullptr);
       s.lower_bound = lower_bound(g, o);
       return s;
     }

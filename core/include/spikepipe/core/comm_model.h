@@ -3,11 +3,19 @@
 // platform description in one place (CommModel::of) and charged with the execution rules of
 // core/execution.h, so that the schedulers and the simulator round alike.
 //
-// Today's planner view is coarser than the simulated machine: every message crosses the mean hop
-// count of the processors' placement, links are not shared and DRAM is one uncontended channel.
+// The planner sees the machine the simulator runs (of() fills it from the platform): the real
+// route and hop count of every processor pair (core/noc_graph.h), the memory controller nearest
+// to each processor and the hops to it, every DRAM channel (a request's bytes interleaved over
+// them) and each processor's SRAM. What a single message or access costs is uncontended here;
+// link sharing and DRAM channel sharing enter the predicted period as per-iteration load bounds
+// (workloads/analysis.h link_loads, dram_load). A CommModel built by hand without a NoC graph
+// falls back to the mean hop count (mean_hops) for every pair.
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "spikepipe/core/ids.h"
+#include "spikepipe/core/noc_graph.h"
 #include "spikepipe/core/platform.h"
 
 namespace spikepipe {
@@ -18,11 +26,36 @@ struct CommModel {
   double mean_hops = 1.0;              // over ordered pairs of distinct processors
   Cycles dram_latency = 100;           // dram-latency (ddr4/hbm2: tRCD + CL of the device)
   double dram_bytes_per_cycle = 25.6;  // dram-channel-bytes (ddr4/hbm2: the peak of a channel)
+  uint32_t dram_channels = 1;          // dram-channels: a request's bytes interleave over them
+  uint64_t dram_interleave = 256;      // dram-interleave
+  uint64_t sram_bytes = 0;             // sram-bytes per processor (0: unknown, nothing streams)
+
+  // The layout (empty for a hand-made model: mean hops everywhere, controller at distance 0).
+  std::shared_ptr<const NocGraph> noc;
+  std::vector<uint32_t> node;        // per processor: its NoC node
+  std::vector<uint32_t> controller;  // per processor: node of its nearest memory controller
+  std::vector<uint16_t> hop_table;   // [a * P + b]: hops from processor a to processor b
+  // Per op of the one schedule being timed: cycles its DRAM read waits for the data queued ahead
+  // of it on the shared channels (workloads/analysis.h dram_waits; finalize_schedule fills it).
+  // Empty (or sized for another schedule): uncontended reads.
+  std::vector<Cycles> op_wait;
 
   static CommModel of(const PlatformParams& p);
   Cycles inject(uint64_t bytes) const;  // serial_cycles at the link rate: the sender is busy
   Cycles flight() const;                // head latency: round(mean_hops * hop_latency)
+  // Head latency from processor a to processor b: hops(a, b) * hop_latency.
+  Cycles flight(ProcessorId a, ProcessorId b) const;
+  uint32_t hops(ProcessorId a, ProcessorId b) const;
+  uint32_t controller_hops(ProcessorId p) const;  // processor -> its memory controller
   Cycles dram(uint64_t bytes) const;    // dram_access_cycles: latency + bytes / channel rate
+  // A read of `bytes` by processor p on the ideal NoC and the simple DRAM, uncontended, as
+  // models/src/noc.cpp times it: the request header to the controller (hops x router latency),
+  // the DRAM latency, the data on the channels (each its interleaved share) and back over the
+  // NoC (serialised at the link rate, hops x router latency): 2 h R + latency + max(link
+  // serialisation, largest channel share / channel rate). 0 for no bytes.
+  Cycles dram_read(uint64_t bytes, ProcessorId p) const;
+  // The largest share of `bytes` (contiguous, interleaved from a unit boundary) on one channel.
+  uint64_t channel_share(uint64_t bytes) const;
   void validate(const char* where) const;
 };
 

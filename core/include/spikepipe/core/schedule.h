@@ -45,6 +45,10 @@ struct Dep {
   uint32_t distance = 0;  // dst of iteration k needs src of iteration k - distance
   TensorKind kind = TensorKind::Spikes;
   uint64_t bytes = 0;     // moved over the NoC when src and dst are on different processors
+  // Planned spill (--memory spill): of `bytes`, what the consumer's processor writes to DRAM when
+  // the tensor arrives (a posted write) and reads back before the consumer runs, instead of
+  // holding it in SRAM. 0: held (what does not fit at run time still spills, unplanned).
+  uint64_t spill_bytes = 0;
 };
 
 struct Schedule {

@@ -19,7 +19,9 @@ class SramModel {
 
   SramModel(uint64_t capacity, uint64_t weights);
 
-  Hold hold(uint64_t bytes);    // keeps what fits, spills the rest
+  // Keeps what fits of bytes - to_dram, spills the rest; `to_dram` (a planned spill, Dep::
+  // spill_bytes) goes to DRAM whatever the free space.
+  Hold hold(uint64_t bytes, uint64_t to_dram = 0);
   void release(const Hold& h);  // the consumer completed
 
   uint64_t capacity() const { return capacity_; }

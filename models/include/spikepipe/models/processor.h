@@ -78,7 +78,7 @@ class SystolicProcessor : public sc_core::sc_module {
   Cycles memory(bool write, bool spill, TensorKind kind, uint64_t address, uint64_t bytes,
                 Cycles after);
   // Holds `bytes` in SRAM for `slot`; the part that does not fit is written to DRAM at now + after.
-  void hold(Slot& slot, TensorKind kind, uint64_t bytes, Cycles after);
+  void hold(Slot& slot, TensorKind kind, uint64_t bytes, uint64_t to_dram, Cycles after);
   void inbox_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void sram_changed(Cycles at);
   void check(tlm::tlm_generic_payload& trans, const char* what) const;

@@ -15,8 +15,44 @@
 
 namespace spikepipe {
 
-// An op's time on its processor: DRAM wait, then array, then vector unit (no sends).
+// An op's time on its processor: DRAM wait, then array, then vector unit (no sends). This one
+// knows the op alone: its own DRAM input (F1), not spills or streamed weights (op_durations).
 Cycles op_duration(const Op& op, const CommModel& c);
+// What each op reads from DRAM before it runs, as models/src/processor.cpp read_memory() does:
+// its dram_read_bytes, the planned spills of its inputs (Dep::spill_bytes), and its share of its
+// processor's weights that do not fit in c.sram_bytes (streamed weights).
+std::vector<uint64_t> op_dram_reads(const Schedule& s, const CommModel& c);
+// Per op: c.dram_read(op_dram_reads) + c.op_wait (when sized for s) + array + vector: what the
+// list simulation times.
+std::vector<Cycles> op_durations(const Schedule& s, const CommModel& c);
+// The DRAM channels are shared: per op, the cycles its DRAM read waits for the data queued
+// ahead of it. On predict_run()'s uncontended times, every DRAM access of the run (reads over
+// their read time, posted writes and planned spills over their link serialisation) is spread
+// evenly over its window; an op's read waits for the bytes of all other accesses in its own
+// window, at the rate of all channels (the simple model serves each channel in order), averaged
+// over its instances in the measured window; or, when longer, until its own processor's last
+// posted write (issued before the read) has crossed the NoC to its controller, waited the
+// latency and left the channels (the simulator's channels serve in call order, busy_until). A
+// first-order estimate: it does not stretch the other accesses by the waits it finds.
+std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c);
+// Per processor: resident weights beyond c.sram_bytes (streamed from DRAM by the ops using them).
+std::vector<uint64_t> weight_excess(const Schedule& s, const CommModel& c);
+
+// The sharing the list simulation does not see, as per-iteration loads: every iteration moves the
+// same bytes over the same links and DRAM channels, so no period is below the busiest link's
+// busy cycles per iteration or the busiest DRAM channel's (the bounds are exact for a link or
+// channel that is the bottleneck). Links: every remote dep on each link of its route
+// (core/noc_graph.h), DRAM reads from the controller to the reader, DRAM writes (dram_write_bytes,
+// planned spills) from the writer to its controller. DRAM: every access's largest channel share
+// at the channel rate (the simple model's busy_until), reads and writes.
+struct SharedLoads {
+  std::vector<Cycles> links;     // per LinkId: cycles busy per iteration
+  Cycles dram_channel = 0;       // the busiest channel's busy cycles per iteration
+  uint64_t dram_bytes = 0;       // all DRAM bytes per iteration (reads + writes)
+  uint64_t spilled_bytes = 0;    // of them, planned spills (written once, read once: 2x this)
+  Cycles link_max() const;
+};
+SharedLoads shared_loads(const Schedule& s, const CommModel& c);
 // Remote out-deps of every op, in dep order (the order the contract sends them in).
 std::vector<std::vector<uint32_t>> remote_out_deps(const Schedule& s);
 // Injection cycles of all remote sends of every op.
