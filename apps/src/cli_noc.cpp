@@ -276,8 +276,9 @@ int noc(const Args& args) {
       }
       e.advance(t + 1, c);
     }
-    // Drain the measured packets (bounded: past saturation the queues never empty).
-    const Cycles limit = warm + meas + 20 * meas;
+    // Drain the measured packets (bounded: past saturation the queues never empty, so a point
+    // whose measured packets are not all out 5 measurement periods later is unstable).
+    const Cycles limit = warm + meas + 5 * meas;
     while (c.measured_left > 0 && e.now() < limit) {
       const Cycles t = e.next_time();
       if (t == NocEngine::kNever) break;

@@ -210,7 +210,8 @@ TEST(NocEngine, FastPathExactUnderLoad) {
           }
           e.advance(c + 1, log[fast]);
         }
-        run(e, log[fast]);
+        for (Cycles n = e.next_time(); n != NocEngine::kNever; n = e.next_time())
+          e.advance(n, log[fast]);
         if (fast) {
           trains = e.counters().trains;
           materialised = e.counters().materialised;
