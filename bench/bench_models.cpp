@@ -70,10 +70,11 @@ void BM_NocTimingMesh8(benchmark::State& state) {
 BENCHMARK(BM_NocTimingMesh8);
 
 // The causal engine (models/noc_engine.h) without a kernel, as `spikepipe noc` drives it: an 8x8
-// mesh, XY routing, 2 VCs x 8 flits, router latency 2, uniform random traffic of 8-flit packets
-// (256 B at 32 B/flit), Bernoulli injection at arg/100 flits per node per cycle (10: light, 30:
-// loaded, just below saturation at about 0.36; 100: every node offers a flit per cycle, far past
-// saturation, the most work per simulated cycle). Items = packets delivered; CPU time per packet.
+// mesh, XY routing, 2 VCs x 8 flits, router latency 2, uniform random traffic of arg(1)-flit
+// packets (32 B flits; 8 flits = the 256-byte packets of the presets), Bernoulli injection at
+// arg(0)/100 flits per node per cycle (10: light; 30: loaded, below saturation at about 0.37 for
+// 8-flit packets; 100: every node offers a flit per cycle, far past saturation, the most work
+// per simulated cycle). Items = packets delivered; CPU time per packet.
 void BM_CausalMesh8Loaded(benchmark::State& state) {
   NocParams p = mesh8();
   p.model = NocModel::Causal;
@@ -94,7 +95,8 @@ void BM_CausalMesh8Loaded(benchmark::State& state) {
       --waiting[src_of[d.tag]];
     }
   } c;
-  const double rate = static_cast<double>(state.range(0)) / 100.0, pp = rate / 8;
+  const uint32_t flits = static_cast<uint32_t>(state.range(1));
+  const double rate = static_cast<double>(state.range(0)) / 100.0, pp = rate / flits;
   std::mt19937_64 rng(1);
   std::uniform_real_distribution<double> U(0, 1);
   std::uniform_int_distribution<uint32_t> node(0, kNodes - 1);
@@ -108,7 +110,7 @@ void BM_CausalMesh8Loaded(benchmark::State& state) {
         if (d == s) d = (d + 1) % kNodes;
         c.src_of.push_back(s);
         ++c.waiting[s];
-        e.add(s, d, 256, t, tag++);
+        e.add(s, d, 32ull * flits, t, tag++);
       }
       e.advance(t + 1, c);
     }
@@ -117,10 +119,12 @@ void BM_CausalMesh8Loaded(benchmark::State& state) {
   state.counters["packets"] = static_cast<double>(c.arrived);
   state.counters["cycles"] = static_cast<double>(t);
   state.counters["accepted_flits_node_cycle"] =
-      static_cast<double>(c.arrived) * 8 / (double(kNodes) * double(std::max<Cycles>(1, t)));
+      static_cast<double>(c.arrived) * flits / (double(kNodes) * double(std::max<Cycles>(1, t)));
   state.counters["trains"] = static_cast<double>(e.counters().trains);
 }
-BENCHMARK(BM_CausalMesh8Loaded)->Arg(10)->Arg(30)->Arg(100)->MinTime(1.0);
+BENCHMARK(BM_CausalMesh8Loaded)
+    ->Args({10, 8})->Args({30, 8})->Args({100, 8})->Args({30, 1})->Args({100, 1})
+    ->MinTime(1.0);
 
 // One SC_THREAD per node injecting messages to random nodes back to back through the Noc module.
 struct Node : sc_core::sc_module {
