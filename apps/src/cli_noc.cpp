@@ -63,8 +63,18 @@ struct Counter : NocEngine::Listener {
   std::vector<Cycles> lat;
   uint64_t measured_left = 0;
   std::vector<uint64_t> tag_ready;
+  std::vector<uint32_t> tag_src;
+  // Per source: packets generated and packets whose injection ended, up to the start and up to
+  // the end of the measurement window. A source whose queue (generated - injected) grows over
+  // the window is past saturation, even when the mean over all nodes still keeps up (transpose:
+  // only the rows whose links are the bottleneck fall behind).
+  std::vector<uint64_t> gen_from, gen_to, inj_from, inj_to;
   void done(const NocEngine::Done& d) override {
-    if (d.kind != NocEngine::Done::Arrived) return;
+    if (d.kind == NocEngine::Done::Injected) {
+      if (d.time <= from) ++inj_from[tag_src[d.tag]];
+      if (d.time <= to) ++inj_to[tag_src[d.tag]];
+      return;
+    }
     if (d.time > from && d.time <= to) flits_in_window += F;
     const Cycles r = tag_ready[d.tag];
     if (r >= from && r < to) {
@@ -258,6 +268,10 @@ int noc(const Args& args) {
     NocEngine e(np, nodes);
     Counter c;
     c.F = F;
+    c.gen_from.assign(N, 0);
+    c.gen_to.assign(N, 0);
+    c.inj_from.assign(N, 0);
+    c.inj_to.assign(N, 0);
     c.from = warm;
     c.to = warm + meas;
     std::mt19937_64 rng(seed);
@@ -271,13 +285,17 @@ int noc(const Args& args) {
         if (U(rng) >= pp) continue;
         const uint32_t d = pat.dst(s, U(rng), node(rng));
         c.tag_ready.push_back(t);
+        c.tag_src.push_back(s);
+        if (t < warm) ++c.gen_from[s];
+        ++c.gen_to[s];
         if (t >= warm) ++c.measured_left;
         e.add(s, d, bytes, t, tag++);
       }
       e.advance(t + 1, c);
     }
-    // Drain the measured packets (bounded: past saturation the queues never empty).
-    const Cycles limit = warm + meas + 20 * meas;
+    // Drain the measured packets (bounded: past saturation the queues never empty, so a point
+    // whose measured packets are not all out 5 measurement periods later is unstable).
+    const Cycles limit = warm + meas + 5 * meas;
     while (c.measured_left > 0 && e.now() < limit) {
       const Cycles t = e.next_time();
       if (t == NocEngine::kNever) break;
@@ -289,8 +307,15 @@ int noc(const Args& args) {
     mean = n ? mean / double(n) : 0;
     const double p99 = percentile(c.lat, 0.99);
     const double acc = double(c.flits_in_window) / (double(N) * double(meas));
-    // Below saturation the network accepts what is offered and drains the measured packets.
-    const bool stable = c.measured_left == 0 && acc >= 0.97 * rate;
+    // Stable: the measured packets drain, the network accepts what is offered, and no source's
+    // queue grows over the window by more than its noise (4 packets or 2% of what it generated).
+    bool keeps_up = true;
+    for (uint32_t s = 0; s < N; ++s) {
+      const double growth =
+          double(c.gen_to[s] - c.inj_to[s]) - double(c.gen_from[s] - c.inj_from[s]);
+      keeps_up = keeps_up && growth <= std::max(4.0, 0.02 * double(c.gen_to[s] - c.gen_from[s]));
+    }
+    const bool stable = c.measured_left == 0 && acc >= 0.97 * rate && keeps_up;
     std::printf("%9.3f %9.3f %10.2f %10.0f %9zu %7s\n", rate, acc, mean, p99, n,
                 stable ? "yes" : "no");
     char row[256];

@@ -60,6 +60,11 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   in_rr_t_.assign(L_ + E_, 0);
   out_rr_t_.assign(L_ + E_, 0);
   out_owner_.assign(size_t(L_ + E_) * V_, kNone);
+  if (V_ > 64) fail("noc-vcs", "is " + std::to_string(V_), "<= 64");
+  out_free_.assign(L_ + E_, V_ == 64 ? ~uint64_t(0) : (uint64_t(1) << V_) - 1);
+  in_ne_.assign(L_ + E_, 0);
+  for (uint8_t k = 0; k < 2; ++k)
+    for (uint32_t v = vc_lo(k); v < vc_hi(k); ++v) cls_mask_[k] |= uint64_t(1) << v;
   out_credits_.assign(size_t(L_) * V_, B_);
   invc_.resize(size_t(L_ + E_) * V_);
   flits_.resize(size_t(L_ + E_) * V_ * B_);
@@ -99,6 +104,7 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
   m.ready = std::max(ready, cur_);
   m.live = true;
   m.train = false;
+  m.inj_reported = false;
   m.injected = m.delivered = 0;
   m.inject_time = m.arrive_time = kNever;
   scratch2_.clear();
@@ -135,11 +141,38 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
       m.cls[j] = crossed ? 1 : 0;
     }
   }
-  m.first.assign(m.H, kNever);
-  m.last.assign(m.H, 0);
+  if (m.H + 1 > S_) grow_stride(m.H + 1);
+  if (rt_.size() < size_t(id + 1) * S_) {
+    rt_.resize(size_t(id + 1) * S_);
+    first_.resize(size_t(id + 1) * S_);
+    last_.resize(size_t(id + 1) * S_);
+  }
+  for (uint32_t j = 0; j < m.H; ++j) {
+    rt(id, j) = m.route[j] | (uint32_t(m.cls[j]) << 31);
+    first(id, j) = kNever;
+    last(id, j) = 0;
+  }
+  rt(id, m.H) = L_ + b;
   pending_.push({m.ready, seq_++, id});
   ++count_.messages;
   return id;
+}
+
+void NocEngine::grow_stride(uint32_t s) {
+  const size_t n = msgs_.size();
+  std::vector<uint32_t> rt(n * s);
+  std::vector<Cycles> fi(n * s), la(n * s);
+  for (size_t i = 0; i < n && S_ > 0; ++i) {
+    for (uint32_t j = 0; j < S_ && size_t(i + 1) * S_ <= rt_.size(); ++j) {
+      rt[i * s + j] = rt_[i * S_ + j];
+      fi[i * s + j] = first_[i * S_ + j];
+      la[i * s + j] = last_[i * S_ + j];
+    }
+  }
+  rt_.swap(rt);
+  first_.swap(fi);
+  last_.swap(la);
+  S_ = s;
 }
 
 void NocEngine::channels_of(const Msg& m, std::vector<uint32_t>& out) const {
@@ -173,7 +206,8 @@ void NocEngine::advance(Cycles T, Listener& l) {
     Msg& m = msgs_[ev.msg];
     if (!m.live || m.gen != ev.gen) continue;
     if (ev.kind == Done::Injected) {
-      if (m.inject_time != ev.time) continue;
+      if (m.inject_time != ev.time || m.inj_reported) continue;
+      m.inj_reported = true;
       l.done({Done::Injected, ev.msg, m.tag, ev.time});
     } else {
       if (m.arrive_time != ev.time) continue;
@@ -183,7 +217,7 @@ void NocEngine::advance(Cycles T, Listener& l) {
           const Cycles s = m.t0 + Cycles(j + 1) * R_;
           uses_.push_back({m.route[j], s, s + m.F});
         } else {
-          uses_.push_back({m.route[j], m.first[j], m.last[j] + 1});
+          uses_.push_back({m.route[j], first(ev.msg, j), last(ev.msg, j) + 1});
         }
       }
       const uint64_t tag = m.tag;
@@ -241,8 +275,11 @@ void NocEngine::cycle(Cycles c) {
 
 void NocEngine::push_flit(uint32_t port, uint32_t vc, const Flit& f) {
   InVc& iv = invc_[size_t(port) * V_ + vc];
-  buf(port, vc)[(iv.head + iv.count) % B_] = f;
+  uint32_t at = iv.head + iv.count;
+  if (at >= B_) at -= B_;
+  buf(port, vc)[at] = f;
   ++iv.count;
+  in_ne_[port] |= uint64_t(1) << vc;
   const uint32_t r = in_router_[port];
   ++router_flits_[r];
   ++active_flits_;
@@ -437,7 +474,7 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
       if (j < m.H) {
         iv.out = m.route[j];
         iv.out_vc = vc_lo(m.cls[j]);
-        out_owner_[size_t(iv.out) * V_ + iv.out_vc] = ip * V_ + ivc;
+        own(iv.out, iv.out_vc, ip * V_ + ivc);
       } else {
         iv.out = L_ + m.dst;
         iv.out_vc = 0;
@@ -449,11 +486,12 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
     const uint32_t sent = sw(j), arrived = sw(j + 1);
     const uint32_t vc = vc_lo(m.cls[j]);
     if (sent > 0) {
-      m.first[j] = m.t0 + Cycles(j + 1) * R_;
-      m.last[j] = m.t0 + Cycles(sent - 1) + Cycles(j + 1) * R_;
+      first(id, j) = m.t0 + Cycles(j + 1) * R_;
+      last(id, j) = m.t0 + Cycles(sent - 1) + Cycles(j + 1) * R_;
     }
     for (uint32_t f = arrived; f < sent; ++f) {
-      wires.push_back({m.t0 + f + Cycles(j + 1) * R_, m.route[j], vc, {id, f, j + 1}});
+      wires.push_back({m.t0 + f + Cycles(j + 1) * R_, m.route[j], vc,
+                       {id, f, j + 1, is_tail(m, f) ? 1u : 0u}});
     }
     out_credits_[size_t(m.route[j]) * V_ + vc] -= sent - arrived;
   }
@@ -495,7 +533,7 @@ void NocEngine::inject(Cycles c) {
     if (ep.credits[ep.vc] == 0) continue;
     Msg& m = msgs_[ep.cur];
     --ep.credits[ep.vc];
-    push_flit(L_ + e, ep.vc, Flit{ep.cur, m.injected, 0});
+    push_flit(L_ + e, ep.vc, Flit{ep.cur, m.injected, 0, is_tail(m, m.injected) ? 1u : 0u});
     ++m.injected;
     if (m.injected == m.F) {
       m.inject_time = c + 1;
@@ -513,67 +551,70 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
   reqs_.clear();
   const auto& ins = router_in_[r];
   const uint32_t nslots = static_cast<uint32_t>(ins.size());
+  constexpr uint32_t kVa = 0x40000000u, kLost = 0x80000000u;
+  // Priority of input slot s at an output whose round-robin pointer is rr: (s - rr) mod nslots.
+  auto pri = [nslots](uint32_t slot, uint32_t rr) { return slot >= rr ? slot - rr : slot + nslots - rr; };
   // 1. Every input port offers one virtual channel, round-robin: one whose packet holds an
   //    output virtual channel with a credit, or one whose head flit needs an output VC.
   bool any_va = false;
-  for (const uint32_t ip : ins) {
+  for (uint32_t slot = 0; slot < nslots; ++slot) {
+    const uint32_t ip = ins[slot];
+    const uint64_t ne = in_ne_[ip];
+    if (!ne) continue;
     const size_t base = size_t(ip) * V_;
-    for (uint32_t k = 0; k < V_; ++k) {
-      const uint32_t v = (in_rr_[ip] + k) % V_;
+    uint32_t v = in_rr_[ip];
+    for (uint32_t k = 0; k < V_; ++k, v = v + 1 == V_ ? 0 : v + 1) {
+      if (!((ne >> v) & 1)) continue;
       InVc& iv = invc_[base + v];
-      if (iv.count == 0) continue;
       if (!iv.active) {
         const Flit& f = buf(ip, v)[iv.head];
-        const Msg& m = msgs_[f.msg];
-        const uint32_t out = f.hop < m.H ? m.route[f.hop] : L_ + m.dst;
-        if (out < L_) {  // only a head that may find a free output VC asks
-          const uint8_t cls = m.cls[f.hop];
-          bool free = false;
-          for (uint32_t x = vc_lo(cls); x < vc_hi(cls) && !free; ++x)
-            free = out_owner_[size_t(out) * V_ + x] == kNone;
-          if (!free) continue;
-        }
-        reqs_.push_back({ip, v | 0x40000000u, out, in_slot_[ip]});
+        const uint32_t o = rt(f.msg, f.hop);
+        const uint32_t out = o & 0x7fffffffu;
+        // only a head that may find a free output VC asks
+        if (out < L_ && !(out_free_[out] & cls_mask_[o >> 31])) continue;
+        reqs_.push_back({ip, v | kVa, out, slot});
         any_va = true;
         break;
       }
       if (iv.out < L_ && out_credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) continue;
-      reqs_.push_back({ip, v, iv.out, in_slot_[ip]});
+      reqs_.push_back({ip, v, iv.out, slot});
       break;
     }
   }
+  if (reqs_.empty()) return;
   // 2. Virtual-channel allocation: heads get the lowest free output VC of their class, inputs
   //    served in the output's round-robin order.
   if (any_va) {
-    std::sort(reqs_.begin(), reqs_.end(), [&](const Req& a, const Req& b) {
-      if (a.out != b.out) return a.out < b.out;
-      const uint32_t rr = out_rr_[a.out];
-      return (a.slot + nslots - rr) % nslots < (b.slot + nslots - rr) % nslots;
-    });
+    // Insertion sort by (out, priority): at most one request per input port.
+    for (size_t i = 1; i < reqs_.size(); ++i) {
+      const Req x = reqs_[i];
+      const uint32_t px = pri(x.slot, out_rr_[x.out]);
+      size_t j = i;
+      while (j > 0) {
+        const Req& y = reqs_[j - 1];
+        if (y.out < x.out || (y.out == x.out && pri(y.slot, out_rr_[y.out]) <= px)) break;
+        reqs_[j] = y;
+        --j;
+      }
+      reqs_[j] = x;
+    }
     for (Req& q : reqs_) {
-      if (!(q.vc & 0x40000000u)) continue;
-      q.vc &= ~0x40000000u;
+      if (!(q.vc & kVa)) continue;
+      q.vc &= ~kVa;
       InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
-      const Flit& f = buf(q.in, q.vc)[iv.head];
-      const Msg& m = msgs_[f.msg];
       if (q.out < L_) {
-        const uint8_t cls = m.cls[f.hop];
-        uint32_t ov = kNone;
-        for (uint32_t x = vc_lo(cls); x < vc_hi(cls); ++x) {
-          if (out_owner_[size_t(q.out) * V_ + x] == kNone) {
-            ov = x;
-            break;
-          }
-        }
-        if (ov == kNone) {
-          q.vc |= 0x80000000u;  // no VC: no switch request this cycle
+        const Flit& f = buf(q.in, q.vc)[iv.head];
+        const uint64_t freev = out_free_[q.out] & cls_mask_[rt(f.msg, f.hop) >> 31];
+        if (!freev) {
+          q.vc |= kLost;  // no VC: no switch request this cycle
           continue;
         }
-        out_owner_[size_t(q.out) * V_ + ov] = q.in * V_ + q.vc;
+        const uint32_t ov = static_cast<uint32_t>(__builtin_ctzll(freev));
+        own(q.out, ov, q.in * V_ + q.vc);
         iv.out_vc = ov;
         iv.active = true;
         iv.out = q.out;
-        if (out_credits_[size_t(q.out) * V_ + ov] == 0) q.vc |= 0x80000000u;
+        if (out_credits_[size_t(q.out) * V_ + ov] == 0) q.vc |= kLost;
       } else {
         iv.out_vc = 0;
         iv.active = true;
@@ -581,49 +622,57 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
       }
     }
   }
-  // Each output grants the requesting input next in its round-robin order (decided for all
-  // outputs before any pointer moves).
-  for (size_t i = 0; i < reqs_.size(); ++i) {
-    Req& q = reqs_[i];
-    if (q.vc & 0x80000000u) continue;
-    const uint32_t rr = out_rr_[q.out];
-    const uint32_t pri = (q.slot + nslots - rr) % nslots;
-    for (size_t j = 0; j < reqs_.size(); ++j) {
-      if (j == i || reqs_[j].out != q.out || (reqs_[j].vc & 0x80000000u)) continue;
-      if ((reqs_[j].slot + nslots - rr) % nslots < pri) {
-        q.vc |= 0x80000000u;  // lost
-        break;
+  // 3. Each output grants the requesting input next in its round-robin order (decided for all
+  //    outputs before any pointer moves): per output the request of least priority wins.
+  const size_t n = reqs_.size();
+  if (n > 1) {
+    win_.clear();  // indices into reqs_ of the current winner per output
+    for (size_t i = 0; i < n; ++i) {
+      Req& q = reqs_[i];
+      if (q.vc & kLost) continue;
+      size_t w = 0;
+      while (w < win_.size() && reqs_[win_[w]].out != q.out) ++w;
+      if (w == win_.size()) {
+        win_.push_back(static_cast<uint32_t>(i));
+        continue;
+      }
+      Req& o = reqs_[win_[w]];
+      const uint32_t rr = out_rr_[q.out];
+      if (pri(q.slot, rr) < pri(o.slot, rr)) {
+        o.vc |= kLost;
+        win_[w] = static_cast<uint32_t>(i);
+      } else {
+        q.vc |= kLost;
       }
     }
   }
-  for (size_t i = 0; i < reqs_.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     const Req& q = reqs_[i];
-    if (q.vc & 0x80000000u) continue;
+    if (q.vc & kLost) continue;
     InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
     const Flit f = buf(q.in, q.vc)[iv.head];
-    iv.head = (iv.head + 1) % B_;
-    --iv.count;
+    iv.head = iv.head + 1 == B_ ? 0 : iv.head + 1;
+    if (--iv.count == 0) in_ne_[q.in] &= ~(uint64_t(1) << q.vc);
     --router_flits_[r];
     --active_flits_;
-    set_in_rr(q.in, (q.vc + 1) % V_, c);
-    set_out_rr(q.out, (q.slot + 1) % nslots, c);
+    set_in_rr(q.in, q.vc + 1 == V_ ? 0 : q.vc + 1, c);
+    set_out_rr(q.out, q.slot + 1 == nslots ? 0 : q.slot + 1, c);
     if (q.in < L_) {
       credit_back_.push_back({q.in, q.vc});
     } else {
       inj_credit_back_.push_back({q.in - L_, q.vc});
     }
-    Msg& m = msgs_[f.msg];
-    const bool tail = (f.index + 1) % P_ == 0 || f.index + 1 == m.F;
     if (q.out < L_) {
       --out_credits_[size_t(q.out) * V_ + iv.out_vc];
-      inflight_.push_back({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1}});
-      if (m.first[f.hop] == kNever) m.first[f.hop] = c + R_;
-      m.last[f.hop] = c + R_;
-      if (tail) out_owner_[size_t(q.out) * V_ + iv.out_vc] = kNone;
+      inflight_.push_back({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
+      Cycles& fi = first(f.msg, f.hop);
+      if (fi == kNever) fi = c + R_;
+      last(f.msg, f.hop) = c + R_;
+      if (f.tail) disown(q.out, iv.out_vc);
     } else {
       delivered(f.msg, c);
     }
-    if (tail) {
+    if (f.tail) {
       iv.active = false;
       iv.out = kNone;
     }

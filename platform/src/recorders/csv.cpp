@@ -54,12 +54,12 @@ std::string memory_csv(const TraceInput& in) {
 
 std::string messages_csv(const TraceInput& in) {
   std::ostringstream os;
-  os << "message,src,dst,kind,layer,iteration,bytes,hops,packets,sent,received,latency\n";
+  os << "message,src,dst,kind,layer,iteration,bytes,hops,packets,sent,received,latency,injected\n";
   for (const auto& m : in.log.messages) {
     os << m.id << ',' << m.src.value << ',' << m.dst.value << ',' << to_string(m.kind) << ','
        << m.layer + 1 << ',' << m.iteration << ',' << m.bytes << ',' << m.hops << ',' << m.packets
        << ',' << m.sent << ',' << m.received << ','
-       << (m.received >= m.sent ? m.received - m.sent : 0) << '\n';
+       << (m.received >= m.sent ? m.received - m.sent : 0) << ',' << m.injected << '\n';
   }
   return os.str();
 }

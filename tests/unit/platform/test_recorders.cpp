@@ -301,7 +301,7 @@ TEST(Recorders, CsvTablesHaveOneRowPerEvent) {
   const std::string m = memory_csv(in);
   EXPECT_NE(m.find("\n1,0,input,read,0,64,0,30,0,0,0,0\n"), std::string::npos) << m;
   const std::string g = messages_csv(in);
-  EXPECT_NE(g.find("\n11,0,1,spikes,1,1,1000,1,4,160,172,12\n"), std::string::npos) << g;
+  EXPECT_NE(g.find("\n11,0,1,spikes,1,1,1000,1,4,160,172,12,170\n"), std::string::npos) << g;
 }
 
 TEST(Recorders, GtkwOpensTheVcdWithGroupsAndFilters) {

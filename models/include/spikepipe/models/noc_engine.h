@@ -99,6 +99,7 @@ class NocEngine {
     uint32_t msg;
     uint32_t index;  // flit index within the message
     uint32_t hop;    // router position on the route (0 = source router)
+    uint32_t tail;   // 1: the last flit of its packet
   };
   struct InFlight {
     Cycles at;
@@ -117,11 +118,12 @@ class NocEngine {
     std::vector<uint32_t> route;   // link ids
     std::vector<uint8_t> cls;      // VC class per link
     bool live = false, train = false;
+    bool inj_reported = false;     // its Injected was reported (a train turned into flits may
+                                   // queue a second event for the same time)
     uint32_t gen = 0;
     Cycles t0 = 0;                 // train: first flit injected
     uint32_t injected = 0, delivered = 0;
     Cycles inject_time = kNever, arrive_time = kNever;
-    std::vector<Cycles> first, last;  // per link: first / last flit arrival downstream
   };
   struct Event {
     Cycles time;
@@ -160,6 +162,24 @@ class NocEngine {
   uint32_t vc_hi(uint8_t cls) const { return split_ ? (cls ? V_ : V_ / 2) : V_; }
   Flit* buf(uint32_t port, uint32_t vc) { return &flits_[(size_t(port) * V_ + vc) * B_]; }
   void channels_of(const Msg& m, std::vector<uint32_t>& out) const;
+  bool is_tail(const Msg& m, uint32_t index) const {
+    return (index + 1) % P_ == 0 || index + 1 == m.F;
+  }
+  // Per message and router position j (flat, stride S_, so that the per-flit work touches no
+  // Msg): the output port at j and the class of its VC (bit 31); first / last flit arrival
+  // downstream of link j.
+  uint32_t& rt(uint32_t msg, uint32_t j) { return rt_[size_t(msg) * S_ + j]; }
+  Cycles& first(uint32_t msg, uint32_t j) { return first_[size_t(msg) * S_ + j]; }
+  Cycles& last(uint32_t msg, uint32_t j) { return last_[size_t(msg) * S_ + j]; }
+  void grow_stride(uint32_t s);
+  void own(uint32_t out, uint32_t vc, uint32_t key) {
+    out_owner_[size_t(out) * V_ + vc] = key;
+    out_free_[out] &= ~(uint64_t(1) << vc);
+  }
+  void disown(uint32_t out, uint32_t vc) {
+    out_owner_[size_t(out) * V_ + vc] = kNone;
+    out_free_[out] |= uint64_t(1) << vc;
+  }
 
   void start_ready(Cycles c);
   bool try_train(uint32_t id, Cycles c);
@@ -191,6 +211,12 @@ class NocEngine {
   std::vector<uint32_t> out_rr_;                   // per output port: next input slot
   std::vector<Cycles> in_rr_t_, out_rr_t_;         // cycle of the last change
   std::vector<uint32_t> out_owner_;                // [out port * V + vc] -> input vc key or kNone
+  std::vector<uint64_t> out_free_;                 // per out port: bit v = VC v has no owner
+  std::vector<uint64_t> in_ne_;                    // per input port: bit v = VC v holds flits
+  uint64_t cls_mask_[2] = {0, 0};                  // the VCs of each class
+  uint32_t S_ = 1;                                 // stride of rt_, first_, last_
+  std::vector<uint32_t> rt_;
+  std::vector<Cycles> first_, last_;
   std::vector<uint32_t> out_credits_;              // [link * V + vc]
   std::vector<InVc> invc_;                         // [in port * V + vc]
   std::vector<Flit> flits_;
@@ -228,6 +254,7 @@ class NocEngine {
     uint32_t in, vc, out, slot;
   };
   std::vector<Req> reqs_;
+  std::vector<uint32_t> win_;
 };
 
 }  // namespace spikepipe
