@@ -139,8 +139,14 @@ void finalize_schedule(Schedule& s, const CommModel& c, bool memory) {
   if (r.deadlock) fail("schedule '" + s.scheduler + "'", "deadlocks: " + r.blocked);
   // Every processor works through its whole load each round, so no period is below the
   // largest load; the max guards the exact period against rounding in its floating point.
-  s.predicted_period = std::max(static_cast<Cycles>(std::ceil(steady_period(s, c) - 1e-6)),
-                                *std::max_element(s.loads.begin(), s.loads.end()));
+  // A NoC interface injects its collective messages one after the other (they share its
+  // first link), so none can be busier per period than the period either.
+  std::vector<Cycles> interface(s.processors, 0);
+  for (const Dep& d : s.deps)
+    if (s.remote(d) && !sent_by_processor(d)) interface[s.op(d.src).proc.value] += c.inject(d.bytes);
+  s.predicted_period = std::max({static_cast<Cycles>(std::ceil(steady_period(s, c) - 1e-6)),
+                                 *std::max_element(s.loads.begin(), s.loads.end()),
+                                 *std::max_element(interface.begin(), interface.end())});
   s.predicted_latency = static_cast<Cycles>(std::llround(r.latency));
   if (memory) s.sram_peak = predict_sram(s, r).peak;
 }
