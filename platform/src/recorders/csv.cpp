@@ -1,6 +1,8 @@
 #include "spikepipe/platform/recorders/csv.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <sstream>
 #include <unordered_map>
 
@@ -21,18 +23,20 @@ std::string tasks_csv(const TraceInput& in) {
 }
 
 // One row per link traversal (hops x messages: 10^6..10^7 rows at 1024 processors): appended to
-// one reserved string, not an ostringstream whose str() would copy the whole file once more.
-std::string links_csv(const TraceInput& in) {
+// a reserved string per piece, not an ostringstream whose str() would copy it once more.
+void links_csv(const TraceInput& in, size_t rows,
+               const std::function<void(const std::string&)>& sink) {
   std::unordered_map<uint64_t, const MessageEvent*> msg;
   msg.reserve(in.log.messages.size());
   for (const auto& m : in.log.messages) msg[m.id] = &m;
   std::string out = "link,name,message,src,dst,kind,layer,iteration,bytes,start,end\n";
-  out.reserve(out.size() + in.log.links.size() * 72);
+  out.reserve(out.size() + std::min(rows, in.log.links.size()) * 72);
   char buf[24];
   auto num = [&](uint64_t v) {
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, r.ptr);
   };
+  size_t n = 0;
   for (const auto& e : in.log.links) {
     num(e.link.value);
     out += ',';
@@ -62,8 +66,19 @@ std::string links_csv(const TraceInput& in) {
     out += ',';
     num(e.end);
     out += '\n';
+    if (++n == rows) {
+      sink(out);
+      out.clear();
+      n = 0;
+    }
   }
-  return out;
+  if (!out.empty()) sink(out);
+}
+
+std::string links_csv(const TraceInput& in) {
+  std::string all;
+  links_csv(in, SIZE_MAX, [&](const std::string& piece) { all += piece; });
+  return all;
 }
 
 std::string memory_csv(const TraceInput& in) {
