@@ -102,7 +102,7 @@ po::options_description network_options() {
   po::options_description o("Network");
   o.add_options()
       ("network", po::value<std::string>()->default_value("mnist-fc"),
-       "preset (mnist-fc, fmnist-conv, cifar10-vgg) or path to a network YAML or NIR (.nir) file")
+       "preset (mnist-fc, fmnist-conv, cifar10-vgg, cifar10-vgg16) or path to a network YAML or NIR (.nir) file")
       ("nir-dt", po::value<double>()->default_value(1.0), "NIR files: the time step in the file's time unit (lambda = 1 - dt/tau)")
       ("topology", po::value<std::string>(), "SCALE-Sim topology CSV instead of --network")
       ("topology-format", po::value<std::string>()->default_value("conv"), "format of --topology: conv or gemm")

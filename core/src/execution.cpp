@@ -59,6 +59,16 @@ std::optional<uint32_t> producer_iteration(const Dep& d, uint32_t k) {
   return k - d.distance;
 }
 
+bool sent_by_processor(const Dep& d) { return !d.in_collective(); }
+
+CollectiveIndex::CollectiveIndex(const Schedule& s)
+    : of_src(s.ops.size()), members(s.collectives.size()) {
+  for (uint32_t c = 0; c < s.collectives.size(); ++c)
+    for (OpId o : s.collectives[c].srcs) of_src[o.value].push_back(c);
+  for (uint32_t d = 0; d < s.deps.size(); ++d)
+    if (s.deps[d].in_collective()) members[size_t(s.deps[d].collective)].push_back(d);
+}
+
 ProgramCursor::ProgramCursor(const Schedule& s, ProcessorId p, uint32_t iterations)
     : s_(s), program_(&s.programs.at(p.value)), iterations_(iterations) {
   if (program_->empty() || iterations == 0) return;  // done() at once

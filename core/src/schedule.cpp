@@ -12,3 +12,19 @@ std::string Op::label() const {
 }
 
 }  // namespace spikepipe
+
+namespace spikepipe {
+
+const char* to_string(CollectiveKind k) {
+  switch (k) {
+    case CollectiveKind::AllGather:
+      return "all-gather";
+    case CollectiveKind::ReduceScatter:
+      return "reduce-scatter";
+    case CollectiveKind::AllToAll:
+      return "all-to-all";
+  }
+  return "?";
+}
+
+}  // namespace spikepipe

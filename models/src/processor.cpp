@@ -31,22 +31,41 @@ SystolicProcessor::SystolicProcessor(const sc_core::sc_module_name& name, Proces
       probe_(probe),
       sram_(p.sram_bytes, 0),
       region_(uint64_t(id.value + 1) << kRegionBits) {
-  const size_t n = s_.ops.size();
+  // Per op of this processor only (indexed by its place in the program, RunLog::local): at
+  // 1024 processors a per-op table on every processor would grow with P^2.
+  if (!log_.indexed) log_.index(s_);
+  const size_t n = id_.value < s_.programs.size() ? s_.programs[id_.value].size() : 0;
   in_.resize(n);
   out_remote_.resize(n);
   out_local_.resize(n);
   done_.assign(n, 0);
   finish_.assign(n, 0);
-  for (uint32_t d = 0; d < s_.deps.size(); ++d) {
-    const Dep& dep = s_.deps[d];
-    if (s_.op(dep.dst).proc == id_) in_[dep.dst.value].push_back(d);
-    if (s_.op(dep.src).proc == id_)
-      (s_.remote(dep) ? out_remote_ : out_local_)[dep.src.value].push_back(d);
-  }
+  if (id_.value < log_.deps_into.size())
+    for (uint32_t d : log_.deps_into[id_.value]) in_[local(s_.deps[d].dst)].push_back(d);
+  if (id_.value < log_.deps_from.size())
+    for (uint32_t d : log_.deps_from[id_.value]) {
+      const Dep& dep = s_.deps[d];
+      if (sent_by_processor(dep))  // collectives: finish()
+        (s_.remote(dep) ? out_remote_ : out_local_)[local(dep.src)].push_back(d);
+    }
   weight_total_ = resident_weight_bytes(s_, id_);
   sram_ = SramModel(p.sram_bytes, weight_total_);
   inbox.register_b_transport(this, &SystolicProcessor::inbox_transport);
   SC_THREAD(run);
+}
+
+void RunLog::index(const Schedule& s) {
+  indexed = true;
+  collectives.emplace(s);
+  local.assign(s.ops.size(), 0);
+  for (const auto& prog : s.programs)
+    for (uint32_t i = 0; i < prog.size(); ++i) local[prog[i].value] = i;
+  deps_into.assign(s.programs.size(), {});
+  deps_from.assign(s.programs.size(), {});
+  for (uint32_t d = 0; d < s.deps.size(); ++d) {
+    deps_into[s.op(s.deps[d].dst).proc.value].push_back(d);
+    deps_from[s.op(s.deps[d].src).proc.value].push_back(d);
+  }
 }
 
 void SystolicProcessor::run() {
@@ -98,9 +117,9 @@ bool SystolicProcessor::satisfied(uint32_t d, uint32_t k, Cycles& at) const {
   const auto producer = producer_iteration(dep, k);
   if (!producer) return true;  // initial weights
   const uint32_t j = *producer;
-  if (!s_.remote(dep)) {
-    if (done_[dep.src.value] <= j) return false;
-    at = std::max(at, finish_[dep.src.value]);  // later than now only with overlap-units
+  if (!s_.remote(dep) && sent_by_processor(dep)) {
+    if (done_[local(dep.src)] <= j) return false;
+    at = std::max(at, finish_[local(dep.src)]);  // later than now only with overlap-units
     return true;
   }
   auto it = slots_.find(key(d, j));
@@ -117,7 +136,7 @@ void SystolicProcessor::wait_inputs(const Op& op, uint32_t k) {
   for (;;) {
     Cycles at = now_cycles();
     bool all = true;
-    for (uint32_t d : in_[op.id.value]) all = satisfied(d, k, at) && all;
+    for (uint32_t d : in_[local(op.id)]) all = satisfied(d, k, at) && all;
     if (all) {
       if (at > now_cycles()) wait(to_time(at - now_cycles()));
       break;
@@ -145,7 +164,7 @@ void SystolicProcessor::read_memory(const Op& op, uint32_t k) {
   }
   // Spilled inputs come back from where they were written; weights that do not fit in SRAM are
   // streamed, this op's share of them.
-  for (uint32_t d : in_[op.id.value]) {
+  for (uint32_t d : in_[local(op.id)]) {
     const Dep& dep = s_.deps[d];
     const auto producer = producer_iteration(dep, k);
     if (!producer) continue;
@@ -190,8 +209,8 @@ void SystolicProcessor::read_memory(const Op& op, uint32_t k) {
 }
 
 void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
-  ++done_[op.id.value];
-  finish_[op.id.value] = end;
+  ++done_[local(op.id)];
+  finish_[local(op.id)] = end;
   const Cycles now = now_cycles();
   if (op.dram_write_bytes) {
     memory(true, false, TensorKind::Stash,
@@ -199,7 +218,7 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
            op.dram_write_bytes, end - now);
   }
   bool changed = false;
-  for (uint32_t d : in_[op.id.value]) {  // inputs consumed
+  for (uint32_t d : in_[local(op.id)]) {  // inputs consumed
     const Dep& dep = s_.deps[d];
     const auto producer = producer_iteration(dep, k);
     if (!producer) continue;
@@ -209,7 +228,7 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
     changed = changed || it->second.held.resident || it->second.held.spilled;
     slots_.erase(it);
   }
-  for (uint32_t d : out_local_[op.id.value]) {  // outputs kept for local consumers
+  for (uint32_t d : out_local_[local(op.id)]) {  // outputs kept for local consumers
     const Dep& dep = s_.deps[d];
     if (!occupies_sram(dep) || !has_consumer(dep, k, log_.iterations)) continue;
     Slot& slot = slots_[key(d, k)];
@@ -220,7 +239,60 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
   if (changed) sram_changed(now);
   // docs/EXECUTION.md: one message per remote out-dep, also when its consumer's iteration is past the
   // last one (the sender cannot know the run ends; the receiver drops it).
-  for (uint32_t d : out_remote_[op.id.value]) send(d, k, end);
+  for (uint32_t d : out_remote_[local(op.id)]) send(d, k, end);
+  // docs/EXECUTION.md §7: the last src of a collective instance to end starts it; every member
+  // is then sent by the NoC interface of its src's processor (or satisfied there, if local).
+  if (log_.collectives)
+    for (uint32_t g : log_.collectives->of_src[op.id.value]) {
+      const uint64_t gk = (uint64_t(g) << 32) | k;
+      auto it = log_.collective_open.find(gk);
+      if (it == log_.collective_open.end())
+        it = log_.collective_open
+                 .emplace(gk, std::make_pair(uint32_t(s_.collectives[g].srcs.size()), Cycles(0)))
+                 .first;
+      it->second.second = std::max(it->second.second, end);
+      if (--it->second.first) continue;
+      const Cycles start = it->second.second;
+      log_.collective_open.erase(it);
+      for (uint32_t d : log_.collectives->members[g]) {
+        const Dep& dep = s_.deps[d];
+        if (s_.remote(dep))
+          log_.processors[s_.op(dep.src).proc.value]->collective_send(d, k, start);
+        else
+          log_.processors[s_.op(dep.dst).proc.value]->collective_local(d, k, start);
+      }
+    }
+}
+
+void SystolicProcessor::collective_send(uint32_t d, uint32_t k, Cycles start) {
+  const Dep& dep = s_.deps[d];
+  tlm::tlm_generic_payload& trans = pool_.acquire();
+  MessageExt& e = ext_of(trans);
+  e.what = PayloadKind::Message;
+  e.id = log_.next_id++;
+  e.dep = DepId(d);
+  e.src = id_;
+  e.dst = s_.op(dep.dst).proc;
+  e.kind = dep.kind;
+  e.layer = s_.op(dep.src).layer;
+  e.iteration = k;
+  e.bytes = dep.bytes;
+  trans.set_command(tlm::TLM_WRITE_COMMAND);
+  trans.set_data_length(static_cast<unsigned>(std::min<uint64_t>(dep.bytes, 0xffffffffu)));
+  trans.set_streaming_width(trans.get_data_length());
+  sc_core::sc_time delay = to_time(start - now_cycles());
+  e.done_event = &noc_done_;
+  e.done = false;
+  noc->b_transport(trans, delay);  // nobody waits for the injection: the interface does it
+  check(trans, "collective message");
+  ++log_.messages;
+  trans.release();  // the causal NoC keeps its own reference until the message has arrived
+}
+
+void SystolicProcessor::collective_local(uint32_t d, uint32_t k, Cycles start) {
+  if (!has_consumer(s_.deps[d], k, log_.iterations)) return;
+  slots_[key(d, k)].arrival = start;  // nothing to hold: the data is here
+  announced_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void SystolicProcessor::send(uint32_t d, uint32_t k, Cycles at) {
@@ -364,7 +436,7 @@ std::string SystolicProcessor::blocked() const {
   const Op& op = s_.op(wait_op_);
   std::string msg = who + " waits for " + op.label() + " (op " + std::to_string(op.id.value) +
                     ") of iteration " + std::to_string(wait_iter_) + ": missing";
-  for (uint32_t d : in_[op.id.value]) {
+  for (uint32_t d : in_[local(op.id)]) {
     Cycles at = 0;
     if (satisfied(d, wait_iter_, at)) continue;
     const Dep& dep = s_.deps[d];

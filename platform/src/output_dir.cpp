@@ -368,12 +368,20 @@ OutputDir::~OutputDir() {
 }
 
 void OutputDir::write(const std::string& name, const std::string& content) {
+  write_file(name, content, false);
+}
+
+void OutputDir::append(const std::string& name, const std::string& content) {
+  write_file(name, content, true);
+}
+
+void OutputDir::write_file(const std::string& name, const std::string& content, bool append) {
   if (committed_) fail("output " + final_.string(), "already committed");
   if (name.empty() || name.find('/') != std::string::npos || name == kManifestFile ||
       name == kStagingMarker)
     fail("output", "bad file name '" + name + "'");
   const fs::path p = staging_ / name;
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  std::ofstream out(p, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
   out.close();
   if (!out) fail("output " + p.string(), "cannot write (disk full or not writable?)");

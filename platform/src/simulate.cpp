@@ -50,7 +50,14 @@ void check_schedule(const PlatformParams& p, const Schedule& s) {
     if (dep.src.value >= s.ops.size() || dep.dst.value >= s.ops.size()) {
       fail(where, "dep " + std::to_string(d) + " names an unknown op");
     }
+    if (dep.in_collective() && size_t(dep.collective) >= s.collectives.size())
+      fail(where, "dep " + std::to_string(d) + " names an unknown collective " +
+                      std::to_string(dep.collective));
   }
+  for (size_t c = 0; c < s.collectives.size(); ++c)
+    for (OpId o : s.collectives[c].srcs)
+      if (o.value >= s.ops.size())
+        fail(where, "collective " + std::to_string(c) + " names an unknown op");
   for (uint32_t o = 0; o < s.ops.size(); ++o) {
     if (!seen[o])
       fail(where, s.ops[o].label() + " (op " + std::to_string(o) + ") is in no program");
@@ -102,6 +109,7 @@ SimResult simulate(const PlatformParams& platform, const Schedule& schedule,
     pf->noc->out.bind(pf->procs.back()->inbox);
   }
   pf->noc->out.bind(pf->dram->socket);
+  for (const auto& p : pf->procs) log.processors.push_back(p.get());
 
   run_systemc();
   if (!log.error.empty()) throw Error(log.error);

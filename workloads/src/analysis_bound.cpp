@@ -144,10 +144,15 @@ void finalize_schedule(Schedule& s, const CommModel& c_alone, bool memory) {
   // Every processor works through its whole load each round, so no period is below the
   // largest load; the max guards the exact period against rounding in its floating point. The
   // list simulation does not share links or DRAM channels: their per-iteration loads bound the
-  // period too (shared_loads).
+  // period too (shared_loads). A NoC interface injects its collective messages one after the
+  // other (they share its first link), so none can be busier per period than the period either.
   const SharedLoads sh = shared_loads(s, c);
+  std::vector<Cycles> interface(s.processors, 0);
+  for (const Dep& d : s.deps)
+    if (s.remote(d) && !sent_by_processor(d)) interface[s.op(d.src).proc.value] += c.inject(d.bytes);
   s.predicted_period = std::max({static_cast<Cycles>(std::ceil(steady_period(s, c) - 1e-6)),
                                  *std::max_element(s.loads.begin(), s.loads.end()),
+                                 *std::max_element(interface.begin(), interface.end()),
                                  sh.link_max(), sh.dram_channel});
   s.predicted_latency = static_cast<Cycles>(std::llround(r.latency));
   if (memory) s.sram_peak = predict_sram(s, r).peak;

@@ -14,6 +14,7 @@
 
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/execution.h"
 
 namespace spikepipe {
 namespace {
@@ -27,18 +28,35 @@ struct HEdge {
 }  // namespace
 
 double steady_period(const Schedule& s, const CommModel& c) {
-  const uint32_t n = uint32_t(s.ops.size());
-  if (n == 0) return 0.0;
+  const uint32_t n_ops = uint32_t(s.ops.size());
+  if (n_ops == 0) return 0.0;
+  // One node per op, then one per collective (docs/EXECUTION.md §7): its srcs' ends -> it
+  // (instance k counted in the round of its latest src) -> its members' dsts.
+  const uint32_t n = n_ops + uint32_t(s.collectives.size());
   const std::string where = "schedule '" + s.scheduler + "'";
   std::vector<std::vector<HEdge>> out(n);
-  std::vector<int64_t> dur(n), sends(n, 0);
+  std::vector<int64_t> dur(n, 0), sends(n, 0);
   {
     const std::vector<Cycles> d = op_durations(s, c);
     for (const Op& op : s.ops) dur[op.id.value] = int64_t(d[op.id.value]);
   }
   std::vector<int64_t> send_end(s.deps.size(), 0);
+  std::vector<int64_t> group_offset(s.collectives.size(), 0);
+  std::vector<char> has_members(s.collectives.size(), 0);
+  for (const Dep& d : s.deps)
+    if (d.in_collective()) has_members[size_t(d.collective)] = 1;
+  for (size_t g = 0; g < s.collectives.size(); ++g) {
+    if (!has_members[g]) {  // nothing waits for it: a node without edges, always its own tree
+      out[n_ops + g].push_back({uint32_t(n_ops + g), 0, 1});
+      continue;
+    }
+    for (OpId o : s.collectives[g].srcs)
+      group_offset[g] = std::max<int64_t>(group_offset[g], s.op(o).offset);
+    for (OpId o : s.collectives[g].srcs)
+      out[o.value].push_back({uint32_t(n_ops + g), dur[o.value], group_offset[g] - s.op(o).offset});
+  }
   for (size_t d = 0; d < s.deps.size(); ++d)
-    if (s.remote(s.deps[d])) {
+    if (s.remote(s.deps[d]) && sent_by_processor(s.deps[d])) {
       sends[s.deps[d].src.value] += int64_t(c.inject(s.deps[d].bytes));
       send_end[d] = sends[s.deps[d].src.value];
     }
@@ -46,6 +64,16 @@ double steady_period(const Schedule& s, const CommModel& c) {
     const Dep& dep = s.deps[d];
     const Op& a = s.op(dep.src);
     const Op& b = s.op(dep.dst);
+    if (dep.in_collective()) {
+      const size_t g = size_t(dep.collective);
+      const int64_t t = int64_t(dep.distance) + b.offset - group_offset[g];
+      if (t < 0)
+        fail(where, "op " + b.label() + " needs a collective of " + a.label() +
+                        " of a later round (deadlock)");
+      const int64_t w = s.remote(dep) ? int64_t(c.inject(dep.bytes) + c.flight(a.proc, b.proc)) : 0;
+      out[n_ops + g].push_back({b.id.value, w, t});
+      continue;
+    }
     const int64_t t = int64_t(dep.distance) + b.offset - a.offset;
     if (t < 0) fail(where, "op " + b.label() + " needs " + a.label() + " of a later round (deadlock)");
     const int64_t w =
@@ -94,7 +122,7 @@ double steady_period(const Schedule& s, const CommModel& c) {
           u = out[u][pol[u]].to;
         } while (u != v);
         if (T == 0) fail(where, "a cycle of ops within one round waits on itself (deadlock) at " +
-                                    s.op(OpId(v)).label());
+                                    (v < n_ops ? s.op(OpId(v)).label() : "a collective"));
         const long double r = (long double)W / (long double)T;
         x[v] = 0;
         eta[v] = r;

@@ -227,14 +227,14 @@ SharedLoads shared_loads(const Schedule& s, const CommModel& c) {
 std::vector<std::vector<uint32_t>> remote_out_deps(const Schedule& s) {
   std::vector<std::vector<uint32_t>> out(s.ops.size());
   for (uint32_t d = 0; d < s.deps.size(); ++d)
-    if (s.remote(s.deps[d])) out[s.deps[d].src.value].push_back(d);
+    if (s.remote(s.deps[d]) && sent_by_processor(s.deps[d])) out[s.deps[d].src.value].push_back(d);
   return out;
 }
 
 std::vector<Cycles> send_cycles(const Schedule& s, const CommModel& c) {
   std::vector<Cycles> out(s.ops.size(), 0);
   for (const Dep& d : s.deps)
-    if (s.remote(d)) out[d.src.value] += c.inject(d.bytes);
+    if (s.remote(d) && sent_by_processor(d)) out[d.src.value] += c.inject(d.bytes);
   return out;
 }
 
@@ -262,6 +262,12 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
   std::vector<Cycles> start(n_ops * N, kUnknown), end(n_ops * N, kUnknown);
   std::vector<Cycles> arrival(s.deps.size() * N, kUnknown);
   std::vector<Cycles> send_start(s.deps.size() * N, kUnknown);
+  // Collectives (docs/EXECUTION.md §7): srcs still to end and the latest end, per instance.
+  const CollectiveIndex ci(s);
+  std::vector<uint32_t> remaining(s.collectives.size() * N);
+  std::vector<Cycles> group_start(s.collectives.size() * N, 0);
+  for (size_t g = 0; g < s.collectives.size(); ++g)
+    std::fill_n(remaining.begin() + long(g * N), N, uint32_t(s.collectives[g].srcs.size()));
 
   std::vector<ProgramCursor> cur;
   std::vector<Cycles> free_at(s.processors, 0);
@@ -283,8 +289,9 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
           const Dep& dep = s.deps[d];
           const auto ks = producer_iteration(dep, k);
           if (!ks) continue;
-          const Cycles r = s.remote(dep) ? arrival[size_t(d) * N + *ks]
-                                         : end[size_t(dep.src.value) * N + *ks];
+          const Cycles r = s.remote(dep) || dep.in_collective()
+                               ? arrival[size_t(d) * N + *ks]
+                               : end[size_t(dep.src.value) * N + *ks];
           if (r == kUnknown) {
             ready = false;
             break;
@@ -296,6 +303,18 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
         start[i] = t;
         t += dur[op.id.value];
         end[i] = t;
+        for (uint32_t g : ci.of_src[op.id.value]) {
+          const size_t gi = size_t(g) * N + k;
+          group_start[gi] = std::max(group_start[gi], t);
+          if (--remaining[gi]) continue;
+          const Cycles S = group_start[gi];  // the last src has ended: every member is sent
+          for (uint32_t d : ci.members[g]) {
+            const Dep& dep = s.deps[d];
+            send_start[size_t(d) * N + k] = S;
+            arrival[size_t(d) * N + k] =
+                s.remote(dep) ? S + c.inject(dep.bytes) + c.flight(s.op(dep.src).proc, s.op(dep.dst).proc) : S;
+          }
+        }
         for (uint32_t d : out[op.id.value]) {
           send_start[size_t(d) * N + k] = t;
           t += c.inject(s.deps[d].bytes);

@@ -1,4 +1,5 @@
 // The schedule as JSON (docs/SCHEDULE_FORMAT.md). Keys carry their unit where they have one.
+#include <climits>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -103,7 +104,8 @@ const json& object(const json& v, const std::string& where) {
 
 json schedule_to_json(const Schedule& s) {
   json j;
-  j["format"] = "spikepipe-schedule/1";
+  // /2 added collectives (docs/SCHEDULE_FORMAT.md); a schedule without any is also valid /1.
+  j["format"] = s.collectives.empty() ? "spikepipe-schedule/1" : "spikepipe-schedule/2";
   j["scheduler"] = s.scheduler;
   j["processors"] = s.processors;
   j["split"] = s.split;
@@ -143,21 +145,40 @@ json schedule_to_json(const Schedule& s) {
     json dj = {{"src", d.src.value}, {"dst", d.dst.value}, {"distance", d.distance},
                {"kind", to_string(d.kind)}, {"bytes", d.bytes}};
     if (d.spill_bytes) dj["spill_bytes"] = d.spill_bytes;  // only when planned: files stay as they were
+    if (d.in_collective()) dj["collective"] = d.collective;
     deps.push_back(std::move(dj));
-    if (s.remote(d))
-      transfers.push_back({{"dep", i}, {"src_op", s.op(d.src).label()}, {"dst_op", s.op(d.dst).label()},
-                           {"src_processor", s.op(d.src).proc.value},
-                           {"dst_processor", s.op(d.dst).proc.value}, {"kind", to_string(d.kind)},
-                           {"bytes", d.bytes}, {"distance", d.distance}});
+    if (s.remote(d)) {
+      json t = {{"dep", i}, {"src_op", s.op(d.src).label()}, {"dst_op", s.op(d.dst).label()},
+                {"src_processor", s.op(d.src).proc.value},
+                {"dst_processor", s.op(d.dst).proc.value}, {"kind", to_string(d.kind)},
+                {"bytes", d.bytes}, {"distance", d.distance}};
+      if (d.in_collective()) t["collective"] = d.collective;
+      transfers.push_back(std::move(t));
+    }
   }
   j["deps"] = deps;
   j["transfers"] = transfers;
+  if (!s.collectives.empty()) {
+    json cols = json::array();
+    for (const Collective& c : s.collectives) {
+      json srcs = json::array();
+      for (OpId o : c.srcs) srcs.push_back(o.value);
+      cols.push_back({{"kind", to_string(c.kind)}, {"srcs", srcs}});
+    }
+    j["collectives"] = cols;
+  }
   return j;
 }
 
 Schedule schedule_from_json(const json& j, const std::string& where) {
   if (!j.is_object()) fail(where, "a schedule must be a JSON object");
   Schedule s;
+  if (j.contains("format")) {
+    const std::string f = text(j, "format", where);
+    if (f != "spikepipe-schedule/1" && f != "spikepipe-schedule/2")
+      fail(where, "format '" + f + "' is not known",
+           "spikepipe-schedule/1 or spikepipe-schedule/2");
+  }
   s.scheduler = text(j, "scheduler", where);
   s.processors = whole<uint32_t>(j, "processors", where);
   if (j.contains("split")) {
@@ -232,7 +253,49 @@ Schedule schedule_from_json(const json& j, const std::string& where) {
     dep.bytes = whole<uint64_t>(d, "bytes", w);
     dep.spill_bytes = whole_or<uint64_t>(d, "spill_bytes", 0, w);
     if (dep.spill_bytes > dep.bytes) fail(w, "spill_bytes is larger than bytes", "0 .. bytes");
+    if (d.contains("collective")) {
+      const uint32_t c = whole<uint32_t>(d, "collective", w);
+      if (c > uint32_t(INT32_MAX)) fail(w, "collective " + std::to_string(c), "0..2147483647");
+      dep.collective = int32_t(c);
+    }
     s.deps.push_back(dep);
+  }
+  if (j.contains("collectives")) {
+    for (const json& item : list(j, "collectives", where)) {
+      const std::string w = where + ": collectives[" + std::to_string(s.collectives.size()) + "]";
+      const json& c = object(item, w);
+      Collective col;
+      const std::string kind = text(c, "kind", w);
+      bool known = false;
+      for (CollectiveKind k : {CollectiveKind::AllGather, CollectiveKind::ReduceScatter,
+                               CollectiveKind::AllToAll})
+        if (kind == to_string(k)) col.kind = k, known = true;
+      if (!known) fail(w, "kind '" + kind + "' is not known", "all-gather, reduce-scatter, all-to-all");
+      for (const json& id : list(c, "srcs", w)) {
+        const uint32_t v = whole_value<uint32_t>(id, "op id", w + ": srcs");
+        if (v >= s.ops.size()) fail(w + ": srcs", "names op " + std::to_string(v), "existing op ids");
+        col.srcs.push_back(OpId(v));
+      }
+      if (col.srcs.empty()) fail(w, "has no srcs", "at least one op id");
+      s.collectives.push_back(std::move(col));
+    }
+  }
+  // Every collective member names an existing collective whose srcs include its src.
+  std::vector<std::vector<char>> is_src(s.collectives.size());
+  for (size_t c = 0; c < s.collectives.size(); ++c) {
+    is_src[c].assign(s.ops.size(), 0);
+    for (OpId o : s.collectives[c].srcs) is_src[c][o.value] = 1;
+  }
+  for (size_t i = 0; i < s.deps.size(); ++i) {
+    const Dep& d = s.deps[i];
+    if (!d.in_collective()) continue;
+    const std::string w = where + ": deps[" + std::to_string(i) + "]";
+    if (size_t(d.collective) >= s.collectives.size())
+      fail(w, "names collective " + std::to_string(d.collective),
+           "0.." + std::to_string(int64_t(s.collectives.size()) - 1) + " (the `collectives` list)");
+    if (!is_src[size_t(d.collective)][d.src.value])
+      fail(w, "its src (op " + std::to_string(d.src.value) + ") is not a src of collective " +
+                  std::to_string(d.collective));
   }
   return s;
 }

@@ -1,5 +1,8 @@
 #include "spikepipe/platform/recorders/csv.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <sstream>
 #include <unordered_map>
 
@@ -19,24 +22,63 @@ std::string tasks_csv(const TraceInput& in) {
   return os.str();
 }
 
-std::string links_csv(const TraceInput& in) {
+// One row per link traversal (hops x messages: 10^6..10^7 rows at 1024 processors): appended to
+// a reserved string per piece, not an ostringstream whose str() would copy it once more.
+void links_csv(const TraceInput& in, size_t rows,
+               const std::function<void(const std::string&)>& sink) {
   std::unordered_map<uint64_t, const MessageEvent*> msg;
+  msg.reserve(in.log.messages.size());
   for (const auto& m : in.log.messages) msg[m.id] = &m;
-  std::ostringstream os;
-  os << "link,name,message,src,dst,kind,layer,iteration,bytes,start,end\n";
+  std::string out = "link,name,message,src,dst,kind,layer,iteration,bytes,start,end\n";
+  out.reserve(out.size() + std::min(rows, in.log.links.size()) * 72);
+  char buf[24];
+  auto num = [&](uint64_t v) {
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+  };
+  size_t n = 0;
   for (const auto& e : in.log.links) {
-    os << e.link.value << ',' << in.link_name(e.link) << ',' << e.message << ',';
+    num(e.link.value);
+    out += ',';
+    out += in.link_name(e.link);
+    out += ',';
+    num(e.message);
+    out += ',';
     auto it = msg.find(e.message);
     if (it != msg.end()) {
       const auto& m = *it->second;
-      os << m.src.value << ',' << m.dst.value << ',' << to_string(m.kind) << ',' << m.layer + 1
-         << ',' << m.iteration;
+      num(m.src.value);
+      out += ',';
+      num(m.dst.value);
+      out += ',';
+      out += to_string(m.kind);
+      out += ',';
+      num(uint64_t(m.layer) + 1);
+      out += ',';
+      num(m.iteration);
     } else {
-      os << ",,,,";
+      out += ",,,,";
     }
-    os << ',' << e.bytes << ',' << e.start << ',' << e.end << '\n';
+    out += ',';
+    num(e.bytes);
+    out += ',';
+    num(e.start);
+    out += ',';
+    num(e.end);
+    out += '\n';
+    if (++n == rows) {
+      sink(out);
+      out.clear();
+      n = 0;
+    }
   }
-  return os.str();
+  if (!out.empty()) sink(out);
+}
+
+std::string links_csv(const TraceInput& in) {
+  std::string all;
+  links_csv(in, SIZE_MAX, [&](const std::string& piece) { all += piece; });
+  return all;
 }
 
 std::string memory_csv(const TraceInput& in) {

@@ -19,7 +19,7 @@ namespace spikepipe {
 namespace {
 
 void compare(const std::string& scheduler, const std::string& network, uint32_t processors,
-             NocModel model = NocModel::Ideal) {
+             NocModel model = NocModel::Ideal, bool split = false) {
   PlatformParams p;
   p.noc.model = model;
   p.processors = processors;
@@ -34,6 +34,7 @@ void compare(const std::string& scheduler, const std::string& network, uint32_t 
   const TaskGraph g = build_task_graph(load_network(network), p.processor.array);
   SchedulerOptions so;
   so.processors = processors;
+  so.split = split;
   so.comm.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
   so.comm.hop_latency = p.noc.router_latency;
   so.comm.mean_hops = 1.0;
@@ -106,6 +107,18 @@ TEST_F(SimulateSchedulers, CausalSpikepipe) {
 }
 TEST_F(SimulateSchedulers, CausalSpikepipeConv8) {
   compare("spikepipe", "fmnist-conv", 8, NocModel::Causal);
+}
+
+// The deep preset (VGG-16, 16 layers) under every scheduler, on 8 processors: every task once
+// per iteration and the list simulation's times (exactly, where nothing contends).
+TEST_F(SimulateSchedulers, DeepSequential) { compare("sequential", "cifar10-vgg16", 8); }
+TEST_F(SimulateSchedulers, DeepDataParallel) { compare("data-parallel", "cifar10-vgg16", 8); }
+TEST_F(SimulateSchedulers, DeepGpipe) { compare("gpipe", "cifar10-vgg16", 8); }
+TEST_F(SimulateSchedulers, DeepStandard) { compare("standard", "cifar10-vgg16", 8); }
+TEST_F(SimulateSchedulers, DeepPipedream) { compare("pipedream", "cifar10-vgg16", 8); }
+TEST_F(SimulateSchedulers, DeepSpikepipe) { compare("spikepipe", "cifar10-vgg16", 8); }
+TEST_F(SimulateSchedulers, DeepSpikepipeSplit) {
+  compare("spikepipe", "cifar10-vgg16", 8, NocModel::Ideal, true);
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ TEST(NetworkYaml, DefaultsAndNonSquareKernel) {
 
 TEST(NetworkPresets, ListedAndLoadable) {
   EXPECT_EQ(network_presets(),
-            (std::vector<std::string>{"cifar10-vgg", "fmnist-conv", "mnist-fc"}));
+            (std::vector<std::string>{"cifar10-vgg", "cifar10-vgg16", "fmnist-conv", "mnist-fc"}));
   for (const auto& p : network_presets()) {
     const Network n = load_network(p);
     EXPECT_EQ(n.name, p);
@@ -125,6 +125,41 @@ TEST(NetworkPresets, Cifar10Vgg) {
   expect_layer(n.layers[5], LayerKind::FC, 1, 1, 4 * 4 * 512, 1, 1024, 1);
   expect_layer(n.layers[6], LayerKind::FC, 1, 1, 1024, 1, 10, 1);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(n.layers[i].pad, 1u);
+}
+
+// The deep preset, VGG-16 for CIFAR-10 at T = 4: 13 convolutions (3x3, padding 1, stride 1:
+// each keeps its input's height and width) in blocks of 2, 2, 3, 3, 3 closed by a 2x2 pool
+// (32 -> 16 -> 8 -> 4 -> 2 -> 1), then fc 512, 512, 10. Every figure below by hand.
+TEST(NetworkPresets, Cifar10Vgg16) {
+  const Network n = load_network("cifar10-vgg16");
+  EXPECT_EQ(n.timesteps, 4u);
+  EXPECT_EQ(n.batch, 32u);
+  ASSERT_EQ(n.layers.size(), 16u);
+  // in_h = in_w, in_c, out_c, pool after it
+  const uint32_t shape[16][4] = {
+      {32, 3, 64, 1},    {32, 64, 64, 2},                                      // block 1
+      {16, 64, 128, 1},  {16, 128, 128, 2},                                    // block 2
+      {8, 128, 256, 1},  {8, 256, 256, 1},  {8, 256, 256, 2},                  // block 3
+      {4, 256, 512, 1},  {4, 512, 512, 1},  {4, 512, 512, 2},                  // block 4
+      {2, 512, 512, 1},  {2, 512, 512, 1},  {2, 512, 512, 2},                  // block 5
+      {1, 512, 512, 1},  {1, 512, 512, 1},  {1, 512, 10, 1}};                  // classifier
+  uint64_t weights = 0;
+  for (int i = 0; i < 16; ++i) {
+    const auto& s = shape[i];
+    const bool conv = i < 13;
+    expect_layer(n.layers[i], conv ? LayerKind::Conv : LayerKind::FC, s[0], s[0], s[1],
+                 conv ? 3 : 1, s[2], s[3]);
+    if (conv) {
+      EXPECT_EQ(n.layers[i].pad, 1u);
+      EXPECT_EQ(n.layers[i].positions(), uint64_t(s[0]) * s[0]) << i;  // same size out
+      EXPECT_EQ(n.layers[i].fan_in(), 9u * s[1]) << i;
+    }
+    weights += n.layers[i].weights();
+  }
+  EXPECT_EQ(n.layers[12].outputs(), 512u);  // 2x2x512 pooled to 1x1x512, flattened into fc 512
+  // 9 x (3x64 + 64x64 + 64x128 + 128x128 + 128x256 + 2 x 256x256 + 256x512 + 5 x 512x512)
+  // + 512x512 + 512x512 + 512x10 = 14,710,464 + 529,408: VGG-16's 15.2 M weights for CIFAR-10
+  EXPECT_EQ(weights, 15239872u);
 }
 
 struct BadCase {

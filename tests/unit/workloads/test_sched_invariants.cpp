@@ -15,9 +15,9 @@ namespace {
 
 class SchedInvariants : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(SchedInvariants, HoldForOneToSixteenProcessors) {
-  const TaskGraph g = build_task_graph(load_network(GetParam()), ArrayParams{});
-  for (uint32_t P = 1; P <= 16; ++P) {
+void check_invariants(const std::string& net, const TaskGraph& g,
+                      const std::vector<uint32_t>& processors) {
+  for (uint32_t P : processors) {
     SchedulerOptions o;
     o.processors = P;
     o.comm.mean_hops = P > 1 ? 1.5 : 0.0;
@@ -28,7 +28,7 @@ TEST_P(SchedInvariants, HoldForOneToSixteenProcessors) {
       if (e.splits) names.push_back(std::string(e.name) + " --split");
     }
     for (const std::string& name : names) {
-      SCOPED_TRACE(GetParam() + " P=" + std::to_string(P) + " " + name);
+      SCOPED_TRACE(net + " P=" + std::to_string(P) + " " + name);
       o.split = name.find(" --split") != std::string::npos;
       const Schedule s = make_schedule(name.substr(0, name.find(' ')), g, o);
       if (!lower) lower = s.lower_bound;
@@ -49,6 +49,20 @@ TEST_P(SchedInvariants, HoldForOneToSixteenProcessors) {
       }
     }
   }
+}
+
+TEST_P(SchedInvariants, HoldForOneToSixteenProcessors) {
+  const TaskGraph g = build_task_graph(load_network(GetParam()), ArrayParams{});
+  std::vector<uint32_t> ps;
+  for (uint32_t P = 1; P <= 16; ++P) ps.push_back(P);
+  check_invariants(GetParam(), g, ps);
+}
+
+// The deep preset (VGG-16 for CIFAR-10, 16 layers): every scheduler, a few machine sizes.
+TEST(SchedInvariantsDeep, Cifar10Vgg16) {
+  const TaskGraph g = build_task_graph(load_network("cifar10-vgg16"), ArrayParams{});
+  EXPECT_EQ(g.layers, 16u);
+  check_invariants("cifar10-vgg16", g, {1, 2, 5, 8, 16, 64});
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, SchedInvariants,

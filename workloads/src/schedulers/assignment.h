@@ -1,8 +1,8 @@
 #pragma once
 // spikepipe's placement search: ops onto processors minimising the largest processor load
 // INCLUDING the communication the placement adds (docs/EXECUTION.md: a remote dep costs its sender
-// ceil(bytes / link rate) injection cycles). Loads are kept incrementally, so a move costs
-// O(degree of the op + P).
+// ceil(bytes / link rate) injection cycles). Loads, their largest and the sum of their squares
+// are kept incrementally, so a move costs O(degree of the op x log P).
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -11,6 +11,8 @@
 #include "spikepipe/core/schedule.h"
 
 namespace spikepipe::sched {
+
+__extension__ typedef __int128 Int128;  // GCC and Clang; exact sums of squared loads
 
 class LoadModel {
  public:
@@ -21,15 +23,25 @@ class LoadModel {
   // (largest load, sum of squared loads): lexicographic, smaller is better.
   std::pair<int64_t, double> objective() const;
   const std::vector<int64_t>& loads() const { return load_; }
+  // The objective for each processor p if `bundle` (unassigned ops) were put on p, without
+  // moving it: O(its edges + P) for all P instead of P moves.
+  std::vector<std::pair<int64_t, double>> objectives_if_put(const std::vector<uint32_t>& bundle) const;
   size_t ops() const { return a_.size(); }
   uint32_t processors() const { return uint32_t(load_.size()); }
 
  private:
   void account(uint32_t op, int sign);
+  void add_load(size_t p, int64_t delta);
   std::vector<int64_t> dur_;
   std::vector<std::vector<std::pair<uint32_t, int64_t>>> out_, in_;  // (other op, injection)
   std::vector<int32_t> a_;
   std::vector<int64_t> load_;
+  // Kept with every load change, so that objective() is O(1) (it is evaluated for every trial
+  // move: P processors x hundreds of parts at P = 1024): the sum of squared loads, exact, and a
+  // max tree over the loads (leaf p at leaves_ + p).
+  Int128 squares_ = 0;
+  size_t leaves_ = 1;
+  std::vector<int64_t> max_;
 };
 
 // Longest op first onto the processor that keeps (largest load, sum of squares) smallest.

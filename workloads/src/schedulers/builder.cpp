@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <tuple>
 
 #include "spikepipe/core/error.h"
 
@@ -229,6 +231,65 @@ void Builder::connect() {
     // G cut by samples: every part holds a partial gradient of all of W.
     const bool partial = e.kind == TensorKind::Gradients && sample_cut(s0);
     const size_t first_dep = s_.deps.size();
+    const bool block =
+        !whole && !partial && ps > 1 && pd > 1 &&
+        ((weightish &&
+          (layouts_[src.front().value] == uint8_t(Layout::Rows) ||
+           layouts_[dst.front().value] == uint8_t(Layout::Rows)) &&
+          axis(s0) != axis(d0)) ||
+         (!weightish && sample_cut(s0) != sample_cut(d0)));
+    if (ps > 1 && pd > 1 && s0.micros == 1 && d0.micros == 1 &&
+        ((whole && !replicated) || partial || block)) {
+      // Every dst part needs something from every src part: one collective (docs/EXECUTION.md
+      // §7) instead of ps x pd deps. Each dst op gets one member dep carrying the bytes the
+      // direct exchange would bring it from src parts on other processors, from the src
+      // processor before its own in ascending cyclic order (a ring over the src processors);
+      // a dst processor without a src part gets it from the src processors in turn, so that no
+      // interface sends more than about its share.
+      const int32_t c = int32_t(s_.collectives.size());
+      Collective col;
+      col.kind = partial ? CollectiveKind::ReduceScatter
+                 : block ? CollectiveKind::AllToAll
+                         : CollectiveKind::AllGather;
+      col.srcs = src;
+      s_.collectives.push_back(std::move(col));
+      std::vector<uint64_t> local_share(s_.processors, 0);
+      std::vector<uint32_t> local_parts(s_.processors, 0);
+      std::vector<int64_t> first_on(s_.processors, -1);
+      std::vector<uint32_t> hosts;
+      for (OpId a : src) {
+        const Op& so = s_.op(a);
+        local_share[so.proc.value] += share(bytes, so.part, ps);
+        ++local_parts[so.proc.value];
+        if (first_on[so.proc.value] < 0) {
+          first_on[so.proc.value] = a.value;
+          hosts.push_back(so.proc.value);
+        }
+      }
+      std::sort(hosts.begin(), hosts.end());
+      size_t turn = 0;  // dst processors without a src part take the src processors in turn
+      for (OpId b : dst) {
+        const Op& dop = s_.op(b);
+        const uint32_t q = dop.proc.value;
+        uint64_t need = 0;
+        if (whole) {
+          need = bytes - local_share[q];
+        } else if (partial) {
+          need = share(bytes, dop.part, pd) * (ps - local_parts[q]);
+        } else {
+          for (OpId a : src) {
+            const Op& so = s_.op(a);
+            if (so.proc.value != q) need += share(share(bytes, so.part, ps), dop.part, pd);
+          }
+        }
+        auto it = std::lower_bound(hosts.begin(), hosts.end(), q);
+        uint32_t from = it == hosts.begin() ? hosts.back() : *(it - 1);
+        if (it == hosts.end() || *it != q) from = hosts[turn++ % hosts.size()];
+        s_.deps.push_back(Dep{OpId(uint32_t(first_on[from])), b, e.distance, e.kind,
+                              from == q ? 0 : need, 0, c});
+      }
+      continue;
+    }
     for (OpId a : src) {
       const Op& so = s_.op(a);
       for (OpId b : dst) {
@@ -242,12 +303,7 @@ void Builder::connect() {
           pair = share(bytes, so.part, ps);
         } else if (partial) {
           pair = share(bytes, dop.part, pd);
-        } else if (ps > 1 && pd > 1 &&
-                   ((weightish &&
-                     (layouts_[a.value] == uint8_t(Layout::Rows) ||
-                      layouts_[b.value] == uint8_t(Layout::Rows)) &&
-                     axis(so) != axis(dop)) ||
-                    (!weightish && sample_cut(so) != sample_cut(dop)))) {
+        } else if (block) {
           // A row range of W meets a column range, or a range of samples a range of neurons:
           // every pair shares one block.
           pair = share(share(bytes, so.part, ps), dop.part, pd);
@@ -263,10 +319,10 @@ void Builder::connect() {
       }
     }
     // Every dst op must wait for its producer task, even when it receives no bytes from it.
+    std::vector<char> has(s_.ops.size(), 0);
+    for (size_t d = first_dep; d < s_.deps.size(); ++d) has[s_.deps[d].dst.value] = 1;
     for (OpId b : dst) {
-      bool has = false;
-      for (size_t d = first_dep; d < s_.deps.size() && !has; ++d) has = s_.deps[d].dst == b;
-      if (!has) {
+      if (!has[b.value]) {
         const Op& dop = s_.op(b);
         OpId a = src[std::min<size_t>(src.size() - 1, size_t(dop.part) * ps / pd)];
         if (both_micro)
@@ -280,13 +336,15 @@ void Builder::connect() {
 
 void local_weights_for_e(Schedule& s) {
   std::vector<char> drop(s.ops.size(), 0);
-  for (const Op& e : s.ops) {
-    if (e.kind != TaskKind::E || e.parts <= 1) continue;
-    for (const Op& f : s.ops)
-      if (f.kind == TaskKind::F && f.layer == e.layer && f.proc == e.proc && f.part == e.part &&
-          f.parts == e.parts && f.micros == e.micros && f.micro == e.micro)
-        drop[e.id.value] = 1;
-  }
+  using Key = std::tuple<uint32_t, uint32_t, uint16_t, uint16_t, uint16_t, uint16_t>;
+  auto key = [](const Op& o) {
+    return Key{o.layer, o.proc.value, o.part, o.parts, o.micro, o.micros};
+  };
+  std::set<Key> f_ops;  // F ops by (layer, processor, part, parts, micro-batch, micro-batches)
+  for (const Op& f : s.ops)
+    if (f.kind == TaskKind::F) f_ops.insert(key(f));
+  for (const Op& e : s.ops)
+    if (e.kind == TaskKind::E && e.parts > 1 && f_ops.count(key(e))) drop[e.id.value] = 1;
   std::vector<Dep> kept;
   for (const Dep& d : s.deps)
     if (!(d.kind == TensorKind::Weights && drop[d.dst.value])) kept.push_back(d);
@@ -295,25 +353,30 @@ void local_weights_for_e(Schedule& s) {
 
 std::vector<Block> single_op_blocks(const Schedule& s) {
   const size_t n = s.ops.size();
-  std::vector<uint32_t> indeg(n, 0);
-  std::vector<std::vector<uint32_t>> succ(n);
+  // Nodes: the ops, then one per collective (all its srcs -> it -> its member deps' dsts).
+  const size_t nodes = n + s.collectives.size();
+  std::vector<uint32_t> indeg(nodes, 0);
+  std::vector<std::vector<uint32_t>> succ(nodes);
+  auto edge = [&](uint32_t a, uint32_t b) {
+    ++indeg[b];
+    succ[a].push_back(b);
+  };
+  for (uint32_t c = 0; c < s.collectives.size(); ++c)
+    for (OpId o : s.collectives[c].srcs) edge(o.value, uint32_t(n + c));
   for (const Dep& d : s.deps)
-    if (d.distance == 0) {
-      ++indeg[d.dst.value];
-      succ[d.src.value].push_back(d.dst.value);
-    }
+    if (d.distance == 0)
+      edge(d.in_collective() ? uint32_t(n + size_t(d.collective)) : d.src.value, d.dst.value);
   // Kahn's algorithm; ties by op id so that the order (and the schedule) is deterministic.
-  std::vector<uint32_t> ready;
-  for (uint32_t i = 0; i < n; ++i)
-    if (!indeg[i]) ready.push_back(i);
+  std::set<uint32_t> ready;
+  for (uint32_t i = 0; i < nodes; ++i)
+    if (!indeg[i]) ready.insert(i);
   std::vector<Block> out;
   while (!ready.empty()) {
-    auto it = std::min_element(ready.begin(), ready.end());
-    const uint32_t v = *it;
-    ready.erase(it);
-    out.push_back(Block{{OpId(v)}});
+    const uint32_t v = *ready.begin();
+    ready.erase(ready.begin());
+    if (v < n) out.push_back(Block{{OpId(v)}});
     for (uint32_t w : succ[v])
-      if (--indeg[w] == 0) ready.push_back(w);
+      if (--indeg[w] == 0) ready.insert(w);
   }
   if (out.size() != n) fail("schedule '" + s.scheduler + "'", "the in-iteration deps form a cycle");
   return out;

@@ -57,6 +57,10 @@ class Builder {
   // op that slices W by columns (WeightAxis), or an op cut by samples exchanges activations
   // with one cut by neurons.
   // Micro-batches connect to the same micro-batch; a single op (U) to every micro-batch.
+  // When both tasks are cut and every dst part needs something of every src part (needs the
+  // whole tensor, partial sums, or blocks), the edge becomes one collective (core/schedule.h,
+  // docs/EXECUTION.md §7): one member dep per dst op with the bytes it would receive from src
+  // parts on other processors, so that a schedule's size grows with P, not P^2.
   void connect();
 
   Schedule& schedule() { return s_; }

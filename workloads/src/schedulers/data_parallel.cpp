@@ -8,8 +8,9 @@
 //    (the cost model charges the P - 1 additions per weight) and updates its range;
 //  - all-gather: U_l part j sends its updated range to the F_l part of every processor (E_l reads
 //    the same copy: local_weights_for_e), so each processor sends (P - 1)/P of the gradients and
-//    (P - 1)/P of the weights of every layer: a ring all-reduce's 2 (P - 1)/P of the bytes, here
-//    as direct messages (one per pair; the schedule format has no multi-hop relays).
+//    (P - 1)/P of the weights of every layer: a ring all-reduce's 2 (P - 1)/P of the bytes, as
+//    two collectives per layer (docs/EXECUTION.md §7: one message into each processor, sent by
+//    the NoC interfaces once the last G part, resp. U part, has ended).
 // Every processor runs the tasks in the task graph's topological order; all offsets and delays
 // are 0 (no stale weights): iteration k + 1's F_l waits for the all-gather of iteration k.
 // Tasks with fewer rows (or elements) than P run on fewer processors.

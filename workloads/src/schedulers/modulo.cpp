@@ -15,6 +15,7 @@
 
 #include "builder.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/execution.h"
 
 namespace spikepipe::sched {
 namespace {
@@ -31,18 +32,26 @@ Timing timing(const Schedule& s, const CommModel& c) {
   t.sends.assign(s.ops.size(), 0);
   t.send_end.assign(s.deps.size(), 0);
   for (size_t d = 0; d < s.deps.size(); ++d)
-    if (s.remote(s.deps[d])) {
+    if (s.remote(s.deps[d]) && sent_by_processor(s.deps[d])) {
       t.sends[s.deps[d].src.value] += c.inject(s.deps[d].bytes);
       t.send_end[d] = t.sends[s.deps[d].src.value];
     }
   return t;
 }
 
-// When dep d's data is there for its dst, the src having started at `start`.
-Cycles ready(const Schedule& s, const Timing& t, const CommModel& c, size_t d, Cycles start) {
+// When dep d's data is there for its dst, given the srcs' starts (of ops placed so far). A
+// collective member is sent when the last of the collective's srcs ends (docs/EXECUTION.md §7):
+// `group_end` holds, per collective, the latest end of its srcs placed so far.
+Cycles ready(const Schedule& s, const Timing& t, const CommModel& c, size_t d,
+             const std::vector<Cycles>& start, const std::vector<Cycles>& group_end) {
   const Dep& dep = s.deps[d];
-  const Cycles end = start + t.dur[dep.src.value];
-  return s.remote(dep) ? end + t.send_end[d] + c.flight(s.op(dep.src).proc, s.op(dep.dst).proc) : end;
+  const ProcessorId sp = s.op(dep.src).proc, dp = s.op(dep.dst).proc;
+  if (dep.in_collective()) {
+    const Cycles g = group_end[size_t(dep.collective)];
+    return s.remote(dep) ? g + c.inject(dep.bytes) + c.flight(sp, dp) : g;
+  }
+  const Cycles end = start[dep.src.value] + t.dur[dep.src.value];
+  return s.remote(dep) ? end + t.send_end[d] + c.flight(sp, dp) : end;
 }
 
 struct Arc {
@@ -63,18 +72,19 @@ bool overlaps(const std::vector<Arc>& busy, Cycles x, Cycles len, Cycles period)
 // small for later blocks; `contiguous` appends every block to its processor's run instead, which
 // always fits when the processor's load is at most pi (at the price of longer offsets).
 bool place(const Schedule& s, const std::vector<Block>& blocks, const Timing& t, const CommModel& c,
-           const std::vector<std::vector<uint32_t>>& in, Cycles pi, bool contiguous,
-           std::vector<Cycles>& start) {
+           const std::vector<std::vector<uint32_t>>& in, const CollectiveIndex& ci, Cycles pi,
+           bool contiguous, std::vector<Cycles>& start) {
   std::vector<std::vector<Arc>> busy(s.processors);
   std::vector<char> placed(s.ops.size(), 0);
   start.assign(s.ops.size(), 0);
+  std::vector<Cycles> group_end(s.collectives.size(), 0);
   for (const Block& b : blocks) {
     const uint32_t p = s.op(b.ops.front()).proc.value;
     Cycles len = 0, earliest = 0;
     for (OpId id : b.ops) {
       for (uint32_t d : in[id.value]) {
         if (s.deps[d].distance != 0 || !placed[s.deps[d].src.value]) continue;
-        const Cycles r = ready(s, t, c, d, start[s.deps[d].src.value]);
+        const Cycles r = ready(s, t, c, d, start, group_end);
         if (r > len) earliest = std::max(earliest, r - len);
       }
       len += t.dur[id.value] + t.sends[id.value];
@@ -97,6 +107,8 @@ bool place(const Schedule& s, const std::vector<Block>& blocks, const Timing& t,
     for (OpId id : b.ops) {
       start[id.value] = cur;
       placed[id.value] = 1;
+      for (uint32_t g : ci.of_src[id.value])
+        group_end[g] = std::max(group_end[g], cur + t.dur[id.value]);
       cur += t.dur[id.value] + t.sends[id.value];
     }
   }
@@ -110,11 +122,12 @@ Cycles modulo_schedule(Schedule& s, const std::vector<Block>& blocks, const Comm
   const Timing t = timing(s, c);
   std::vector<std::vector<uint32_t>> in(s.ops.size());
   for (uint32_t d = 0; d < s.deps.size(); ++d) in[s.deps[d].dst.value].push_back(d);
+  const CollectiveIndex ci(s);
   Cycles pi = 1;
   for (Cycles l : processor_loads(s, c)) pi = std::max(pi, l);
   std::vector<Cycles> start;
-  if (!place(s, blocks, t, c, in, pi, false, start) && !place(s, blocks, t, c, in, pi, true, start))
-    for (uint32_t attempt = 0; !place(s, blocks, t, c, in, pi, false, start); ++attempt)
+  if (!place(s, blocks, t, c, in, ci, pi, false, start) && !place(s, blocks, t, c, in, ci, pi, true, start))
+    for (uint32_t attempt = 0; !place(s, blocks, t, c, in, ci, pi, false, start); ++attempt)
       pi += std::max<Cycles>(1, attempt < 400 ? pi / 400 : pi / 20);
 
   for (Op& op : s.ops) op.offset = int32_t(start[op.id.value] / pi);
@@ -124,10 +137,14 @@ Cycles modulo_schedule(Schedule& s, const std::vector<Block>& blocks, const Comm
       return ma != mb ? ma < mb : start[a.value] < start[b.value];
     });
   s.delays.assign(layers, 0);
+  std::vector<Cycles> group_end(s.collectives.size(), 0);
+  for (uint32_t g = 0; g < s.collectives.size(); ++g)
+    for (OpId o : s.collectives[g].srcs)
+      group_end[g] = std::max(group_end[g], start[o.value] + t.dur[o.value]);
   for (size_t d = 0; d < s.deps.size(); ++d) {
     const Dep& dep = s.deps[d];
     if (dep.kind != TensorKind::Weights) continue;
-    const Cycles r = ready(s, t, c, d, start[dep.src.value]);
+    const Cycles r = ready(s, t, c, d, start, group_end);
     const Cycles st = start[dep.dst.value];
     if (r <= st + pi) continue;  // d = 0 suffices
     const Cycles need = (r - st + pi - 1) / pi - 1;

@@ -58,6 +58,17 @@ constexpr Cycles kInf = std::numeric_limits<Cycles>::max();
 
 Layout layout_of(TaskKind k) { return k == TaskKind::U ? Layout::Cols : Layout::Samples; }
 
+// The replication counts the programme tries: every r up to 64, then a geometric grid (each
+// about 1/16 above the previous) up to the budget, which keeps the programme's work linear in P
+// (L^3 x P x ~110 steps at P = 1024) instead of quadratic. Up to 64 processors (every figure of
+// docs/RESULTS.md) it is PipeDream's exhaustive search.
+std::vector<uint32_t> replications(uint32_t budget) {
+  std::vector<uint32_t> rs;
+  for (uint32_t r = 1; r <= budget; r = r < 64 ? r + 1 : r + std::max(1u, r / 16)) rs.push_back(r);
+  if (rs.back() != budget) rs.push_back(budget);
+  return rs;
+}
+
 class Planner {
  public:
   Planner(const TaskGraph& g, const SchedulerOptions& o) : g_(g), c_(o.comm) {
@@ -94,8 +105,8 @@ class Planner {
 
   // Stage [i, j) replicated r ways: one replica's time per iteration.
   Cycles time(uint32_t i, uint32_t j, uint32_t r) {
-    const auto key = std::make_tuple(i, j, r);
-    if (auto it = time_.find(key); it != time_.end()) return it->second;
+    const size_t key = cache_index(i, j, r);
+    if (time_[key] != kInf) return time_[key];
     Cycles t = 0;
     for (const Task& task : g_.tasks)
       if (task.layer >= i && task.layer < j) t += part(task.id, r);
@@ -109,14 +120,14 @@ class Planner {
         const uint64_t w = g_.weight_bytes[l], gr = grad_.count(l) ? grad_[l] : w;
         t += (r - 1) * (c_.inject((gr + r - 1) / r) + c_.inject((w + r - 1) / r));
       }
-    time_.emplace(key, t);
+    time_[key] = t;
     return t;
   }
 
   // One replica's SRAM need with `after` stages after the stage.
   uint64_t need(uint32_t i, uint32_t j, uint32_t r, uint32_t after) {
-    const auto key = std::make_tuple(i, j, r);
-    if (auto it = need_.find(key); it != need_.end()) return it->second * (uint64_t(after) + 1);
+    const size_t key = cache_index(i, j, r);
+    if (need_[key] != kInf) return need_[key] * (uint64_t(after) + 1);
     uint64_t weights = 0, held = 0;
     for (uint32_t l = i; l < j; ++l) weights += g_.weight_bytes[l];
     for (const Edge& e : g_.edges) {
@@ -124,7 +135,7 @@ class Planner {
       const uint32_t b = g_.task(e.dst).layer;
       if (b >= i && b < j) held += (e.bytes + r - 1) / r;
     }
-    need_.emplace(key, weights + held);
+    need_[key] = weights + held;
     return (weights + held) * (uint64_t(after) + 1);
   }
 
@@ -133,6 +144,11 @@ class Planner {
   void solve(uint32_t budget, uint64_t limit, bool by_need) {
     const uint32_t L = g_.layers;
     budget_ = budget;
+    if (time_.size() != size_t(L) * (L + 1) * (budget + 1)) {
+      time_.assign(size_t(L) * (L + 1) * (budget + 1), kInf);
+      need_.assign(time_.size(), kInf);
+    }
+    const std::vector<uint32_t> rs = replications(budget);
     best_.assign(size_t(L + 1) * (budget + 1) * (L + 1), kInf);
     choice_.assign(best_.size(), Stage{});
     for (uint32_t m = 0; m <= budget; ++m) best_[idx(L, m, 0)] = 0;
@@ -141,7 +157,8 @@ class Planner {
         for (uint32_t m = n; m <= budget; ++m) {
           Cycles& b = best_[idx(i, m, n)];
           for (uint32_t j = i + 1; j + (n - 1) <= L; ++j)
-            for (uint32_t r = 1; r + (n - 1) <= m; ++r) {
+            for (uint32_t r : rs) {
+              if (r + (n - 1) > m) break;
               const Cycles rest = best_[idx(j, m - r, n - 1)];
               if (rest == kInf) continue;
               const uint64_t nd = need(i, j, r, n - 1);
@@ -195,8 +212,13 @@ class Planner {
   CommModel c_;
   std::map<uint32_t, uint64_t> grad_;
   std::map<std::pair<uint32_t, uint32_t>, Cycles> part_;
-  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, Cycles> time_;
-  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint64_t> need_;
+  // Per (first layer i, end j, replicas r), kInf until computed: flat, because the programme
+  // looks them up L^3 x P x |replications| times.
+  std::vector<Cycles> time_;
+  std::vector<uint64_t> need_;
+  size_t cache_index(uint32_t i, uint32_t j, uint32_t r) const {
+    return (size_t(i) * (g_.layers + 1) + j) * (budget_ + 1) + r;
+  }
   uint32_t budget_ = 0;
   std::vector<Cycles> best_;  // best[i][m][n], flattened (idx)
   std::vector<Stage> choice_;

@@ -173,15 +173,20 @@ Cand refine_split(const TaskGraph& g, const SchedulerOptions& o, const CommModel
         const Op& op = bs.op(id);
         const Task& t = g.task(op.task);
         Cut cand = cur;
+        // One part finer; above kHuge processors about 1/16 finer (split.h).
+        auto finer = [&](uint32_t k) {
+          return k + (o.processors > kHuge ? std::max(1u, k / 16) : 1u);
+        };
         if (t.kind != TaskKind::U && by_samples(g, cur, t.layer)) {
-          cut_layer(g, o, cand, t.layer, layer_parts(g, cur, t.layer) + 1, Mode::Samples);
+          cut_layer(g, o, cand, t.layer, finer(layer_parts(g, cur, t.layer)), Mode::Samples);
         } else if (t.kind != TaskKind::E && by_neuron(g, cur, t.layer)) {
-          cut_layer(g, o, cand, t.layer, layer_parts(g, cur, t.layer) + 1, Mode::Neuron);
+          cut_layer(g, o, cand, t.layer, finer(layer_parts(g, cur, t.layer)), Mode::Neuron);
         } else {
           if (t.gemm.empty()) continue;
           const Layout lay = cur.layout[t.id.value];
-          if (cur.parts[t.id.value] >= cap(g, o, t.id, lay, lay != Layout::Cols)) continue;
-          ++cand.parts[t.id.value];
+          const uint32_t most = cap(g, o, t.id, lay, lay != Layout::Cols);
+          if (cur.parts[t.id.value] >= most) continue;
+          cand.parts[t.id.value] = std::min(most, finer(cur.parts[t.id.value]));
         }
         if (cand == cur || std::find(tried.begin(), tried.end(), cand) != tried.end()) continue;
         if (!pick || op.cycles() > pick->cycles()) {
@@ -224,7 +229,9 @@ void search_split(const TaskGraph& g, const SchedulerOptions& o, const CommModel
   std::optional<Cand> family[kLayouts];  // best per layout
   int step = 0;
   for (double factor : {0.25, 0.5, 1.0, 2.0, 4.0}) {
-    o.report("--split: trying cuts, target " + std::to_string(++step) + "/5");
+    if (factor < 0.5 && o.processors > kHuge) continue;  // effort bound (split.h)
+    o.report("--split: trying cuts, target " + std::to_string(++step) + "/" +
+             (o.processors > kHuge ? "4" : "5"));
     const double target = std::max(1.0, ideal * factor);
     auto n_for = [&](Cycles cycles) { return uint32_t(std::ceil(double(cycles) / target)); };
     std::vector<Cut> cuts{uncut(g),       uncut(g), uncut(g), uncut(g, true),

@@ -15,6 +15,11 @@ namespace spikepipe::sched {
 // second; up to kWide it is not.
 constexpr uint32_t kWide = 16;
 constexpr uint64_t kLargeTrials = 40000;
+// Above kHuge processors (schedule P = 1024 in under 10 s, issue 10): the finest target (a
+// quarter of the ideal per-processor work, which cuts every long task into ~P parts, 10^4 ops)
+// is not tried, and the refinement cuts a task about 1/16 finer per step instead of one part
+// finer. Up to kHuge the search is as before.
+constexpr uint32_t kHuge = 64;
 
 // How every task is cut: its part count and layout (builder.h). `narrow`: a by-neuron layer may
 // be cut into more ranges than shorten its parts (narrower parts cost as much as one array-wide

@@ -41,6 +41,20 @@ bool has_consumer(const Dep& d, uint32_t k, uint32_t iterations);
 // initial weights: nothing to wait for).
 std::optional<uint32_t> producer_iteration(const Dep& d, uint32_t k);
 
+// --- Collectives (docs/EXECUTION.md §7) ------------------------------------------------------
+// A dep that is a member of a collective is not sent when its src op ends, by its processor:
+// instance k of collective c starts when the last of c's srcs of iteration k has ended (its
+// start, S), and then every member dep's message is injected at S by the NoC interface of its
+// src's processor, beside compute (no processor is busy, the bytes are not in its load). A
+// member dep whose ops share a processor carries nothing and is satisfied at S.
+bool sent_by_processor(const Dep& d);  // a point-to-point dep: its src's processor injects it
+// Which collectives each op is a src of, and each collective's member deps.
+struct CollectiveIndex {
+  explicit CollectiveIndex(const Schedule& s);
+  std::vector<std::vector<uint32_t>> of_src;   // per op: collectives it is a src of
+  std::vector<std::vector<uint32_t>> members;  // per collective: its deps
+};
+
 // --- Program cursor -----------------------------------------------------------------------------
 // Processor p runs its program round after round; in round r an op with offset o runs iteration
 // k = r - o when 0 <= k < iterations, and is skipped otherwise. The cursor walks the instances

@@ -49,6 +49,27 @@ struct Dep {
   // the tensor arrives (a posted write) and reads back before the consumer runs, instead of
   // holding it in SRAM. 0: held (what does not fit at run time still spills, unplanned).
   uint64_t spill_bytes = 0;
+  // -1: a point-to-point dep, sent when `src` ends by src's processor (busy injecting).
+  // c >= 0: a member of collective c (Schedule::collectives): it is sent when the last of the
+  // collective's srcs has ended, by the NoC interface of src's processor beside compute (no
+  // processor is busy), and carries what dst's processor needs from the collective's srcs on
+  // other processors (docs/EXECUTION.md §7).
+  int32_t collective = -1;
+  bool in_collective() const { return collective >= 0; }
+};
+
+// A collective exchange of one tensor between the parts of two cut tasks (all-gather of a cut
+// tensor that every consumer part needs whole, reduce-scatter of partial weight gradients,
+// all-to-all of blocks): as direct messages it would take srcs x dsts deps. Here it is one
+// dependency group: its member deps (Dep::collective) run as a ring over the processors of its
+// srcs (each receiving processor gets one message from the src processor before it, in
+// ascending cyclic order; processors without a src part take the src processors in turn),
+// all sent once every src has ended. docs/EXECUTION.md §7.
+enum class CollectiveKind : uint8_t { AllGather, ReduceScatter, AllToAll };
+const char* to_string(CollectiveKind k);  // "all-gather", "reduce-scatter", "all-to-all"
+struct Collective {
+  CollectiveKind kind = CollectiveKind::AllGather;
+  std::vector<OpId> srcs;  // every instance k of the group waits for all of them (iteration k)
 };
 
 struct Schedule {
@@ -60,6 +81,7 @@ struct Schedule {
   std::vector<Op> ops;
   std::vector<std::vector<OpId>> programs;  // per processor, in execution order
   std::vector<Dep> deps;
+  std::vector<Collective> collectives;  // groups of deps (Dep::collective indexes this)
 
   std::vector<uint32_t> delays;          // gradient delay d_l per layer
   std::vector<uint32_t> weight_versions; // per layer: d_l + 1 (weight stashing)

@@ -14,6 +14,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <systemc>
 #include <tlm>
@@ -25,10 +26,14 @@
 #include "spikepipe/models/probe.h"
 #include "spikepipe/core/sram.h"
 #include "spikepipe/core/schedule.h"
+#include "spikepipe/core/execution.h"
 
 namespace spikepipe {
 
-// What all processors of one run share: totals for SimResult, message ids, progress, errors.
+class SystolicProcessor;
+
+// What all processors of one run share: totals for SimResult, message ids, progress, errors,
+// and the collectives in progress (docs/EXECUTION.md §7).
 struct RunLog {
   explicit RunLog(uint32_t iterations);
   uint32_t iterations;
@@ -38,6 +43,18 @@ struct RunLog {
   bool progress = false;
   double last_progress = 0.0;  // wall seconds since the start, of the last progress line
   std::string error;           // first failure inside a thread; simulate() rethrows it
+  // Collectives: which ops are srcs of which, each one's member deps (set by simulate()), every
+  // processor (to send a member from its src's NoC interface) and, per started instance
+  // (collective << 32 | iteration), the srcs still to end and the latest end so far.
+  // index(): per op its index in its processor's program; per processor the deps into and out
+  // of its ops; the collectives. The first processor built calls it.
+  void index(const Schedule& s);
+  bool indexed = false;
+  std::optional<CollectiveIndex> collectives;
+  std::vector<uint32_t> local;
+  std::vector<std::vector<uint32_t>> deps_into, deps_from;
+  std::vector<SystolicProcessor*> processors;
+  std::unordered_map<uint64_t, std::pair<uint32_t, Cycles>> collective_open;
   void record_task(uint32_t iteration, Cycles start, Cycles end);
   void maybe_progress();
 };
@@ -52,6 +69,11 @@ class SystolicProcessor : public sc_core::sc_module {
                     const Schedule& schedule, RunLog& log, PayloadPool& pool, Probe& probe);
 
   bool finished() const { return finished_; }
+  // Collective member dep `d` of producer iteration k, started at `start` (>= now): sent from
+  // this processor's NoC interface beside its thread (its src is here), or, when its dst is
+  // here too, satisfied at `start`.
+  void collective_send(uint32_t d, uint32_t k, Cycles start);
+  void collective_local(uint32_t d, uint32_t k, Cycles start);
   // Why it cannot go on: "processor 1 waits for E2 (op 7) of iteration 3: missing ...".
   std::string blocked() const;
   const SramModel& sram() const { return sram_; }
@@ -67,6 +89,7 @@ class SystolicProcessor : public sc_core::sc_module {
     return (uint64_t(dep) << 32) | iteration;
   }
 
+  uint32_t local(OpId o) const { return log_.local[o.value]; }
   void run();
   void run_program();
   void wait_inputs(const Op& op, uint32_t k);
@@ -92,9 +115,11 @@ class SystolicProcessor : public sc_core::sc_module {
   SramModel sram_;
   uint64_t weight_total_ = 0;
 
-  std::vector<std::vector<uint32_t>> in_, out_remote_, out_local_;  // per op id: dep indices
-  std::vector<uint32_t> done_;  // per op id: instances finished (or scheduled to finish)
-  std::vector<Cycles> finish_;  // per op id: end of its last instance
+  // Per op of this processor (local(op)): dep indices, instances finished (or scheduled to
+  // finish), end of its last instance.
+  std::vector<std::vector<uint32_t>> in_, out_remote_, out_local_;
+  std::vector<uint32_t> done_;
+  std::vector<Cycles> finish_;
   Cycles vector_free_ = 0;      // overlap-units: the vector unit is busy until then
   Cycles dma_free_ = 0;         // overlap-units: the injection DMA is busy until then
   std::unordered_map<uint64_t, Slot> slots_;  // (dep, producer iteration) -> arrival, SRAM hold

@@ -76,6 +76,8 @@ class OutputDir {
 
   // Writes NAME (a file name, no directories) into the staging directory; throws Error.
   void write(const std::string& name, const std::string& content);
+  // Appends to a file written (or created) by this output: for files built in pieces.
+  void append(const std::string& name, const std::string& content);
   // Writes the manifest (every file in the staging directory, so also those that child processes
   // wrote there) and replaces DIR by the staging directory, keeping files of the user's that were
   // in DIR. Throws Error; after a failure DIR is unchanged. Refuses (before changing anything)
@@ -83,6 +85,7 @@ class OutputDir {
   void commit();
 
  private:
+  void write_file(const std::string& name, const std::string& content, bool append);
   std::filesystem::path final_, staging_;
   std::string kind_;
   int slot_ = -1;  // registration for removal on interrupt

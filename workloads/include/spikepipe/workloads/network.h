@@ -91,7 +91,8 @@ void validate(const Network& net);
 
 namespace spikepipe {
 
-// Shipped presets in workloads/networks/<name>.yaml: "mnist-fc", "fmnist-conv", "cifar10-vgg".
+// Shipped presets in workloads/networks/<name>.yaml: "mnist-fc", "fmnist-conv", "cifar10-vgg",
+// "cifar10-vgg16".
 std::vector<std::string> network_presets();
 struct NetworkLoadOptions {
   double nir_dt = 1.0;  // NIR files: the time step, in the file's time unit (docs/NETWORK_FORMAT.md)
