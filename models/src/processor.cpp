@@ -237,11 +237,10 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
     changed = true;
   }
   if (changed) sram_changed(now);
-  // docs/EXECUTION.md: one message per remote out-dep, also when its consumer's iteration is past the
-  // last one (the sender cannot know the run ends; the receiver drops it).
-  for (uint32_t d : out_remote_[local(op.id)]) send(d, k, end);
   // docs/EXECUTION.md §7: the last src of a collective instance to end starts it; every member
   // is then sent by the NoC interface of its src's processor (or satisfied there, if local).
+  // Before this op's own sends: those keep the thread busy injecting, and the collective starts
+  // at `end`, not after them.
   if (log_.collectives)
     for (uint32_t g : log_.collectives->of_src[op.id.value]) {
       const uint64_t gk = (uint64_t(g) << 32) | k;
@@ -262,6 +261,9 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
           log_.processors[s_.op(dep.dst).proc.value]->collective_local(d, k, start);
       }
     }
+  // docs/EXECUTION.md: one message per remote out-dep, also when its consumer's iteration is past the
+  // last one (the sender cannot know the run ends; the receiver drops it).
+  for (uint32_t d : out_remote_[local(op.id)]) send(d, k, end);
 }
 
 void SystolicProcessor::collective_send(uint32_t d, uint32_t k, Cycles start) {
@@ -280,7 +282,8 @@ void SystolicProcessor::collective_send(uint32_t d, uint32_t k, Cycles start) {
   trans.set_command(tlm::TLM_WRITE_COMMAND);
   trans.set_data_length(static_cast<unsigned>(std::min<uint64_t>(dep.bytes, 0xffffffffu)));
   trans.set_streaming_width(trans.get_data_length());
-  sc_core::sc_time delay = to_time(start - now_cycles());
+  // Never in the past (a TLM delay is >= 0): with overlap-units the src may have ended earlier.
+  sc_core::sc_time delay = to_time(start > now_cycles() ? start - now_cycles() : 0);
   e.done_event = &noc_done_;
   e.done = false;
   noc->b_transport(trans, delay);  // nobody waits for the injection: the interface does it
