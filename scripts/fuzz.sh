@@ -24,9 +24,12 @@ declare -A SEEDS=(
   [fuzz_topology_csv]="tests/data/topologies tests/data/fuzz/topology_csv"
   [fuzz_platform_ini]="tests/data/platforms platform/configs tests/data/fuzz/platform_ini"
   [fuzz_schedule_json]="tests/data/schedules tests/data/fuzz/schedule_json"
+  [fuzz_nir]="tests/data/nir tests/data/fuzz/nir"
 )
+# NIR files are HDF5 with their weights (the seeds are 25 to 70 kB); the text formats stay short.
+declare -A MAX_LEN=([fuzz_nir]=131072)
 DICTS=(fuzz_network_yaml fuzz_platform_ini fuzz_schedule_json)
-TARGETS=(${FUZZ_TARGETS:-fuzz_network_yaml fuzz_topology_csv fuzz_platform_ini fuzz_schedule_json})
+TARGETS=(${FUZZ_TARGETS:-fuzz_network_yaml fuzz_topology_csv fuzz_platform_ini fuzz_schedule_json fuzz_nir})
 
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -36,7 +39,7 @@ for t in "${TARGETS[@]}"; do
   corpus=$BUILD_DIR/corpus/$t
   artifacts=$BUILD_DIR/artifacts/$t/
   mkdir -p "$corpus" "$artifacts"
-  args=(-max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1
+  args=(-max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len="${MAX_LEN[$t]:-8192}" -print_final_stats=1
         -artifact_prefix="$artifacts")
   [[ " ${DICTS[*]} " == *" $t "* ]] && args+=(-dict="fuzz/dict/${t#fuzz_}.dict")
   log=$BUILD_DIR/$t.log

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <string>
@@ -260,6 +261,50 @@ TEST(NirForeign, EveryForeignFileCostsAsATaskGraph) {
     const TaskGraph g = build_task_graph(n, ArrayParams{});
     EXPECT_GT(g.total_cycles(), 0u) << f;
   }
+}
+
+// The fuzz target's entry (import_nir_bytes(): the bytes through HDF5's core driver, no file) reads
+// every foreign file as import_nir() reads it from disk, and refuses what is not HDF5 the same way.
+TEST(NirForeign, FromBytesAsFromTheFile) {
+  auto describe = [](const Network& n) {
+    std::string s = n.name + " " + std::to_string(n.in_h) + "x" + std::to_string(n.in_w) + "x" +
+                    std::to_string(n.in_c) + " T" + std::to_string(n.timesteps) + " B" +
+                    std::to_string(n.batch);
+    for (const Layer& L : n.layers)
+      s += " | " + L.name + " " + std::to_string(int(L.kind)) + " " + std::to_string(L.in_h) + "x" +
+           std::to_string(L.in_w) + "x" + std::to_string(L.in_c) + " k" + std::to_string(L.kernel_h) +
+           "x" + std::to_string(L.kernel_w) + " s" + std::to_string(L.stride) + " p" +
+           std::to_string(L.pad) + " o" + std::to_string(L.out_c) + " pool" +
+           std::to_string(L.pool) + (L.recurrent ? " rec " : " ") + L.neuron.model + " " +
+           std::to_string(L.neuron.params.lambda);
+    return s;
+  };
+  const std::map<std::string, double> step = {{"snntorch_fc", 1e-4}, {"snntorch_rsynaptic", 1e-4},
+                                               {"norse_conv", 1e-3}};
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(kNir)) {
+    if (e.path().extension() != ".nir") continue;
+    SCOPED_TRACE(e.path().string());
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    NirOptions o;
+    if (auto it = step.find(e.path().stem().string()); it != step.end()) o.dt = it->second;
+    const Network from_file = import_nir(e.path().string(), o);
+    const Network from_bytes = import_nir_bytes(bytes, e.path().string(), o);
+    EXPECT_EQ(describe(from_bytes), describe(from_file));
+    EXPECT_EQ(from_bytes.source, from_file.source);
+    // A second read of the same bytes (HDF5 must not take it for the already open first image).
+    EXPECT_EQ(describe(import_nir_bytes(bytes, e.path().string(), o)), describe(from_file));
+    // Cut short: one Error naming the file, never a crash.
+    const std::string cut = error_of([&] { import_nir_bytes(bytes.substr(0, bytes.size() / 2), "cut.nir"); });
+    EXPECT_EQ(cut.rfind("cut.nir", 0), 0u) << cut;
+    ++n;
+  }
+  EXPECT_GE(n, 6);
+  EXPECT_EQ(error_of([] { import_nir_bytes("input: {height: 1}\n", "text.nir"); }),
+            "text.nir: is not an HDF5 file (no HDF5 signature), so not a NIR file "
+            "(allowed: a NIR file as written by nir.write (HDF5))");
+  EXPECT_EQ(error_of([] { import_nir_bytes("", "empty.nir"); }).rfind("empty.nir: ", 0), 0u);
 }
 
 // ---------- graphs written through our writer ----------
