@@ -47,7 +47,17 @@ for t in "${TARGETS[@]}"; do
   rc=0
   seeds=()
   for d in ${SEEDS[$t]}; do [[ -d $d ]] && seeds+=("$d"); done
-  "$BUILD_DIR/fuzz/$t" "${args[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1 || rc=$?
+  # fuzz_nir: leaks inside libhdf5 itself are not ours to fix (fuzz/hdf5.supp says which).
+  lsan=""
+  # A damaged string reference can claim up to 4 GiB, and libhdf5 1.10 allocates and clears a
+  # conversion buffer of the claimed size before our bounded allocator refuses the string
+  # (hdf5_tree.cpp): open, docs/RELIABILITY.md. The NIR target allows that (a u32 length claims at
+  # most 4 GiB); memory beyond it is still a finding.
+  if [[ $t == fuzz_nir ]]; then
+    lsan="suppressions=$PWD/fuzz/hdf5.supp:print_suppressions=0"
+    args+=(-malloc_limit_mb=4200 -rss_limit_mb=4700)
+  fi
+  LSAN_OPTIONS=$lsan "$BUILD_DIR/fuzz/$t" "${args[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1 || rc=$?
   execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log" | tail -1)
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
   files=$(find "$corpus" -type f | wc -l)
