@@ -73,9 +73,64 @@ constexpr size_t kMaxString = size_t(1) << 20;
 void* bounded_alloc(size_t size, void*) { return size > kMaxString + 1 ? nullptr : std::malloc(size); }
 void bounded_free(void* p, void*) { std::free(p); }
 
+// The file's bytes, for the one check HDF5 does not make (check_string_lengths): the image in
+// memory, or the path of the file on disk.
+struct Source {
+  const unsigned char* data = nullptr;
+  size_t size = 0;
+  std::string path;
+
+  // `len` bytes at `offset`; false if the file has fewer.
+  bool read(uint64_t offset, size_t len, unsigned char* out) const {
+    if (data) {
+      if (offset > size || len > size - offset) return false;
+      std::memcpy(out, data + offset, len);
+      return true;
+    }
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(std::streamoff(offset));
+    return bool(in.read(reinterpret_cast<char*>(out), std::streamsize(len)));
+  }
+  uint64_t bytes() const {
+    if (data) return size;
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    return in ? uint64_t(in.tellg()) : 0;
+  }
+};
+
+// A variable-length string on disk is a reference (length u32, heap address, index u32) into a
+// global heap. libhdf5 1.10 allocates and clears a buffer of the claimed length before it finds
+// that the heap holds less (fuzz_nir: 2 GiB for a 40 kB file), so the lengths of a contiguous
+// dataset are checked here first, against kMaxString and the file's size. Compact and chunked
+// datasets (h5py and our writer store strings contiguous) are left to the allocator below.
+void check_string_lengths(hid_t d, uint64_t n, const Source& src, const std::string& where) {
+  Handle dcpl(H5Dget_create_plist(d));
+  if (!dcpl.ok() || H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS) return;
+  const haddr_t offset = H5Dget_offset(d);
+  if (offset == HADDR_UNDEF) return;  // never written: no references
+  Handle file(H5Iget_file_id(d));
+  Handle fcpl(file.ok() ? H5Fget_create_plist(file.get()) : -1);
+  size_t sizeof_addr = 0, sizeof_size = 0;
+  if (!fcpl.ok() || H5Pget_sizes(fcpl.get(), &sizeof_addr, &sizeof_size) < 0 || sizeof_addr == 0 ||
+      sizeof_addr > 8)
+    return;
+  const size_t each = 4 + sizeof_addr + 4;
+  const uint64_t limit = std::min<uint64_t>(kMaxString, src.bytes());
+  std::vector<unsigned char> ref(each);
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!src.read(offset + i * each, 4, ref.data())) fail(where, "cannot read the strings");
+    const uint64_t len = uint64_t(ref[0]) | uint64_t(ref[1]) << 8 | uint64_t(ref[2]) << 16 |
+                         uint64_t(ref[3]) << 24;
+    if (len > limit)
+      fail(where, "a string of " + std::to_string(len) + " bytes in a file of " +
+                      std::to_string(src.bytes()) + " bytes",
+           "at most " + std::to_string(kMaxString) + " bytes each");
+  }
+}
+
 // Strings of a dataset or attribute (variable or fixed length).
 std::vector<std::string> read_strings(hid_t obj, hid_t ftype, uint64_t n, bool attr,
-                                      const std::string& where) {
+                                      const std::string& where, const Source* src = nullptr) {
   std::vector<std::string> out;
   if (n == 0) return out;
   if (H5Tis_variable_str(ftype) > 0) {
@@ -90,6 +145,7 @@ std::vector<std::string> read_strings(hid_t obj, hid_t ftype, uint64_t n, bool a
       if (r < 0) fail(where, "cannot read the strings");
       return out;
     }
+    if (src) check_string_lengths(obj, n, *src, where);
     Handle dxpl(H5Pcreate(H5P_DATASET_XFER));
     if (!dxpl.ok() || H5Pset_vlen_mem_manager(dxpl.get(), bounded_alloc, nullptr, bounded_free,
                                               nullptr) < 0)
@@ -144,7 +200,8 @@ std::vector<std::string> read_strings(hid_t obj, hid_t ftype, uint64_t n, bool a
   return out;
 }
 
-Value read_dataset(hid_t d, const std::string& where, bool shape_only, uint64_t max_values) {
+Value read_dataset(hid_t d, const std::string& where, bool shape_only, uint64_t max_values,
+                   const Source& src) {
   Value v;
   Handle space(H5Dget_space(d));
   Handle ftype(H5Dget_type(d));
@@ -165,7 +222,7 @@ Value read_dataset(hid_t d, const std::string& where, bool shape_only, uint64_t 
   if (cls == H5T_STRING) {
     v.kind = Value::Kind::String;
     if (n > max_values) fail(where, std::to_string(n) + " strings", "at most " + std::to_string(max_values));
-    v.str = read_strings(d, ftype.get(), n, false, where);
+    v.str = read_strings(d, ftype.get(), n, false, where, &src);
     return v;
   }
   if (cls != H5T_INTEGER && cls != H5T_FLOAT && cls != H5T_ENUM)
@@ -204,7 +261,7 @@ Value read_dataset(hid_t d, const std::string& where, bool shape_only, uint64_t 
 
 void read_group(hid_t g, const std::string& file, const std::string& path, Group& out,
                 const std::vector<std::string>& shape_only, uint64_t max_values, int depth,
-                uint64_t& objects) {
+                uint64_t& objects, const Source& src) {
   if (depth > 64) fail(file + ": " + path, "groups nested more than 64 deep");
   H5G_info_t info;
   if (H5Gget_info(g, &info) < 0) fail(file + ": " + path, "unreadable group");
@@ -223,11 +280,12 @@ void read_group(hid_t g, const std::string& file, const std::string& path, Group
     const H5I_type_t t = H5Iget_type(obj.get());
     if (t == H5I_GROUP) {
       read_group(obj.get(), file, child, out.groups[name], shape_only, max_values, depth + 1,
-                 objects);
+                 objects, src);
     } else if (t == H5I_DATASET) {
       bool only = false;
       for (const auto& s : shape_only) only = only || s == name;
-      out.data[name] = read_dataset(obj.get(), file + ": " + printable(child), only, max_values);
+      out.data[name] =
+          read_dataset(obj.get(), file + ": " + printable(child), only, max_values, src);
     }  // named datatypes are ignored
   }
   // String attributes (nir writes "version" as a dataset; some writers use an attribute).
@@ -359,14 +417,14 @@ bool has_hdf5_signature(const std::string& path) {
 namespace {
 
 Group read_open_file(hid_t file, const std::string& path, const std::vector<std::string>& shape_only,
-                     uint64_t max_values) {
+                     uint64_t max_values, const Source& src) {
   Handle f(file);
   if (!f.ok()) fail(path, "HDF5 cannot open the file (damaged or truncated?)");
   Handle root(H5Gopen2(f.get(), "/", H5P_DEFAULT));
   if (!root.ok()) fail(path, "HDF5 cannot open the root group");
   Group out;
   uint64_t objects = 0;
-  read_group(root.get(), path, "/", out, shape_only, max_values, 0, objects);
+  read_group(root.get(), path, "/", out, shape_only, max_values, 0, objects, src);
   return out;
 }
 
@@ -375,8 +433,10 @@ Group read_open_file(hid_t file, const std::string& path, const std::vector<std:
 Group read_file(const std::string& path, const std::vector<std::string>& shape_only,
                 uint64_t max_values) {
   quiet();
+  Source src;
+  src.path = path;
   return read_open_file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path, shape_only,
-                        max_values);
+                        max_values, src);
 }
 
 Group read_image(const void* data, size_t size, const std::string& name,
@@ -392,8 +452,11 @@ Group read_image(const void* data, size_t size, const std::string& name,
   // open file of the same name: a fresh name no file can have.
   static std::atomic<uint64_t> images{0};
   const std::string internal = "/nonexistent/spikepipe-hdf5-image-" + std::to_string(++images);
+  Source src;
+  src.data = static_cast<const unsigned char*>(data);
+  src.size = size;
   return read_open_file(H5Fopen(internal.c_str(), H5F_ACC_RDONLY, fapl.get()), name, shape_only,
-                        max_values);
+                        max_values, src);
 }
 
 void write_file(const std::string& path, const Group& root) {
