@@ -66,9 +66,9 @@ void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 // HDF5 allocates a variable-length string of the length its heap reference claims (fuzz_nir: a
 // damaged reference claimed 2 GiB). Reads of datasets allocate the strings through these instead:
-// a string longer than kMaxString fails the read, which then says so. (libhdf5 1.10 still
-// allocates and clears a conversion buffer of the claimed size before it asks for the string, up
-// to 4 GiB for a 32-bit length: open, docs/RELIABILITY.md.)
+// a string longer than kMaxString fails the read, which then says so. (libhdf5 1.10 allocates and
+// clears a conversion buffer of the claimed size before it asks for the string: hence
+// check_string_lengths() below, first.)
 constexpr size_t kMaxString = size_t(1) << 20;
 void* bounded_alloc(size_t size, void*) { return size > kMaxString + 1 ? nullptr : std::malloc(size); }
 void bounded_free(void* p, void*) { std::free(p); }
