@@ -77,6 +77,11 @@ cli_s=$((SECONDS - start))
 findings=0
 shopt -s nullglob
 for f in "$logs"/*; do
+  # allocator_may_return_null=1 still logs each refused malloc (libhdf5 on a damaged NIR header):
+  # a warning, not a finding, when that is all the log holds.
+  if ! grep -qv '^==[0-9]*==WARNING: AddressSanitizer failed to allocate 0x[0-9a-f]* bytes$' "$f"; then
+    continue
+  fi
   findings=$((findings + 1))
   echo "=== sanitizer finding: $f" >&2
   cat "$f" >&2
