@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -135,7 +136,7 @@ void check_string_lengths(hid_t d, uint64_t n, const Source& src, const std::str
     }
   }
   std::vector<unsigned char> ref(each);
-  std::vector<uint64_t> heaps_checked;
+  std::map<uint64_t, std::map<uint64_t, uint64_t>> heaps;  // collection -> object index -> size
   for (uint64_t i = 0; i < n; ++i) {
     if (!src.read(offset + i * each, each, ref.data())) fail(where, "cannot read the strings");
     const uint64_t len = le(ref.data(), 4);
@@ -146,14 +147,26 @@ void check_string_lengths(hid_t d, uint64_t n, const Source& src, const std::str
     // libhdf5 1.10 copies a heap object of the size the heap collection says, past the end of
     // the collection if it says so (fuzz_nir: a memcpy of 18 GB out of 4 kB). Each collection
     // the strings use is walked once: every object must lie inside it, and it inside the file.
-    const uint64_t heap = le(ref.data() + 4, sizeof_addr);
-    if (len == 0 ||
-        std::find(heaps_checked.begin(), heaps_checked.end(), heap) != heaps_checked.end())
-      continue;
-    heaps_checked.push_back(heap);
+    const uint64_t heap = le(ref.data() + 4, sizeof_addr), index = le(ref.data() + 4 + sizeof_addr, 4);
+    if (len == 0) continue;
     auto damaged = [&](const std::string& what) {
       fail(where, "the strings' heap at " + std::to_string(heap) + " is damaged: " + what);
     };
+    // libhdf5 also takes the reference's object index and copies the object's size into a buffer
+    // of the reference's length without checking either (a crash in H5HG_read).
+    auto check_reference = [&](const std::map<uint64_t, uint64_t>& objects) {
+      const auto it = objects.find(index);
+      if (index == 0 || it == objects.end())
+        damaged("a string refers to object " + std::to_string(index) + ", which it does not hold");
+      if (it->second > len)
+        damaged("object " + std::to_string(index) + " of " + std::to_string(it->second) +
+                " bytes for a string of " + std::to_string(len));
+    };
+    if (const auto known = heaps.find(heap); known != heaps.end()) {
+      check_reference(known->second);
+      continue;
+    }
+    std::map<uint64_t, uint64_t>& objects = heaps[heap];
     const size_t head = (8 + sizeof_size + 7) / 8 * 8;  // "GCOL", version, 3 reserved, size
     std::vector<unsigned char> h(head);
     if (heap > file_bytes || !src.read(base + heap, head, h.data()) || std::memcmp(h.data(), "GCOL", 4) != 0)
@@ -167,12 +180,14 @@ void check_string_lengths(hid_t d, uint64_t n, const Source& src, const std::str
     // reserved u32, size, then the data padded to 8; index 0 is free space of `size` bytes.
     const size_t obj_head = (8 + sizeof_size + 7) / 8 * 8;
     for (uint64_t p = head; p + obj_head <= size;) {
-      const uint64_t index = le(&c[p], 2), obj = le(&c[p + 8], sizeof_size);
-      const uint64_t need = index == 0 ? obj : obj_head + (obj > size ? size : (obj + 7) / 8 * 8);
+      const uint64_t idx = le(&c[p], 2), obj = le(&c[p + 8], sizeof_size);
+      const uint64_t need = idx == 0 ? obj : obj_head + (obj > size ? size : (obj + 7) / 8 * 8);
       if (obj > size || need == 0 || need > size - p)
-        damaged("object " + std::to_string(index) + " of " + std::to_string(obj) + " bytes");
+        damaged("object " + std::to_string(idx) + " of " + std::to_string(obj) + " bytes");
+      if (idx != 0) objects[idx] = obj;
       p += need;
     }
+    check_reference(objects);
   }
 }
 
