@@ -20,7 +20,10 @@ rm -rf "$logs"
 mkdir -p "$logs"
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 # detect_stack_use_after_return=0: SystemC switches coroutines without saving ASan's fake stacks.
-export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=0:check_initialization_order=1:strict_init_order=1:log_path=$logs/asan"
+# allocator_may_return_null=1: malloc() of an impossible size returns NULL, as it does outside ASan
+# (libhdf5 checks it: a damaged NIR header that claims 2^57 bytes is an error, tests/data/fuzz/nir/);
+# operator new still reports, so the project's own allocations are checked as before.
+export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=0:check_initialization_order=1:strict_init_order=1:allocator_may_return_null=1:log_path=$logs/asan"
 export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # UBSan beside ASan ignores log_path; the SystemC programs' main() (sc_entry.h) copies each UBSan
@@ -74,6 +77,11 @@ cli_s=$((SECONDS - start))
 findings=0
 shopt -s nullglob
 for f in "$logs"/*; do
+  # allocator_may_return_null=1 still logs each refused malloc (libhdf5 on a damaged NIR header):
+  # a warning, not a finding, when that is all the log holds.
+  if ! grep -qv '^==[0-9]*==WARNING: AddressSanitizer failed to allocate 0x[0-9a-f]* bytes$' "$f"; then
+    continue
+  fi
   findings=$((findings + 1))
   echo "=== sanitizer finding: $f" >&2
   cat "$f" >&2

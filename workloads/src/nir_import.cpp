@@ -776,4 +776,19 @@ Network import_nir(const std::string& path, const NirOptions& options) {
   return Importer(path, options).run(root);
 }
 
+Network import_nir_bytes(const std::string& bytes, const std::string& name,
+                         const NirOptions& options) {
+  if (!(options.dt > 0) || !std::isfinite(options.dt))
+    fail("--nir-dt", "dt = " + number_text(options.dt), "a time step > 0");
+  if (bytes.size() > kMaxNirFileBytes)
+    fail(name, "is " + std::to_string(bytes.size()) + " bytes, too large for a NIR file",
+         "at most " + std::to_string(kMaxNirFileBytes) + " bytes");
+  if (!h5::has_hdf5_signature_in(bytes.data(), bytes.size()))
+    fail(name, "is not an HDF5 file (no HDF5 signature), so not a NIR file",
+         "a NIR file as written by nir.write (HDF5)");
+  const h5::Group root =
+      h5::read_image(bytes.data(), bytes.size(), name, {"weight", "bias"}, kMaxNirParamValues);
+  return Importer(name, options).run(root);
+}
+
 }  // namespace spikepipe

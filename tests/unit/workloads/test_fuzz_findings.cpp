@@ -13,6 +13,7 @@
 
 #include "spikepipe/core/error.h"
 #include "spikepipe/workloads/network.h"
+#include "spikepipe/workloads/nir.h"
 #include "spikepipe/workloads/schedule_io.h"
 #include "spikepipe/workloads/topology.h"
 
@@ -130,6 +131,8 @@ void read_or_refuse(const std::string& reader, const std::string& text) {
           validate(parse_topology_csv(text, "f.csv", format, TopologySnnParams{}));
         } catch (const Error&) {
         }
+    } else if (reader == "nir") {
+      validate(import_nir_bytes(text, "f.nir"));
     } else if (reader == "schedule_json") {
       const json j = json::parse(text, nullptr, false);
       if (!j.is_discarded()) schedule_to_json(schedule_from_json(j, "f.json"));
@@ -143,7 +146,7 @@ void read_or_refuse(const std::string& reader, const std::string& text) {
 // Every kept input (the platform INI ones are read by test_core's FuzzFindings).
 TEST(FuzzFindings, EveryKeptInputIsReadOrRefused) {
   int n = 0;
-  for (const char* reader : {"network_yaml", "topology_csv", "schedule_json"}) {
+  for (const char* reader : {"network_yaml", "topology_csv", "schedule_json", "nir"}) {
     const fs::path dir = kData / "fuzz" / reader;
     if (!fs::exists(dir)) continue;
     for (const auto& e : fs::directory_iterator(dir)) {

@@ -2,6 +2,7 @@
 // A small in-memory picture of an HDF5 file's groups and datasets, read and written with the HDF5
 // C library (Debian's libhdf5-dev). The NIR import and export (nir_import.cpp, nir_export.cpp)
 // work on this tree only, so the graph logic never sees the HDF5 API.
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -38,12 +39,19 @@ struct Group {
 // True if the file starts with the HDF5 signature (at offset 0, or after a user block of
 // 512, 1024, ... bytes). Reads a few bytes only; false if the file cannot be read.
 bool has_hdf5_signature(const std::string& path);
+// The same check on bytes in memory.
+bool has_hdf5_signature_in(const void* data, size_t size);
 
 // Reads the whole file. Datasets named in `shape_only` (e.g. weight, bias) are read as dims only,
 // every other numeric dataset with at most `max_values` elements is read in full (more: Error).
 // Errors name the file and the object's path.
 Group read_file(const std::string& path, const std::vector<std::string>& shape_only,
                 uint64_t max_values);
+
+// The same on an HDF5 file image in memory (HDF5's core driver; nothing is read from or written to
+// disk); `name` names it in errors. The NIR fuzz target reads its inputs this way.
+Group read_image(const void* data, size_t size, const std::string& name,
+                 const std::vector<std::string>& shape_only, uint64_t max_values);
 
 // Writes `root` as a new file (replacing any file of that name).
 void write_file(const std::string& path, const Group& root);

@@ -28,6 +28,11 @@ bool is_hdf5_file(const std::string& path);
 // Reads a NIR file. Errors name the file and the node: "net.nir: node 'lif1' (LIF): ...".
 Network import_nir(const std::string& path, const NirOptions& options = {});
 
+// The same on a NIR file's bytes in memory (HDF5's core driver; no file is read or written);
+// `name` stands for the file in errors and gives the network its name. The fuzz target's entry.
+Network import_nir_bytes(const std::string& bytes, const std::string& name,
+                         const NirOptions& options = {});
+
 // Writes `net` as a NIR graph (nir 1.0 layout; zero weights, stored as HDF5 fill values so the
 // file stays small). T, B and the bit widths go to the graph's metadata, which import reads back.
 void export_nir(const Network& net, const std::string& path, const NirOptions& options = {});
