@@ -266,7 +266,8 @@ void SystolicProcessor::finish(const Op& op, uint32_t k, Cycles end) {
   for (uint32_t d : out_remote_[local(op.id)]) send(d, k, end);
 }
 
-void SystolicProcessor::collective_send(uint32_t d, uint32_t k, Cycles start) {
+// The message of dep d for iteration k, from this processor, ready for the NoC.
+tlm::tlm_generic_payload& SystolicProcessor::message(uint32_t d, uint32_t k) {
   const Dep& dep = s_.deps[d];
   tlm::tlm_generic_payload& trans = pool_.acquire();
   MessageExt& e = ext_of(trans);
@@ -282,10 +283,15 @@ void SystolicProcessor::collective_send(uint32_t d, uint32_t k, Cycles start) {
   trans.set_command(tlm::TLM_WRITE_COMMAND);
   trans.set_data_length(static_cast<unsigned>(std::min<uint64_t>(dep.bytes, 0xffffffffu)));
   trans.set_streaming_width(trans.get_data_length());
-  // Never in the past (a TLM delay is >= 0): with overlap-units the src may have ended earlier.
-  sc_core::sc_time delay = to_time(start > now_cycles() ? start - now_cycles() : 0);
   e.done_event = &noc_done_;
   e.done = false;
+  return trans;
+}
+
+void SystolicProcessor::collective_send(uint32_t d, uint32_t k, Cycles start) {
+  tlm::tlm_generic_payload& trans = message(d, k);
+  // Never in the past (a TLM delay is >= 0): with overlap-units the src may have ended earlier.
+  sc_core::sc_time delay = to_time(start > now_cycles() ? start - now_cycles() : 0);
   noc->b_transport(trans, delay);  // nobody waits for the injection: the interface does it
   check(trans, "collective message");
   ++log_.messages;
@@ -299,27 +305,11 @@ void SystolicProcessor::collective_local(uint32_t d, uint32_t k, Cycles start) {
 }
 
 void SystolicProcessor::send(uint32_t d, uint32_t k, Cycles at) {
-  const Dep& dep = s_.deps[d];
-  const Op& src = s_.op(dep.src);
-  tlm::tlm_generic_payload& trans = pool_.acquire();
+  tlm::tlm_generic_payload& trans = message(d, k);
   MessageExt& e = ext_of(trans);
-  e.what = PayloadKind::Message;
-  e.id = log_.next_id++;
-  e.dep = DepId(d);
-  e.src = id_;
-  e.dst = s_.op(dep.dst).proc;
-  e.kind = dep.kind;
-  e.layer = src.layer;
-  e.iteration = k;
-  e.bytes = dep.bytes;
-  trans.set_command(tlm::TLM_WRITE_COMMAND);
-  trans.set_data_length(static_cast<unsigned>(std::min<uint64_t>(dep.bytes, 0xffffffffu)));
-  trans.set_streaming_width(trans.get_data_length());
   // With overlap-units the DMA injects at the op's end (or when it is free), the thread goes on.
   const Cycles t0 = params_.overlap_units ? std::max(at, dma_free_) : now_cycles();
   sc_core::sc_time delay = to_time(t0 - now_cycles());
-  e.done_event = &noc_done_;
-  e.done = false;
   noc->b_transport(trans, delay);
   check(trans, "message");
   ++log_.messages;

@@ -96,6 +96,7 @@ class SystolicProcessor : public sc_core::sc_module {
   bool satisfied(uint32_t dep, uint32_t k, Cycles& at) const;
   void read_memory(const Op& op, uint32_t k);
   void finish(const Op& op, uint32_t k, Cycles end);
+  tlm::tlm_generic_payload& message(uint32_t dep, uint32_t k);
   void send(uint32_t dep, uint32_t k, Cycles at);
   // A DRAM access at now + `after` cycles; returns its completion (absolute cycles).
   Cycles memory(bool write, bool spill, TensorKind kind, uint64_t address, uint64_t bytes,
