@@ -12,6 +12,7 @@
 #include "spikepipe/platform/simulate.h"
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/workloads/scheduler.h"
+#include "support/measured_run.h"
 #include "support/sc_fixture.h"
 
 namespace spikepipe {
@@ -48,19 +49,9 @@ class LowerBoundSimulated : public SystemCTest,
 
 TEST_P(LowerBoundSimulated, NoSimulatedPeriodIsBelowIt) {
   const auto& [name, split] = GetParam();
-  const PlatformParams p = load_platform("mesh4");
-  const TaskGraph g = build_task_graph(load_network("mnist-fc"), p.processor.array);
-  SchedulerOptions o = SchedulerOptions::for_platform(p);
-  o.split = split;
-  const Schedule s = make_schedule(name, g, o);
-  // As `spikepipe run` measures it: warm-up, measured iterations, drain (platform/metrics.h).
-  const IterationPlan plan = plan_iterations(s, 6, -1);
-  SimOptions opt;
-  opt.iterations = plan.total();
-  EventLog log;
-  simulate(p, s, opt, log);
-  log.sort();
-  const Metrics m = compute_metrics({p, s, g, log, plan, 0, {}});
+  const test::MeasuredRun run = test::measure_run("mesh4", "mnist-fc", name, split, 6);
+  const Schedule& s = run.schedule;
+  const Metrics& m = run.metrics;
   const double period = m.period_cycles;
   std::printf("%s%s: simulated %.0f, lower bound %llu, own bound %llu\n", name.c_str(),
               split ? " --split" : "", period, static_cast<unsigned long long>(s.lower_bound),

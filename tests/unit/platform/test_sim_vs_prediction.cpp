@@ -13,6 +13,7 @@
 #include "spikepipe/platform/simulate.h"
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/workloads/scheduler.h"
+#include "support/measured_run.h"
 #include "support/sc_fixture.h"
 
 namespace spikepipe {
@@ -32,19 +33,10 @@ class SimVsPrediction : public SystemCTest,
 
 TEST_P(SimVsPrediction, MnistFcMesh4WithinTenPercent) {
   const auto& [name, split] = GetParam();
-  const PlatformParams p = load_platform("mesh4");
-  const TaskGraph g = build_task_graph(load_network("mnist-fc"), p.processor.array);
-  SchedulerOptions o = SchedulerOptions::for_platform(p);
-  o.split = split;
-  const Schedule s = make_schedule(name, g, o);
-  const IterationPlan plan = plan_iterations(s, 8, -1);
-  SimOptions opt;
-  opt.iterations = plan.total();
-  EventLog log;
-  simulate(p, s, opt, log);
-  log.sort();
-  const Metrics m = compute_metrics({p, s, g, log, plan, 0, {}});
-  const double ratio = m.period_cycles / double(s.predicted_period);
+  const test::MeasuredRun run = test::measure_run("mesh4", "mnist-fc", name, split, 8);
+  const Schedule& s = run.schedule;
+  const Metrics& m = run.metrics;
+  const double ratio = run.sim_over_predicted();
   std::printf("%s%s: simulated %.0f, predicted %llu, sim/pred %.4f\n", name.c_str(),
               split ? " --split" : "", m.period_cycles,
               static_cast<unsigned long long>(s.predicted_period), ratio);
@@ -58,26 +50,14 @@ TEST_P(SimVsPrediction, MnistFcMesh4WithinTenPercent) {
 // access of the run fell outside it and the period came out 32% below the prediction. fmnist-conv
 // with --split on mesh4 has such ops (cut by samples, gathered whole by the next layer's parts).
 TEST_F(SimVsPrediction, CollectiveAfterPointToPointSendsOnFmnistSplit) {
-  const PlatformParams p = load_platform("mesh4");
-  const TaskGraph g = build_task_graph(load_network("fmnist-conv"), p.processor.array);
-  SchedulerOptions o = SchedulerOptions::for_platform(p);
-  o.split = true;
-  const Schedule s = make_schedule("spikepipe", g, o);
-  ASSERT_FALSE(s.collectives.empty());
-  const IterationPlan plan = plan_iterations(s, 4, -1);
-  SimOptions opt;
-  opt.iterations = plan.total();
-  EventLog log;
-  const SimResult r = simulate(p, s, opt, log);
-  log.sort();
-  const Metrics m = compute_metrics({p, s, g, log, plan, 0, {}});
-  EXPECT_GT(m.dram_bytes, 0u);  // F1's input and the planned spills, every iteration
+  const test::MeasuredRun run = test::measure_run("mesh4", "fmnist-conv", "spikepipe", true, 4);
+  ASSERT_FALSE(run.schedule.collectives.empty());
+  EXPECT_GT(run.metrics.dram_bytes, 0u);  // F1's input and the planned spills, every iteration
   uint64_t late = 0;  // posted writes may drain after the last op, but not by the run's length
-  for (const auto& a : log.memory) late += a.start > 2 * r.end_time;
+  for (const auto& a : run.log.memory) late += a.start > 2 * run.sim.end_time;
   EXPECT_EQ(late, 0u) << "DRAM accesses issued long after the run ended";
-  const double ratio = m.period_cycles / double(s.predicted_period);
-  EXPECT_GT(ratio, 0.85);
-  EXPECT_LT(ratio, 1.15);
+  EXPECT_GT(run.sim_over_predicted(), 0.85);
+  EXPECT_LT(run.sim_over_predicted(), 1.15);
 }
 
 // A planned spill is timed alike by the planner and the simulator: one processor (on the memory

@@ -1,0 +1,43 @@
+#pragma once
+// One shipped network, scheduled and simulated on a preset, measured as `spikepipe run` measures
+// it (warm-up, measured iterations, drain: platform/metrics.h). For the tests that compare a
+// simulated period with a schedule's prediction or bounds.
+#include <string>
+
+#include "spikepipe/platform/config.h"
+#include "spikepipe/platform/metrics.h"
+#include "spikepipe/platform/recorders/event_log.h"
+#include "spikepipe/platform/simulate.h"
+#include "spikepipe/workloads/analysis.h"
+#include "spikepipe/workloads/scheduler.h"
+
+namespace spikepipe::test {
+
+struct MeasuredRun {
+  Schedule schedule;
+  SimResult sim;
+  EventLog log;
+  Metrics metrics;
+  double sim_over_predicted() const {
+    return metrics.period_cycles / double(schedule.predicted_period);
+  }
+};
+
+inline MeasuredRun measure_run(const std::string& preset, const std::string& network,
+                               const std::string& scheduler, bool split, uint32_t measured) {
+  const PlatformParams p = load_platform(preset);
+  const TaskGraph g = build_task_graph(load_network(network), p.processor.array);
+  SchedulerOptions o = SchedulerOptions::for_platform(p);
+  o.split = split;
+  MeasuredRun r;
+  r.schedule = make_schedule(scheduler, g, o);
+  const IterationPlan plan = plan_iterations(r.schedule, measured, -1);
+  SimOptions opt;
+  opt.iterations = plan.total();
+  r.sim = simulate(p, r.schedule, opt, r.log);
+  r.log.sort();
+  r.metrics = compute_metrics({p, r.schedule, g, r.log, plan, 0, {}});
+  return r;
+}
+
+}  // namespace spikepipe::test
