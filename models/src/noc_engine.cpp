@@ -196,7 +196,7 @@ void NocEngine::channels_of(const Msg& m, std::vector<uint32_t>& out) const {
 }
 
 void NocEngine::push_event(uint32_t msg, Done::Kind k, Cycles t) {
-  events_.push({t, seq_++, msg, msgs_[msg].gen, k});
+  events_.push({t, seq_++, msgs_[msg].tag, msg, msgs_[msg].gen, k});
 }
 
 void NocEngine::advance(Cycles T, Listener& l) {

@@ -230,9 +230,9 @@ TEST(NocEngine, FastPathExactUnderLoad) {
 }
 
 // Re-train: messages of many packets that met contention and are alone on their path again go
-// back to trains (with a backlog in their buffers). Every event, in report order, and every link
-// use must equal the flit-by-flit run, with the re-train on and off, on mesh and torus, at light
-// and heavy load, for buffer sizes down to router_latency + 1 and several VC counts.
+// back to trains (with a backlog in their buffers). Every event and every link use, in report
+// order, must equal the flit-by-flit run, with the re-train on and off, on mesh, torus and ring,
+// at light and heavy load, for buffer sizes down to router_latency + 1 and several VC counts.
 TEST(NocEngine, RetrainExactUnderLoad) {
   struct Log : NocEngine::Listener {
     std::vector<std::tuple<int, uint64_t, Cycles>> done_;
@@ -249,10 +249,10 @@ TEST(NocEngine, RetrainExactUnderLoad) {
     bool hotspot;
   };
   const Case cases[] = {
-      {NocShape::Mesh, 8, 8, 2, 8, 2, 0.002, false},  {NocShape::Mesh, 8, 8, 2, 8, 2, 0.01, false},
-      {NocShape::Torus, 8, 8, 2, 8, 2, 0.002, false}, {NocShape::Torus, 8, 8, 2, 8, 4, 0.01, false},
-      {NocShape::Mesh, 4, 4, 1, 4, 4, 0.004, true},   {NocShape::Mesh, 4, 4, 3, 4, 2, 0.004, false},
-      {NocShape::Ring, 8, 1, 2, 5, 2, 0.004, false},
+      {NocShape::Mesh, 8, 8, 2, 8, 2, 0.0003, false}, {NocShape::Mesh, 8, 8, 2, 8, 2, 0.001, false},
+      {NocShape::Mesh, 8, 8, 2, 8, 2, 0.004, false},  {NocShape::Torus, 8, 8, 2, 8, 2, 0.0003, false},
+      {NocShape::Torus, 8, 8, 2, 8, 4, 0.001, false}, {NocShape::Mesh, 4, 4, 1, 4, 4, 0.001, true},
+      {NocShape::Mesh, 4, 4, 3, 4, 2, 0.001, false},  {NocShape::Ring, 8, 1, 2, 5, 2, 0.002, false},
   };
   const uint64_t sizes[] = {32, 256, 800, 4096, 32768};
   for (const Case& k : cases) {
@@ -262,7 +262,7 @@ TEST(NocEngine, RetrainExactUnderLoad) {
     p.vcs = k.V;
     const uint32_t N = p.nodes();
     Log log[3];
-    uint64_t retrains = 0, trains_off = 0, trains_on = 0;
+    uint64_t retrains = 0;
     for (int mode = 0; mode < 3; ++mode) {  // 0: flit by flit, 1: fast path, 2: and re-train
       NocEngine e(p, all_nodes(p), mode != 0);
       e.set_retrain(mode == 2);
@@ -271,7 +271,7 @@ TEST(NocEngine, RetrainExactUnderLoad) {
       std::uniform_int_distribution<uint32_t> node(0, N - 1);
       std::uniform_int_distribution<size_t> size(0, std::size(sizes) - 1);
       uint64_t tag = 0;
-      for (Cycles c = 0; c < 4000; ++c) {
+      for (Cycles c = 0; c < 8000; ++c) {
         for (uint32_t s = 0; s < N; ++s) {
           if (U(rng) >= k.rate) continue;
           const uint32_t d = k.hotspot && U(rng) < 0.5 ? 0 : node(rng);
@@ -281,31 +281,17 @@ TEST(NocEngine, RetrainExactUnderLoad) {
       }
       for (Cycles n = e.next_time(); n != NocEngine::kNever; n = e.next_time())
         e.advance(n, log[mode]);
-      if (mode == 1) trains_off = e.counters().trains;
-      if (mode == 2) {
-        retrains = e.counters().retrains;
-        trains_on = e.counters().trains;
-      }
+      if (mode == 2) retrains = e.counters().retrains;
     }
     const std::string what = std::string(to_string(k.t)) + " R=" + std::to_string(k.R) + " B=" +
                              std::to_string(k.B) + " V=" + std::to_string(k.V) + " rate " +
                              std::to_string(k.rate);
-    // Events at the same cycle may be reported in another order (as with the fast path alone):
-    // compare them sorted.
-    for (Log& l : log) {
-      std::sort(l.done_.begin(), l.done_.end(),
-                [](const auto& x, const auto& y) { return std::get<2>(x) != std::get<2>(y)
-                                                              ? std::get<2>(x) < std::get<2>(y)
-                                                              : x < y; });
-      std::sort(l.links_.begin(), l.links_.end());
-    }
     EXPECT_EQ(log[0].done_, log[1].done_) << what;
     EXPECT_EQ(log[0].done_, log[2].done_) << what;
     EXPECT_EQ(log[0].links_, log[1].links_) << what;
     EXPECT_EQ(log[0].links_, log[2].links_) << what;
     EXPECT_GT(log[0].done_.size(), 100u) << what;
     EXPECT_GT(retrains, 0u) << what;
-    EXPECT_EQ(trains_on, trains_off) << what;  // fresh trains start as before
     std::printf("%s: %zu events, %llu retrains\n", what.c_str(), log[0].done_.size(),
                 static_cast<unsigned long long>(retrains));
   }

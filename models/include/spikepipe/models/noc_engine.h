@@ -142,13 +142,20 @@ class NocEngine {
     uint32_t injected = 0, delivered = 0;
     Cycles inject_time = kNever, arrive_time = kNever;
   };
+  // Reported in time order; at one time, injections first, then by the caller's tag, so that
+  // the order does not depend on how the engine got there (train, flit by flit, re-train): a
+  // driver that wakes processes in report order then behaves the same in every mode.
   struct Event {
     Cycles time;
     uint64_t seq;
+    uint64_t tag;
     uint32_t msg, gen;
     Done::Kind kind;
     bool operator>(const Event& o) const {
-      return time != o.time ? time > o.time : seq > o.seq;
+      if (time != o.time) return time > o.time;
+      if (kind != o.kind) return kind > o.kind;
+      if (tag != o.tag) return tag > o.tag;
+      return seq > o.seq;
     }
   };
   struct Endpoint {
