@@ -738,6 +738,9 @@ void NocEngine::candidate(uint32_t id) {
   if (!retrain_) return;
   Msg& m = msgs_[id];
   if (!m.live || m.train || m.cand) return;
+  // A few flits left: checking costs more than moving them (the loaded benchmark's 8-flit
+  // packets would pay for checks that cannot pay back).
+  if (m.F - m.delivered < kRetrainMinFlits) return;
   m.cand = true;
   cands_.push_back({id, m.gen, 0, 1});
 }

@@ -110,6 +110,7 @@ class NocEngine {
 
  private:
   static constexpr uint32_t kNone = 0xffffffffu;
+  static constexpr uint32_t kRetrainMinFlits = 32;  // re-train only messages with more left
   struct Flit {
     uint32_t msg;
     uint32_t index;  // flit index within the message
