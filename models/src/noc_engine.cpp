@@ -149,10 +149,7 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
   if (m.H + 1 > S_) grow_stride(m.H + 1);
   if (rt_.size() < size_t(id + 1) * S_) {
     rt_.resize(size_t(id + 1) * S_);
-    first_.resize(size_t(id + 1) * S_);
-    last_.resize(size_t(id + 1) * S_);
-    off_.resize(size_t(id + 1) * S_);
-    swc_.resize(size_t(id + 1) * S_);
+    pos_.resize(size_t(id + 1) * S_);
   }
   for (uint32_t j = 0; j < m.H; ++j) rt(id, j) = m.route[j] | (uint32_t(m.cls[j]) << 31);
   for (uint32_t j = 0; j <= m.H; ++j) {  // position H: the ejection port
@@ -169,22 +166,15 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
 void NocEngine::grow_stride(uint32_t s) {
   const size_t n = msgs_.size();
   std::vector<uint32_t> rt(n * s);
-  std::vector<Cycles> fi(n * s), la(n * s), of(n * s);
-  std::vector<uint32_t> sc(n * s);
+  std::vector<Pos> ps(n * s);
   for (size_t i = 0; i < n && S_ > 0; ++i) {
     for (uint32_t j = 0; j < S_ && size_t(i + 1) * S_ <= rt_.size(); ++j) {
       rt[i * s + j] = rt_[i * S_ + j];
-      fi[i * s + j] = first_[i * S_ + j];
-      la[i * s + j] = last_[i * S_ + j];
-      of[i * s + j] = off_[i * S_ + j];
-      sc[i * s + j] = swc_[i * S_ + j];
+      ps[i * s + j] = pos_[i * S_ + j];
     }
   }
   rt_.swap(rt);
-  first_.swap(fi);
-  last_.swap(la);
-  off_.swap(of);
-  swc_.swap(sc);
+  pos_.swap(ps);
   S_ = s;
 }
 

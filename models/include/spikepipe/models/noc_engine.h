@@ -194,11 +194,11 @@ class NocEngine {
   // Msg): the output port at j and the class of its VC (bit 31); first / last flit arrival
   // downstream of link j.
   uint32_t& rt(uint32_t msg, uint32_t j) { return rt_[size_t(msg) * S_ + j]; }
-  Cycles& first(uint32_t msg, uint32_t j) { return first_[size_t(msg) * S_ + j]; }
-  Cycles& last(uint32_t msg, uint32_t j) { return last_[size_t(msg) * S_ + j]; }
+  Cycles& first(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].first; }
+  Cycles& last(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].last; }
   // Train: switch offset at router position j; detailed: flits switched at position j so far.
-  Cycles& off(uint32_t msg, uint32_t j) { return off_[size_t(msg) * S_ + j]; }
-  uint32_t& swc(uint32_t msg, uint32_t j) { return swc_[size_t(msg) * S_ + j]; }
+  Cycles& off(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].off; }
+  uint32_t& swc(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].swc; }
   Cycles sw_at(uint32_t msg, uint32_t j, Cycles T) {  // train: flits switched at j before T
     const Cycles a = off(msg, j);
     return T <= a ? 0 : std::min<Cycles>(msgs_[msg].F, T - a);
@@ -250,10 +250,13 @@ class NocEngine {
   std::vector<uint64_t> out_free_;                 // per out port: bit v = VC v has no owner
   std::vector<uint64_t> in_ne_;                    // per input port: bit v = VC v holds flits
   uint64_t cls_mask_[2] = {0, 0};                  // the VCs of each class
-  uint32_t S_ = 1;                                 // stride of rt_, first_, last_
+  uint32_t S_ = 1;                                 // stride of rt_, pos_
   std::vector<uint32_t> rt_;
-  std::vector<Cycles> first_, last_, off_;
-  std::vector<uint32_t> swc_;
+  struct Pos {  // together: the router step updates first, last and swc of one flit at once
+    Cycles first, last, off;
+    uint32_t swc;
+  };
+  std::vector<Pos> pos_;
   std::vector<uint32_t> out_credits_;              // [link * V + vc]
   std::vector<InVc> invc_;                         // [in port * V + vc]
   std::vector<Flit> flits_;
