@@ -806,9 +806,8 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
       if (a_[j] < T) return 1;
     }
     if (j > 0) {
-      const Cycles d = a_[j] - a_[j - 1];
-      if (s < F && d < R_) return 1;                    // its flits arrive before their slot
-      if (swc(id, j - 1) < F && d > B_ - 1) return 1;   // enough credits for link rate
+      if (s < F && a_[j] < a_[j - 1] + R_) return 1;    // its flits arrive before their slot
+      if (swc(id, j - 1) < F && a_[j] > a_[j - 1] + (B_ - 1)) return 1;  // credits for link rate
     } else if (I < F && a_[0] + I - T > B_ - 1) {
       return 1;
     }
