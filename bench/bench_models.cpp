@@ -121,6 +121,7 @@ void BM_CausalMesh8Loaded(benchmark::State& state) {
   state.counters["accepted_flits_node_cycle"] =
       static_cast<double>(c.arrived) * flits / (double(kNodes) * double(std::max<Cycles>(1, t)));
   state.counters["trains"] = static_cast<double>(e.counters().trains);
+  state.counters["retrains"] = static_cast<double>(e.counters().retrains);
 }
 BENCHMARK(BM_CausalMesh8Loaded)
     ->Args({10, 8})->Args({30, 8})->Args({100, 8})->Args({30, 1})->Args({100, 1})

@@ -3,6 +3,7 @@
 #include "spikepipe/models/noc_engine.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "spikepipe/core/error.h"
@@ -72,6 +73,9 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   in_active_.assign(routers_, 0);
   inj_flag_.assign(E_, 0);
   detailed_use_.assign(L_ + 2 * E_, 0);
+  detailed_xor_.assign(L_ + 2 * E_, 0);
+  const char* rt_env = std::getenv("SPIKEPIPE_NOC_RETRAIN");
+  retrain_ = fast_ && !(rt_env && rt_env[0] == '0');
   train_use_.resize(L_ + 2 * E_);
 }
 
@@ -104,6 +108,7 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
   m.ready = std::max(ready, cur_);
   m.live = true;
   m.train = false;
+  m.cand = false;
   m.inj_reported = false;
   m.injected = m.delivered = 0;
   m.inject_time = m.arrive_time = kNever;
@@ -144,13 +149,13 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
   if (m.H + 1 > S_) grow_stride(m.H + 1);
   if (rt_.size() < size_t(id + 1) * S_) {
     rt_.resize(size_t(id + 1) * S_);
-    first_.resize(size_t(id + 1) * S_);
-    last_.resize(size_t(id + 1) * S_);
+    pos_.resize(size_t(id + 1) * S_);
   }
-  for (uint32_t j = 0; j < m.H; ++j) {
-    rt(id, j) = m.route[j] | (uint32_t(m.cls[j]) << 31);
+  for (uint32_t j = 0; j < m.H; ++j) rt(id, j) = m.route[j] | (uint32_t(m.cls[j]) << 31);
+  for (uint32_t j = 0; j <= m.H; ++j) {  // position H: the ejection port
     first(id, j) = kNever;
     last(id, j) = 0;
+    swc(id, j) = 0;
   }
   rt(id, m.H) = L_ + b;
   pending_.push({m.ready, seq_++, id});
@@ -161,17 +166,15 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
 void NocEngine::grow_stride(uint32_t s) {
   const size_t n = msgs_.size();
   std::vector<uint32_t> rt(n * s);
-  std::vector<Cycles> fi(n * s), la(n * s);
+  std::vector<Pos> ps(n * s);
   for (size_t i = 0; i < n && S_ > 0; ++i) {
     for (uint32_t j = 0; j < S_ && size_t(i + 1) * S_ <= rt_.size(); ++j) {
       rt[i * s + j] = rt_[i * S_ + j];
-      fi[i * s + j] = first_[i * S_ + j];
-      la[i * s + j] = last_[i * S_ + j];
+      ps[i * s + j] = pos_[i * S_ + j];
     }
   }
   rt_.swap(rt);
-  first_.swap(fi);
-  last_.swap(la);
+  pos_.swap(ps);
   S_ = s;
 }
 
@@ -183,7 +186,7 @@ void NocEngine::channels_of(const Msg& m, std::vector<uint32_t>& out) const {
 }
 
 void NocEngine::push_event(uint32_t msg, Done::Kind k, Cycles t) {
-  events_.push({t, seq_++, msg, msgs_[msg].gen, k});
+  events_.push({t, seq_++, msgs_[msg].tag, msg, msgs_[msg].gen, k});
 }
 
 void NocEngine::advance(Cycles T, Listener& l) {
@@ -213,9 +216,10 @@ void NocEngine::advance(Cycles T, Listener& l) {
       if (m.arrive_time != ev.time) continue;
       uses_.clear();
       for (uint32_t j = 0; j < m.H; ++j) {
-        if (m.train) {
-          const Cycles s = m.t0 + Cycles(j + 1) * R_;
-          uses_.push_back({m.route[j], s, s + m.F});
+        if (m.train) {  // a re-trained message keeps the first arrivals it had before
+          const Cycles a = off(ev.msg, j) + R_;
+          const Cycles s = first(ev.msg, j) != kNever ? first(ev.msg, j) : a;
+          uses_.push_back({m.route[j], s, a + m.F});
         } else {
           uses_.push_back({m.route[j], first(ev.msg, j), last(ev.msg, j) + 1});
         }
@@ -271,6 +275,7 @@ void NocEngine::cycle(Cycles c) {
   credit_back_.clear();
   for (const auto& cb : inj_credit_back_) ++eps_[cb.first].credits[cb.second];
   inj_credit_back_.clear();
+  if (!cands_.empty()) retrain_candidates(c + 1);
 }
 
 void NocEngine::push_flit(uint32_t port, uint32_t vc, const Flit& f) {
@@ -346,28 +351,9 @@ bool NocEngine::try_train(uint32_t id, Cycles c) {
     }
   }
   m.train = true;
-  m.t0 = c;
-  for (size_t i = 0; i < n; ++i) {
-    const Cycles b = c + pos(i) * R_, e = b + m.F - 1;
-    TrainUse u{id, m.gen, b, e, kNone, 0, kNone, 0, e};
-    const uint32_t j = static_cast<uint32_t>(pos(i));
-    // Input port at router position j and the virtual channel the train uses there.
-    auto in_at = [&](uint32_t k) { return k == 0 ? L_ + m.src : m.route[k - 1]; };
-    auto vc_at = [&](uint32_t k) { return k == 0 ? vc_lo(0) : vc_lo(m.cls[k - 1]); };
-    if (i == 0) {  // injection channel: the source router's local input port
-      u.in_port = L_ + m.src;
-      u.in_val = (vc_lo(0) + 1) % V_;
-    } else {  // a link or the ejection port: the output at position j, fed from in_at(j)
-      u.out_port = i == n - 1 ? L_ + m.dst : m.route[j];
-      u.out_val = (in_slot_[in_at(j)] + 1) % uint32_t(router_in_[in_router_[in_at(j)]].size());
-      if (i != n - 1) {  // and the input port it feeds, one hop later
-        u.in_port = m.route[j];
-        u.in_val = (vc_at(j + 1) + 1) % V_;
-        u.in_t = e + R_;
-      }
-    }
-    train_use_[scratch_[i]].push_back(u);
-  }
+  m.t0 = m.i0 = m.base = c;
+  for (uint32_t j = 0; j <= m.H; ++j) off(id, j) = c + Cycles(j) * R_;
+  add_train_uses(id);
   m.injected = m.F;
   m.inject_time = c + m.F;
   m.arrive_time = c + m.F + Cycles(m.H) * R_;
@@ -377,10 +363,45 @@ bool NocEngine::try_train(uint32_t id, Cycles c) {
   return true;
 }
 
+// The channels a train still uses from m.base on, with what it leaves in the round-robin pointers
+// (kNone: no such port, or nothing switched there from m.base on). Channel intervals: the
+// injection port from the first injection to the last switch at the source; a link from its
+// first switch onto it until the next router can take a new train's flits at link rate
+// (a_{j+1} + F - 1 - R: no flit of this train left in that router's buffer); the ejection port.
+void NocEngine::add_train_uses(uint32_t id) {
+  const Msg& m = msgs_[id];
+  const uint32_t F = m.F, H = m.H;
+  const Cycles T = m.base;
+  auto out_val = [&](uint32_t j) {  // the input slot after the one feeding position j
+    const uint32_t ip = j == 0 ? L_ + m.src : m.route[j - 1];
+    return (in_slot_[ip] + 1) % uint32_t(router_in_[in_router_[ip]].size());
+  };
+  if (sw_at(id, 0, T) < F) {
+    const Cycles e = off(id, 0) + F - 1;
+    train_use_[inj_channel(m.src)].push_back(
+        {id, m.gen, m.i0, e, kNone, 0, L_ + m.src, (vc_lo(0) + 1) % V_, e, e});
+  }
+  for (uint32_t j = 0; j < H; ++j) {
+    if (sw_at(id, j + 1, T) >= F) continue;  // all its flits are past this link
+    const Cycles ej = off(id, j) + F - 1, ej1 = off(id, j + 1) + F - 1;
+    TrainUse u{id, m.gen, off(id, j), ej1 - R_, kNone, 0,
+               m.route[j], (vc_lo(m.cls[j]) + 1) % V_, ej1, ej};
+    if (sw_at(id, j, T) < F) {
+      u.out_port = m.route[j];
+      u.out_val = out_val(j);
+    }
+    train_use_[m.route[j]].push_back(u);
+  }
+  const Cycles eH = off(id, H) + F - 1;
+  train_use_[ej_channel(m.dst)].push_back(
+      {id, m.gen, off(id, H), eH, L_ + m.dst, out_val(H), kNone, 0, eH, eH});
+}
+
 void NocEngine::make_detailed(uint32_t id) {
   channels_of(msgs_[id], scratch2_);
   for (uint32_t ch : scratch2_) {
     ++detailed_use_[ch];
+    detailed_xor_[ch] ^= id;
     prune(ch, cur_);
   }
 }
@@ -398,7 +419,7 @@ void NocEngine::set_in_rr(uint32_t port, uint32_t v, Cycles t) {
 }
 
 void NocEngine::apply_rr(const TrainUse& u) {
-  if (u.out_port != kNone) set_out_rr(u.out_port, u.out_val, u.end);
+  if (u.out_port != kNone) set_out_rr(u.out_port, u.out_val, u.out_t);
   if (u.in_port != kNone) set_in_rr(u.in_port, u.in_val, u.in_t);
 }
 
@@ -416,40 +437,38 @@ void NocEngine::prune(uint32_t ch, Cycles c) {
 }
 
 // The state of train `id` at the start of cycle T had it run flit by flit: flit f is switched at
-// router position j at t0 + f + j*R (and delivered the cycle after its ejection), buffers are
-// empty at cycle boundaries (each flit leaves the cycle it arrives), a credit is back the cycle
-// after its flit left the next buffer, and every packet uses the lowest virtual channel of its
-// class. See noc_engine.h.
+// router position j at a_j + f (a_j = off(id, j); a fresh train has a_j = t0 + j*R) and enters the
+// source's local buffer at i0 + f; it reaches position j + 1 at a_j + f + R and waits there
+// until a_{j+1} + f (a fresh train: not at all, buffers are empty at cycle boundaries); a credit is
+// back the cycle after its flit left the next buffer, and every packet uses the lowest virtual
+// channel of its class. Positions the message had passed before it became a train (m.base) keep
+// their history (round-robin pointers, first arrivals). See noc_engine.h.
 bool NocEngine::materialise(uint32_t id, Cycles T) {
   Msg& m = msgs_[id];
-  const uint32_t bH0 = [&] {
-    const Cycles t = T - m.t0, d = Cycles(m.H) * R_;
-    return t <= d ? 0u : static_cast<uint32_t>(std::min<Cycles>(m.F, t - d));
-  }();
-  if (bH0 == m.F) return false;  // delivered: its events and train uses stand, nothing is left in flight
+  const uint32_t F = m.F, H = m.H;
+  if (sw_at(id, H, T) == F) return false;  // delivered: its events and train uses stand
   for (uint32_t ch : (channels_of(m, scratch2_), scratch2_)) {
     auto& uses = train_use_[ch];
     uses.erase(std::remove_if(uses.begin(), uses.end(),
                               [&](const TrainUse& u) { return u.msg == id && u.gen == m.gen; }),
                uses.end());
   }
-  const Cycles t = T - m.t0;
-  auto sw = [&](uint32_t j) -> uint32_t {
-    const Cycles d = Cycles(j) * R_;
-    if (t <= d) return 0;
-    return static_cast<uint32_t>(std::min<Cycles>(m.F, t - d));
+  auto sw = [&](uint32_t j) { return static_cast<uint32_t>(sw_at(id, j, T)); };
+  auto arrived = [&](uint32_t j) -> uint32_t {  // flits that reached position j + 1 before T
+    const Cycles a = off(id, j) + R_;
+    return T <= a ? 0u : static_cast<uint32_t>(std::min<Cycles>(F, T - a));
   };
-  const uint32_t bH = sw(m.H);
   ++count_.materialised;
   m.train = false;
-  m.delivered = bH;
+  m.delivered = sw(H);
   m.arrive_time = kNever;
-  const uint32_t ninj = sw(0);
+  const uint32_t ninj =
+      T <= m.i0 ? 0u : static_cast<uint32_t>(std::min<Cycles>(F, T - m.i0));
   m.injected = ninj;
-  if (ninj < m.F) m.inject_time = kNever;  // else its Injected event stands
+  if (ninj < F) m.inject_time = kNever;  // else its Injected event stands
   make_detailed(id);
   Endpoint& ep = eps_[m.src];
-  if (ninj < m.F) {
+  if (ninj < F) {
     ep.fifo.push_front(id);
     ep.cur = ninj % P_ ? id : kNone;
     ep.vc = vc_lo(0);
@@ -458,20 +477,28 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
       inj_list_.push_back(m.src);
     }
   }
-  for (uint32_t j = 0; j <= m.H; ++j) {
+  for (uint32_t j = 0; j <= H; ++j) {
     const uint32_t bj = sw(j);
+    const uint32_t hj = static_cast<uint32_t>(sw_at(id, j, m.base));
     const uint32_t ip = j == 0 ? L_ + m.src : m.route[j - 1];
     const uint32_t ivc = j == 0 ? vc_lo(0) : vc_lo(m.cls[j - 1]);
-    if (bj > 0) {  // the round-robin pointers its last flit through here left
-      const Cycles tj = m.t0 + Cycles(j) * R_ + bj - 1;
+    const Cycles a = off(id, j);
+    swc(id, j) = bj;
+    if (bj > 0) {
+      Cycles& fi = first(id, j);
+      if (fi == kNever) fi = a + R_;
+      last(id, j) = a + bj - 1 + R_;
+    }
+    if (bj > hj) {  // the round-robin pointers its last flit through here left
+      const Cycles tj = a + bj - 1;
       set_in_rr(ip, (ivc + 1) % V_, tj);
-      const uint32_t op = j < m.H ? m.route[j] : L_ + m.dst;
+      const uint32_t op = j < H ? m.route[j] : L_ + m.dst;
       set_out_rr(op, (in_slot_[ip] + 1) % uint32_t(router_in_[in_router_[ip]].size()), tj);
     }
-    if (bj > 0 && bj < m.F && bj % P_ != 0) {  // a packet is half through this router
+    if (bj > 0 && bj < F && bj % P_ != 0) {  // a packet is half through this router
       InVc& iv = invc_[size_t(ip) * V_ + ivc];
       iv.active = true;
-      if (j < m.H) {
+      if (j < H) {
         iv.out = m.route[j];
         iv.out_vc = vc_lo(m.cls[j]);
         own(iv.out, iv.out_vc, ip * V_ + ivc);
@@ -480,20 +507,21 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
         iv.out_vc = 0;
       }
     }
+    // Its backlog here: flits that arrived (were injected) before T and wait to be switched.
+    const uint32_t arr = j == 0 ? ninj : arrived(j - 1);
+    for (uint32_t f = bj; f < arr; ++f)
+      push_flit(ip, ivc, Flit{id, f, j, is_tail(m, f) ? 1u : 0u});
+    if (j == 0) ep.credits[ivc] -= arr - bj;
   }
   std::vector<InFlight> wires;
-  for (uint32_t j = 0; j < m.H; ++j) {
-    const uint32_t sent = sw(j), arrived = sw(j + 1);
+  for (uint32_t j = 0; j < H; ++j) {
+    const uint32_t sent = sw(j), arr = arrived(j);
     const uint32_t vc = vc_lo(m.cls[j]);
-    if (sent > 0) {
-      first(id, j) = m.t0 + Cycles(j + 1) * R_;
-      last(id, j) = m.t0 + Cycles(sent - 1) + Cycles(j + 1) * R_;
-    }
-    for (uint32_t f = arrived; f < sent; ++f) {
-      wires.push_back({m.t0 + f + Cycles(j + 1) * R_, m.route[j], vc,
+    for (uint32_t f = arr; f < sent; ++f) {
+      wires.push_back({off(id, j) + f + R_, m.route[j], vc,
                        {id, f, j + 1, is_tail(m, f) ? 1u : 0u}});
     }
-    out_credits_[size_t(m.route[j]) * V_ + vc] -= sent - arrived;
+    out_credits_[size_t(m.route[j]) * V_ + vc] -= sent - sw(j + 1);
   }
   if (!wires.empty()) {
     std::sort(wires.begin(), wires.end(),
@@ -662,12 +690,15 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     } else {
       inj_credit_back_.push_back({q.in - L_, q.vc});
     }
-    if (q.out < L_) {
-      --out_credits_[size_t(q.out) * V_ + iv.out_vc];
-      inflight_.push_back({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
+    {  // at position H (ejection) too: the re-train check reads them
       Cycles& fi = first(f.msg, f.hop);
       if (fi == kNever) fi = c + R_;
       last(f.msg, f.hop) = c + R_;
+      ++swc(f.msg, f.hop);
+    }
+    if (q.out < L_) {
+      --out_credits_[size_t(q.out) * V_ + iv.out_vc];
+      inflight_.push_back({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
       if (f.tail) disown(q.out, iv.out_vc);
     } else {
       delivered(f.msg, c);
@@ -686,7 +717,191 @@ void NocEngine::delivered(uint32_t id, Cycles c) {
   m.arrive_time = c + 1;
   push_event(id, Done::Arrived, c + 1);
   channels_of(m, scratch2_);
-  for (uint32_t ch : scratch2_) --detailed_use_[ch];
+  for (uint32_t ch : scratch2_) {
+    detailed_xor_[ch] ^= id;
+    // One detailed message left on this channel: it may be alone on its whole path now.
+    if (--detailed_use_[ch] == 1) candidate(detailed_xor_[ch]);
+  }
+}
+
+void NocEngine::candidate(uint32_t id) {
+  if (!retrain_) return;
+  Msg& m = msgs_[id];
+  if (!m.live || m.train || m.cand) return;
+  // A few flits left: checking costs more than moving them (the loaded benchmark's 8-flit
+  // packets would pay for checks that cannot pay back).
+  if (m.F - m.delivered < kRetrainMinFlits) return;
+  m.cand = true;
+  cands_.push_back({id, m.gen, 0, 1});
+}
+
+// Candidates are retried with a growing interval (1, 2, 4, ... 64 cycles) while alone but not yet
+// in a train's pattern (a lone message settles into one within a few hops' time), and dropped
+// when something else shares their path (a later delivery makes them candidates again).
+void NocEngine::retrain_candidates(Cycles T) {
+  size_t keep = 0;
+  for (size_t i = 0; i < cands_.size(); ++i) {
+    Cand cd = cands_[i];
+    if (!msgs_[cd.msg].live || msgs_[cd.msg].gen != cd.gen) continue;
+    if (msgs_[cd.msg].train) {
+      msgs_[cd.msg].cand = false;
+      continue;
+    }
+    if (cd.next > T) {
+      cands_[keep++] = cd;
+      continue;
+    }
+    if (try_retrain(cd.msg, T) != 1) {
+      msgs_[cd.msg].cand = false;
+      continue;
+    }
+    cd.next = T + cd.step;
+    cd.step = std::min<uint32_t>(cd.step * 2, 64);
+    cands_[keep++] = cd;
+  }
+  cands_.resize(keep);
+}
+
+// At the start of cycle T (after cycle T - 1, credits returned): if detailed message `id` is the
+// only message on every channel of its path and its state is exactly a train's (see
+// materialise()), make it that train. Returns 0 if it is not alone, 1 if it is alone but not in a
+// train's pattern, 2 when done.
+int NocEngine::try_retrain(uint32_t id, Cycles T) {
+  Msg& m = msgs_[id];
+  channels_of(m, scratch3_);
+  for (uint32_t ch : scratch3_)
+    if (detailed_use_[ch] != 1) return 0;  // (no train shares a channel with a detailed message)
+  if (B_ < R_ + 1) return 0;  // one virtual channel cannot stream at link rate: no train pattern
+  const uint32_t F = m.F, H = m.H, I = m.injected;
+  Endpoint& ep = eps_[m.src];
+  if (I < F) {
+    if (ep.fifo.size() != 1 || ep.fifo.front() != id) return 1;
+    if (I % P_ != 0 ? (ep.cur != id || ep.vc != vc_lo(0)) : ep.cur != kNone) return 1;
+  } else if (ep.cur == id) {
+    return 1;
+  }
+  for (uint32_t v = 0; v < V_; ++v) {
+    const uint32_t want = v == vc_lo(0) ? B_ - (I - swc(id, 0)) : B_;
+    if (ep.credits[v] != want) return 1;
+  }
+  a_.resize(H + 1);
+  auto arrived = [&](uint32_t j) -> uint32_t {  // flits that reached position j + 1 before T
+    const Cycles a = a_[j] + R_;
+    return T <= a ? 0u : static_cast<uint32_t>(std::min<Cycles>(F, T - a));
+  };
+  uint64_t wires = 0;
+  for (uint32_t j = 0; j <= H; ++j) {
+    const uint32_t s = swc(id, j);
+    const uint32_t ip = j == 0 ? L_ + m.src : m.route[j - 1];
+    const uint32_t ivc = j == 0 ? vc_lo(0) : vc_lo(m.cls[j - 1]);
+    const InVc* ivs = &invc_[size_t(ip) * V_];
+    // Its offset here: from the last switch (every cycle since a_j while flits are left).
+    if (s == F) {
+      a_[j] = last(id, j) - R_ - (F - 1);
+    } else if (s > 0) {
+      if (last(id, j) - R_ != T - 1) return 1;
+      a_[j] = T - s;
+    } else {
+      a_[j] = (j == 0 || ivs[ivc].count > 0) ? T : a_[j - 1] + R_;
+      if (a_[j] < T) return 1;
+    }
+    if (j > 0) {
+      if (s < F && a_[j] < a_[j - 1] + R_) return 1;    // its flits arrive before their slot
+      if (swc(id, j - 1) < F && a_[j] > a_[j - 1] + (B_ - 1)) return 1;  // credits for link rate
+    } else if (I < F && a_[0] + I - T > B_ - 1) {
+      return 1;
+    }
+    // Its input virtual channel here holds flits [s, arrived) in order; the others nothing.
+    const uint32_t arr = j == 0 ? I : arrived(j - 1);
+    if (arr < s) return 1;
+    const uint32_t nb = arr - s;
+    const bool act = s > 0 && s < F && s % P_ != 0;
+    for (uint32_t v = 0; v < V_; ++v) {
+      const InVc& iv = ivs[v];
+      if (iv.count != (v == ivc ? nb : 0u)) return 1;
+      if (iv.active != (act && v == ivc)) return 1;
+    }
+    if (act && (ivs[ivc].out != (j < H ? m.route[j] : L_ + m.dst) ||
+                ivs[ivc].out_vc != (j < H ? vc_lo(m.cls[j]) : 0u)))
+      return 1;
+    for (uint32_t k = 0, at = ivs[ivc].head; k < nb; ++k, at = at + 1 == B_ ? 0 : at + 1) {
+      const Flit& f = buf(ip, ivc)[at];
+      if (f.msg != id || f.index != s + k || f.hop != j) return 1;
+    }
+    if (j < H) {  // the output: its VC owned by its half-through packet only; credits
+      const uint32_t out = m.route[j], ov = vc_lo(m.cls[j]);
+      for (uint32_t v = 0; v < V_; ++v) {
+        if (out_owner_[size_t(out) * V_ + v] != (act && v == ov ? ip * V_ + ivc : kNone)) return 1;
+        const uint32_t want = v == ov ? B_ - (s - swc(id, j + 1)) : B_;
+        if (out_credits_[size_t(out) * V_ + v] != want) return 1;
+      }
+    }
+  }
+  for (uint32_t j = 0; j < H; ++j) {
+    const uint32_t arr = arrived(j);
+    if (arr > swc(id, j)) return 1;
+    wires += swc(id, j) - arr;
+  }
+  if (wires > 0) {  // and on the wires exactly the flits the pattern has there, at its times
+    uint64_t seen = 0;
+    for (const InFlight& x : inflight_) {
+      if (x.f.msg != id) continue;
+      if (x.f.hop == 0 || x.f.hop > H) return 1;
+      const uint32_t j = x.f.hop - 1;
+      if (x.port != m.route[j] || x.vc != vc_lo(m.cls[j]) || x.f.index < arrived(j) ||
+          x.f.index >= swc(id, j) || x.at != a_[j] + x.f.index + R_)
+        return 1;
+      ++seen;
+    }
+    if (seen != wires) return 1;
+  }
+  // It is a train: take its flits, credits and virtual channels out of the detailed state.
+  for (uint32_t j = 0; j <= H; ++j) {
+    const uint32_t ip = j == 0 ? L_ + m.src : m.route[j - 1];
+    const uint32_t ivc = j == 0 ? vc_lo(0) : vc_lo(m.cls[j - 1]);
+    InVc& iv = invc_[size_t(ip) * V_ + ivc];
+    if (iv.count > 0) {
+      router_flits_[in_router_[ip]] -= iv.count;
+      active_flits_ -= iv.count;
+      iv.count = 0;
+      in_ne_[ip] &= ~(uint64_t(1) << ivc);
+    }
+    if (iv.active) {
+      if (j < H) disown(iv.out, iv.out_vc);
+      iv.active = false;
+      iv.out = kNone;
+    }
+    if (j < H) out_credits_[size_t(m.route[j]) * V_ + vc_lo(m.cls[j])] = B_;
+  }
+  ep.credits[vc_lo(0)] = B_;
+  if (wires > 0) {
+    inflight_.erase(std::remove_if(inflight_.begin(), inflight_.end(),
+                                   [id](const InFlight& x) { return x.f.msg == id; }),
+                    inflight_.end());
+  }
+  if (I < F) {
+    ep.fifo.clear();
+    ep.cur = kNone;
+  }
+  for (uint32_t ch : scratch3_) {
+    --detailed_use_[ch];
+    detailed_xor_[ch] ^= id;
+  }
+  m.train = true;
+  m.base = T;
+  m.i0 = T - I;
+  m.t0 = a_[0];
+  for (uint32_t j = 0; j <= H; ++j) off(id, j) = a_[j];
+  add_train_uses(id);
+  if (I < F) {
+    m.inject_time = m.i0 + F;
+    push_event(id, Done::Injected, m.inject_time);
+  }
+  m.injected = F;
+  m.arrive_time = a_[H] + F;
+  push_event(id, Done::Arrived, m.arrive_time);
+  ++count_.retrains;
+  return 2;
 }
 
 }  // namespace spikepipe

@@ -293,3 +293,31 @@ TEST(NocCausalE2E, TheIdealModelBreaksThem) {
   EXPECT_GT(ejection, 0u);
   std::filesystem::remove_all(dir);
 }
+
+// The re-train (docs/MODELS.md) changes no output of a real run: every file of
+// `spikepipe run --noc-model causal` is byte-identical with SPIKEPIPE_NOC_RETRAIN=0 and =1, on
+// the mesh preset and on a torus, where messages that met contention are re-trained.
+TEST(NocCausalE2E, RetrainGivesIdenticalOutputs) {
+  const auto dir = scratch("noc_retrain");
+  for (const std::string topo : {"mesh", "torus"}) {
+    std::string files[2][5];
+    for (int on = 0; on < 2; ++on) {
+      ::setenv("SPIKEPIPE_NOC_RETRAIN", on ? "1" : "0", 1);
+      const auto out = dir / (topo + std::to_string(on));
+      const RunResult rr = run_spikepipe(
+          "run --network mnist-fc --platform mesh8 --scheduler sequential --noc-model causal "
+          "--noc-topology " + topo + " --no-trace --quiet --out " + out.string(),
+          dir);
+      ASSERT_EQ(rr.rc, 0) << topo << ": " << rr.err;
+      int i = 0;
+      for (const char* f : {"messages.csv", "links.csv", "tasks.csv", "memory.csv", "summary.json"})
+        files[on][i++] = read_file(out / f);
+    }
+    ::unsetenv("SPIKEPIPE_NOC_RETRAIN");
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_FALSE(files[0][i].empty()) << topo << " " << i;
+      EXPECT_TRUE(files[0][i] == files[1][i]) << topo << " file " << i << " differs";
+    }
+  }
+  std::filesystem::remove_all(dir);
+}

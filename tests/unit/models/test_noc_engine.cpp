@@ -6,6 +6,9 @@
 
 #include <map>
 #include <set>
+#include <algorithm>
+#include <cstdio>
+#include <string>
 #include <tuple>
 #include <random>
 
@@ -224,6 +227,110 @@ TEST(NocEngine, FastPathExactUnderLoad) {
       EXPECT_GT(materialised, 0u);
     }
   }
+}
+
+// Re-train: messages of many packets that met contention and are alone on their path again go
+// back to trains (with a backlog in their buffers). Every event and every link use, in report
+// order, must equal the flit-by-flit run, with the re-train on and off, on mesh, torus and ring,
+// at light and heavy load, for buffer sizes down to router_latency + 1 and several VC counts.
+TEST(NocEngine, RetrainExactUnderLoad) {
+  struct Log : NocEngine::Listener {
+    std::vector<std::tuple<int, uint64_t, Cycles>> done_;
+    std::vector<std::tuple<uint64_t, uint32_t, Cycles, Cycles>> links_;
+    void done(const NocEngine::Done& d) override { done_.push_back({int(d.kind), d.tag, d.time}); }
+    void links(uint32_t, uint64_t tag, const std::vector<NocEngine::LinkUse>& u) override {
+      for (const auto& x : u) links_.push_back({tag, x.link, x.start, x.end});
+    }
+  };
+  struct Case {
+    NocShape t;
+    uint32_t cols, rows, R, B, V;
+    double rate;  // messages per node per cycle
+    bool hotspot;
+  };
+  const Case cases[] = {
+      {NocShape::Mesh, 8, 8, 2, 8, 2, 0.0003, false}, {NocShape::Mesh, 8, 8, 2, 8, 2, 0.001, false},
+      {NocShape::Mesh, 8, 8, 2, 8, 2, 0.004, false},  {NocShape::Torus, 8, 8, 2, 8, 2, 0.0003, false},
+      {NocShape::Torus, 8, 8, 2, 8, 4, 0.001, false}, {NocShape::Mesh, 4, 4, 1, 4, 4, 0.001, true},
+      {NocShape::Mesh, 4, 4, 3, 4, 2, 0.001, false},  {NocShape::Ring, 8, 1, 2, 5, 2, 0.002, false},
+      {NocShape::Crossbar, 4, 4, 2, 8, 2, 0.001, false},
+  };
+  const uint64_t sizes[] = {32, 256, 800, 4096, 32768};
+  for (const Case& k : cases) {
+    NocParams p = params(k.t, k.cols, k.rows);
+    p.router_latency = k.R;
+    p.buffer_flits = k.B;
+    p.vcs = k.V;
+    const uint32_t N = p.nodes();
+    Log log[3];
+    uint64_t retrains = 0;
+    for (int mode = 0; mode < 3; ++mode) {  // 0: flit by flit, 1: fast path, 2: and re-train
+      NocEngine e(p, all_nodes(p), mode != 0);
+      e.set_retrain(mode == 2);
+      std::mt19937_64 rng(7);
+      std::uniform_real_distribution<double> U(0, 1);
+      std::uniform_int_distribution<uint32_t> node(0, N - 1);
+      std::uniform_int_distribution<size_t> size(0, std::size(sizes) - 1);
+      uint64_t tag = 0;
+      for (Cycles c = 0; c < 8000; ++c) {
+        for (uint32_t s = 0; s < N; ++s) {
+          if (U(rng) >= k.rate) continue;
+          const uint32_t d = k.hotspot && U(rng) < 0.5 ? 0 : node(rng);
+          e.add(s, d, sizes[size(rng)], c, tag++);
+        }
+        e.advance(c + 1, log[mode]);
+      }
+      for (Cycles n = e.next_time(); n != NocEngine::kNever; n = e.next_time())
+        e.advance(n, log[mode]);
+      if (mode == 2) retrains = e.counters().retrains;
+    }
+    const std::string what = std::string(to_string(k.t)) + " R=" + std::to_string(k.R) + " B=" +
+                             std::to_string(k.B) + " V=" + std::to_string(k.V) + " rate " +
+                             std::to_string(k.rate);
+    EXPECT_EQ(log[0].done_, log[1].done_) << what;
+    EXPECT_EQ(log[0].done_, log[2].done_) << what;
+    EXPECT_EQ(log[0].links_, log[1].links_) << what;
+    EXPECT_EQ(log[0].links_, log[2].links_) << what;
+    EXPECT_GT(log[0].done_.size(), 100u) << what;
+    EXPECT_GT(retrains, 0u) << what;
+    std::printf("%s: %zu events, %llu retrains\n", what.c_str(), log[0].done_.size(),
+                static_cast<unsigned long long>(retrains));
+  }
+}
+
+// A hand case of the re-train with backlogs: A (0 -> 3) shares link 1->2 with B (1 -> 2), so
+// A's buffers behind that link fill up; once B is through, A is alone with those backlogs and
+// becomes a train; C (2 -> 3) then needs A's last link and turns A back into flits, backlogs
+// included. Every time equals the flit-by-flit run.
+TEST(NocEngine, RetrainWithBacklogThenMaterialise) {
+  NocParams p = params(NocShape::Mesh, 4, 1);
+  p.router_latency = 2;
+  p.buffer_flits = 6;
+  Collect c[2];
+  uint64_t retrains = 0, materialised = 0;
+  for (int mode = 0; mode < 2; ++mode) {
+    NocEngine e(p, all_nodes(p), mode != 0);
+    e.add(0, 3, 32 * 1000, 0, 1);
+    e.add(1, 2, 32 * 300, 10, 2);
+    e.add(2, 3, 32 * 100, 1000, 3);
+    run(e, c[mode]);
+    if (mode) {
+      retrains = e.counters().retrains;
+      materialised = e.counters().materialised;
+    }
+  }
+  EXPECT_EQ(c[0].injected, c[1].injected);
+  EXPECT_EQ(c[0].arrived, c[1].arrived);
+  for (uint64_t t = 1; t <= 3; ++t) {
+    ASSERT_EQ(c[0].uses[t].size(), c[1].uses[t].size());
+    for (size_t i = 0; i < c[0].uses[t].size(); ++i) {
+      EXPECT_EQ(c[0].uses[t][i].start, c[1].uses[t][i].start) << t << " " << i;
+      EXPECT_EQ(c[0].uses[t][i].end, c[1].uses[t][i].end) << t << " " << i;
+    }
+  }
+  EXPECT_GT(c[0].arrived[1], 1000u + 5 * 2);  // A was held up by B
+  EXPECT_GE(retrains, 2u);      // A after B, and again after C
+  EXPECT_GE(materialised, 1u);  // A when C came
 }
 
 TEST(NocEngine, ReadyOrderNotCallOrder) {

@@ -26,9 +26,20 @@
 // later message needs one of its channels, the train is turned into flits at that cycle
 // (its exact state: flits on the wires, credits, virtual channels held) and both go on flit by
 // flit. So the fast path gives the same times as the detailed model, by construction.
+// A train is, in general, per router position j an offset a_j (flit f is switched there at
+// a_j + f) and an injection offset i0 (flit f enters the source's local buffer at i0 + f), with
+// R <= a_{j+1} - a_j <= buffer_flits - 1 and a_0 - i0 <= buffer_flits - 1: a contiguous stream at
+// link rate, with a constant backlog in each buffer. A fresh train has a_j = t0 + j R, i0 = t0.
+// Re-train: a detailed message that is the only message (detailed or train) on every channel of
+// its path and whose flits are in such a pattern (checked flit by flit: buffers, wires, credits,
+// virtual channels) is turned back into a train; from there the detailed model would move it
+// exactly so, and anything that could touch it materialises it again (docs/PERFORMANCE.md).
+// SPIKEPIPE_NOC_RETRAIN=0 in the environment turns it off.
 //
 // Causality: add() takes a message ready at any time >= now(); advance(T) simulates the cycles
 // before T; a message takes part from its ready cycle on, nothing is reserved ahead of it.
+#include <algorithm>
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -89,12 +100,17 @@ class NocEngine {
 
   // Counters for the benchmarks and docs/PERFORMANCE.md.
   struct Counters {
-    uint64_t messages = 0, trains = 0, materialised = 0, flit_moves = 0, cycles = 0;
+    uint64_t messages = 0, trains = 0, materialised = 0, flit_moves = 0, cycles = 0,
+             retrains = 0;
   };
   const Counters& counters() const { return count_; }
+  // Re-train detailed messages that are alone on their path again (on by default with the fast
+  // path; for tests that compare it with the flit-by-flit run).
+  void set_retrain(bool on) { retrain_ = on && fast_; }
 
  private:
   static constexpr uint32_t kNone = 0xffffffffu;
+  static constexpr uint32_t kRetrainMinFlits = 32;  // re-train only messages with more left
   struct Flit {
     uint32_t msg;
     uint32_t index;  // flit index within the message
@@ -117,21 +133,30 @@ class NocEngine {
     Cycles ready = 0;
     std::vector<uint32_t> route;   // link ids
     std::vector<uint8_t> cls;      // VC class per link
-    bool live = false, train = false;
+    bool live = false, train = false, cand = false;
     bool inj_reported = false;     // its Injected was reported (a train turned into flits may
                                    // queue a second event for the same time)
     uint32_t gen = 0;
-    Cycles t0 = 0;                 // train: first flit injected
+    Cycles t0 = 0;                 // train: first flit injected (fresh train)
+    Cycles i0 = 0;                 // train: flit f injected at i0 + f
+    Cycles base = 0;               // train: it became a train at this cycle (history before)
     uint32_t injected = 0, delivered = 0;
     Cycles inject_time = kNever, arrive_time = kNever;
   };
+  // Reported in time order; at one time, injections first, then by the caller's tag, so that
+  // the order does not depend on how the engine got there (train, flit by flit, re-train): a
+  // driver that wakes processes in report order then behaves the same in every mode.
   struct Event {
     Cycles time;
     uint64_t seq;
+    uint64_t tag;
     uint32_t msg, gen;
     Done::Kind kind;
     bool operator>(const Event& o) const {
-      return time != o.time ? time > o.time : seq > o.seq;
+      if (time != o.time) return time > o.time;
+      if (kind != o.kind) return kind > o.kind;
+      if (tag != o.tag) return tag > o.tag;
+      return seq > o.seq;
     }
   };
   struct Endpoint {
@@ -147,7 +172,7 @@ class NocEngine {
     // What the train leaves in the round-robin pointers of the ports at this channel, as a
     // detailed run would have (kNone: no such port).
     uint32_t out_port, out_val, in_port, in_val;
-    Cycles in_t;
+    Cycles in_t, out_t;
   };
   void apply_rr(const TrainUse& u);
   void set_out_rr(uint32_t port, uint32_t v, Cycles t);
@@ -169,8 +194,19 @@ class NocEngine {
   // Msg): the output port at j and the class of its VC (bit 31); first / last flit arrival
   // downstream of link j.
   uint32_t& rt(uint32_t msg, uint32_t j) { return rt_[size_t(msg) * S_ + j]; }
-  Cycles& first(uint32_t msg, uint32_t j) { return first_[size_t(msg) * S_ + j]; }
-  Cycles& last(uint32_t msg, uint32_t j) { return last_[size_t(msg) * S_ + j]; }
+  Cycles& first(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].first; }
+  Cycles& last(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].last; }
+  // Train: switch offset at router position j; detailed: flits switched at position j so far.
+  Cycles& off(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].off; }
+  uint32_t& swc(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].swc; }
+  Cycles sw_at(uint32_t msg, uint32_t j, Cycles T) {  // train: flits switched at j before T
+    const Cycles a = off(msg, j);
+    return T <= a ? 0 : std::min<Cycles>(msgs_[msg].F, T - a);
+  }
+  void add_train_uses(uint32_t id);
+  int try_retrain(uint32_t id, Cycles T);  // 0: not alone, 1: alone, not in pattern, 2: done
+  void retrain_candidates(Cycles T);
+  void candidate(uint32_t id);
   void grow_stride(uint32_t s);
   void own(uint32_t out, uint32_t vc, uint32_t key) {
     out_owner_[size_t(out) * V_ + vc] = key;
@@ -214,9 +250,13 @@ class NocEngine {
   std::vector<uint64_t> out_free_;                 // per out port: bit v = VC v has no owner
   std::vector<uint64_t> in_ne_;                    // per input port: bit v = VC v holds flits
   uint64_t cls_mask_[2] = {0, 0};                  // the VCs of each class
-  uint32_t S_ = 1;                                 // stride of rt_, first_, last_
+  uint32_t S_ = 1;                                 // stride of rt_, pos_
   std::vector<uint32_t> rt_;
-  std::vector<Cycles> first_, last_;
+  struct Pos {  // together: the router step updates first, last and swc of one flit at once
+    Cycles first, last, off;
+    uint32_t swc;
+  };
+  std::vector<Pos> pos_;
   std::vector<uint32_t> out_credits_;              // [link * V + vc]
   std::vector<InVc> invc_;                         // [in port * V + vc]
   std::vector<Flit> flits_;
@@ -244,6 +284,16 @@ class NocEngine {
   uint64_t seq_ = 0;
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
   std::vector<uint32_t> detailed_use_;             // per channel
+  std::vector<uint32_t> detailed_xor_;             // per channel: xor of its detailed messages
+  bool retrain_ = true;
+  struct Cand {
+    uint32_t msg, gen;
+    Cycles next;
+    uint32_t step;
+  };
+  std::vector<Cand> cands_;
+  std::vector<uint32_t> scratch3_;
+  std::vector<Cycles> a_;
   std::vector<std::vector<TrainUse>> train_use_;   // per channel
   std::vector<uint32_t> scratch_, scratch2_;
   std::vector<LinkUse> uses_;
