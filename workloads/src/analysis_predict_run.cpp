@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "analysis_internal.h"
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/core/execution.h"
@@ -58,6 +59,12 @@ std::vector<Cycles> op_durations(const Schedule& s, const CommModel& c) {
 }
 
 std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
+  return dram_waits_keep_run(s, c, nullptr);
+}
+
+// dram_waits, and the list simulation without waits that it ran (when it ran one) in *run:
+// finalize_schedule's own list simulation is that one when every wait is 0.
+std::vector<Cycles> dram_waits_keep_run(const Schedule& s, const CommModel& c, PredictedRun* run) {
   CommModel alone = c;
   alone.op_wait.clear();
   std::vector<Cycles> wait(s.ops.size(), 0);
@@ -65,7 +72,9 @@ std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
   bool any = false;
   for (uint64_t b : reads) any = any || b;
   if (!any) return wait;
-  const PredictedRun r = predict_run(s, alone);
+  PredictedRun kept;
+  PredictedRun& r = run ? *run : kept;
+  r = predict_run(s, alone);
   if (r.deadlock) return wait;
   const uint32_t N = r.iterations;
   const std::vector<Cycles> dur = op_durations(s, alone);
