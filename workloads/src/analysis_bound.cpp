@@ -12,6 +12,7 @@
 #include <map>
 #include <tuple>
 
+#include "analysis_internal.h"
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/core/error.h"
 
@@ -128,9 +129,16 @@ Cycles schedule_bound(const Schedule& s, const CommModel& c) {
 }
 
 void finalize_schedule(Schedule& s, const CommModel& c_alone, bool memory) {
+  PredictedRun alone;  // dram_waits' list simulation without waits, when it ran one
+  std::vector<Cycles> waits = dram_waits_keep_run(s, c_alone, &alone);
+  finalize_with_waits(s, c_alone, memory, std::move(waits), std::move(alone));
+}
+
+void finalize_with_waits(Schedule& s, const CommModel& c_alone, bool memory,
+                         std::vector<Cycles> waits, PredictedRun alone) {
   // Everything below is timed with the DRAM waits of this schedule (dram_waits).
   CommModel c = c_alone;
-  c.op_wait = dram_waits(s, c_alone);
+  c.op_wait = std::move(waits);
   s.loads = processor_loads(s, c);
   s.bytes_by_kind.fill(0);
   for (const Dep& d : s.deps)
@@ -139,7 +147,9 @@ void finalize_schedule(Schedule& s, const CommModel& c_alone, bool memory) {
   s.weight_versions.resize(s.delays.size());
   for (size_t l = 0; l < s.delays.size(); ++l) s.weight_versions[l] = s.delays[l] + 1;
   s.schedule_bound = schedule_bound(s, c);
-  const PredictedRun r = predict_run(s, c);
+  // With every wait 0 the durations are those without waits, so that run is this one.
+  const bool no_wait = std::all_of(c.op_wait.begin(), c.op_wait.end(), [](Cycles w) { return w == 0; });
+  const PredictedRun r = no_wait && !alone.op_end.empty() ? std::move(alone) : predict_run(s, c);
   if (r.deadlock) fail("schedule '" + s.scheduler + "'", "deadlocks: " + r.blocked);
   // Every processor works through its whole load each round, so no period is below the
   // largest load; the max guards the exact period against rounding in its floating point. The

@@ -96,7 +96,21 @@ double steady_period(const Schedule& s, const CommModel& c) {
   std::vector<uint32_t> path;
   std::vector<std::vector<uint32_t>> rev(n);
   long double best = 0.0;
-  for (int iter = 0; iter < 10000; ++iter) {
+  // Each step is a function of the policy alone (value determination, then improvement), so
+  // once a policy comes back the steps repeat with its period: floating-point ties can make the
+  // value improvement cycle for ever (seen with --split at P = 1024), which used to run all
+  // 10000 steps. The answer is then what the 10000th step would have given, known from the
+  // cycle: the largest ratio of the policy at that step.
+  constexpr int kSteps = 10000;
+  std::vector<uint64_t> seen;        // hash of the policy of each step
+  std::vector<long double> ratio;    // the largest ratio after each step's value determination
+  auto hash_policy = [&]() {
+    uint64_t h = 1469598103934665603ull;
+    for (uint32_t p : pol) h = (h ^ p) * 1099511628211ull;
+    return h;
+  };
+  bool cycled = false;
+  for (int iter = 0; iter < kSteps; ++iter) {
     // Value determination on the policy graph (one out-edge per node).
     std::fill(state.begin(), state.end(), 0);  // 0 new, 1 on the current walk, 2 done
     for (auto& r : rev) r.clear();
@@ -169,7 +183,29 @@ double steady_period(const Schedule& s, const CommModel& c) {
         }
       }
     if (!changed) break;
+    // Policy iter was evaluated above; pol is now the policy of step iter + 1.
+    if (seen.empty()) seen.push_back(0);  // step 0's policy is not needed: it never recurs first
+    {
+      long double mx = 0.0;
+      for (uint32_t v = 0; v < n; ++v) mx = std::max(mx, eta[v]);
+      ratio.push_back(mx);  // ratio[iter]
+    }
+    const uint64_t h = hash_policy();
+    const size_t next = size_t(iter) + 1;
+    if (next >= size_t(kSteps)) break;
+    size_t j = next;
+    // Only after a stall of the ratio (the cycling regime); the search is over recent steps.
+    for (size_t m = next > 64 ? next - 64 : 1; m < next; ++m)
+      if (seen[m] == h) j = m;
+    if (j < next) {
+      const size_t L = next - j;
+      best = ratio[j + (size_t(kSteps - 1) - j) % L];
+      cycled = true;
+      break;
+    }
+    seen.push_back(h);  // seen[next]
   }
+  if (cycled) return double(best);
   for (uint32_t v = 0; v < n; ++v) best = std::max(best, eta[v]);
   return double(best);
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "analysis_internal.h"
 #include "spikepipe/workloads/analysis.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/core/execution.h"
@@ -58,6 +59,12 @@ std::vector<Cycles> op_durations(const Schedule& s, const CommModel& c) {
 }
 
 std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
+  return dram_waits_keep_run(s, c, nullptr);
+}
+
+// dram_waits, and the list simulation without waits that it ran (when it ran one) in *run:
+// finalize_schedule's own list simulation is that one when every wait is 0.
+std::vector<Cycles> dram_waits_keep_run(const Schedule& s, const CommModel& c, PredictedRun* run) {
   CommModel alone = c;
   alone.op_wait.clear();
   std::vector<Cycles> wait(s.ops.size(), 0);
@@ -65,7 +72,9 @@ std::vector<Cycles> dram_waits(const Schedule& s, const CommModel& c) {
   bool any = false;
   for (uint64_t b : reads) any = any || b;
   if (!any) return wait;
-  const PredictedRun r = predict_run(s, alone);
+  PredictedRun kept;
+  PredictedRun& r = run ? *run : kept;
+  r = predict_run(s, alone);
   if (r.deadlock) return wait;
   const uint32_t N = r.iterations;
   const std::vector<Cycles> dur = op_durations(s, alone);
@@ -254,9 +263,46 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
   const uint32_t N = iterations ? iterations
                                  : uint32_t(max_offset) + std::min<uint32_t>(400, std::max<uint32_t>(16, 3 * (max_offset + 2)));
 
-  std::vector<std::vector<uint32_t>> in(n_ops);
-  for (uint32_t d = 0; d < s.deps.size(); ++d) in[s.deps[d].dst.value].push_back(d);
-  const auto out = remote_out_deps(s);
+  // Flat per-op tables (CSR): each in-dep as where its producer's time is (arrival of the dep,
+  // or end of the src op, per §2) and its distance; each remote out-dep with its injection and
+  // flight; each collective member with its delay after S. Same rules as producer_iteration()
+  // and sent_by_processor(), precomputed once instead of per instance.
+  struct In {
+    size_t base;  // index of iteration 0 in `arrival` (from_arrival) or `end`
+    uint32_t distance;
+    bool from_arrival;
+  };
+  std::vector<uint32_t> in_at(n_ops + 1, 0);
+  for (const Dep& d : s.deps) ++in_at[d.dst.value + 1];
+  for (size_t o = 0; o < n_ops; ++o) in_at[o + 1] += in_at[o];
+  std::vector<In> in(s.deps.size());
+  {
+    std::vector<uint32_t> fill(in_at.begin(), in_at.end() - 1);
+    for (uint32_t d = 0; d < s.deps.size(); ++d) {
+      const Dep& dep = s.deps[d];
+      const bool arr = s.remote(dep) || dep.in_collective();
+      in[fill[dep.dst.value]++] =
+          In{arr ? size_t(d) * N : size_t(dep.src.value) * N, dep.distance, arr};
+    }
+  }
+  struct Out {
+    uint32_t dep;
+    Cycles inject, flight;
+  };
+  std::vector<uint32_t> out_at(n_ops + 1, 0);
+  for (const Dep& d : s.deps)
+    if (s.remote(d) && sent_by_processor(d)) ++out_at[d.src.value + 1];
+  for (size_t o = 0; o < n_ops; ++o) out_at[o + 1] += out_at[o];
+  std::vector<Out> out(out_at[n_ops]);
+  {
+    std::vector<uint32_t> fill(out_at.begin(), out_at.end() - 1);
+    for (uint32_t d = 0; d < s.deps.size(); ++d) {
+      const Dep& dep = s.deps[d];
+      if (!(s.remote(dep) && sent_by_processor(dep))) continue;
+      out[fill[dep.src.value]++] =
+          Out{d, c.inject(dep.bytes), c.flight(s.op(dep.src).proc, s.op(dep.dst).proc)};
+    }
+  }
   const std::vector<Cycles> dur = op_durations(s, c);
 
   std::vector<Cycles> start(n_ops * N, kUnknown), end(n_ops * N, kUnknown);
@@ -264,6 +310,14 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
   std::vector<Cycles> send_start(s.deps.size() * N, kUnknown);
   // Collectives (docs/EXECUTION.md §7): srcs still to end and the latest end, per instance.
   const CollectiveIndex ci(s);
+  std::vector<Cycles> member_delay(s.deps.size(), 0);  // arrival - S of a collective member
+  for (const auto& members : ci.members)
+    for (uint32_t d : members) {
+      const Dep& dep = s.deps[d];
+      member_delay[d] = s.remote(dep) ? c.inject(dep.bytes) +
+                                            c.flight(s.op(dep.src).proc, s.op(dep.dst).proc)
+                                      : 0;
+    }
   std::vector<uint32_t> remaining(s.collectives.size() * N);
   std::vector<Cycles> group_start(s.collectives.size() * N, 0);
   for (size_t g = 0; g < s.collectives.size(); ++g)
@@ -285,13 +339,10 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
         const uint32_t k = cp.iteration();
         bool ready = true;
         Cycles t = free_at[p];
-        for (uint32_t d : in[op.id.value]) {
-          const Dep& dep = s.deps[d];
-          const auto ks = producer_iteration(dep, k);
-          if (!ks) continue;
-          const Cycles r = s.remote(dep) || dep.in_collective()
-                               ? arrival[size_t(d) * N + *ks]
-                               : end[size_t(dep.src.value) * N + *ks];
+        for (uint32_t j = in_at[op.id.value], je = in_at[op.id.value + 1]; j < je; ++j) {
+          const In& x = in[j];
+          if (k < x.distance) continue;  // the initial weights (producer_iteration)
+          const Cycles r = (x.from_arrival ? arrival : end)[x.base + (k - x.distance)];
           if (r == kUnknown) {
             ready = false;
             break;
@@ -309,17 +360,15 @@ PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterati
           if (--remaining[gi]) continue;
           const Cycles S = group_start[gi];  // the last src has ended: every member is sent
           for (uint32_t d : ci.members[g]) {
-            const Dep& dep = s.deps[d];
             send_start[size_t(d) * N + k] = S;
-            arrival[size_t(d) * N + k] =
-                s.remote(dep) ? S + c.inject(dep.bytes) + c.flight(s.op(dep.src).proc, s.op(dep.dst).proc) : S;
+            arrival[size_t(d) * N + k] = S + member_delay[d];
           }
         }
-        for (uint32_t d : out[op.id.value]) {
-          send_start[size_t(d) * N + k] = t;
-          t += c.inject(s.deps[d].bytes);
-          const Dep& dep = s.deps[d];
-          arrival[size_t(d) * N + k] = t + c.flight(op.proc, s.op(dep.dst).proc);
+        for (uint32_t j = out_at[op.id.value], je = out_at[op.id.value + 1]; j < je; ++j) {
+          const Out& x = out[j];
+          send_start[size_t(x.dep) * N + k] = t;
+          t += x.inject;
+          arrival[size_t(x.dep) * N + k] = t + x.flight;
         }
         free_at[p] = t;
         progress = true;

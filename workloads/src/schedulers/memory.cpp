@@ -170,12 +170,20 @@ std::string describe_need(const Schedule& s, const std::vector<uint64_t>& need, 
 
 Schedule plan_memory(Schedule s, const TaskGraph& g, const SchedulerOptions& o,
                      Schedule (*rebuild_recompute)(const TaskGraph&, const SchedulerOptions&)) {
+  return sched::plan_memory(std::move(s), g, o, rebuild_recompute, false);
+}
+
+Schedule sched::plan_memory(Schedule s, const TaskGraph& g, const SchedulerOptions& o,
+                            Schedule (*rebuild_recompute)(const TaskGraph&, const SchedulerOptions&),
+                            bool finalized) {
   const CommModel& c = o.comm;
   // The capacity the machine has (CommModel::of fills it from sram-bytes); a hand-made model
   // without it (0) plans nothing, as before capacity planning.
   const uint64_t cap = c.sram_bytes;
   if (!cap) return s;
-  finalize_schedule(s, c, true);
+  // finalize_schedule is a function of (s, c): a schedule its scheduler has just finalized with
+  // memory on o.comm would come out the same (at P = 1024 this is half of sequential's time).
+  if (!finalized) finalize_schedule(s, c, true);
   const bool fits = over_capacity(s.sram_peak, cap).empty();
   auto tag = [](Schedule& x, const char* how) {
     x.note += std::string(x.note.empty() ? "" : "; ") + "memory: " + how;
@@ -217,6 +225,12 @@ Schedule plan_memory(Schedule s, const TaskGraph& g, const SchedulerOptions& o,
   if (o.memory == MemoryMode::Recompute) return recompute();
   Schedule a = spill(s);
   tag(a, "spill (auto)");
+  if (!rebuild_recompute) {
+    // Nothing to re-materialise: the recompute variant would be s again, spilled the same way,
+    // and a tie keeps the spill variant, so it cannot win.
+    Schedule x = s;
+    if (!rematerialise(x)) return a;
+  }
   Schedule b = recompute();
   b.note += " (auto)";
   return b.predicted_period < a.predicted_period ? b : a;

@@ -39,9 +39,12 @@
 #include <string>
 #include <tuple>
 
+#include "../analysis_internal.h"
 #include "builder.h"
 #include "schedulers.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/execution.h"
+#include "spikepipe/workloads/analysis.h"
 
 namespace spikepipe::sched {
 namespace {
@@ -332,7 +335,28 @@ Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o) {
   for (const auto& [load, i] : order) {
     if (best && load >= best->predicted_period) break;
     Schedule& s = built[i];
-    finalize_schedule(s, o.comm, /*memory=*/false);
+    if (best && o.processors > 64) {
+      // The link, DRAM channel and NoC interface loads bound the period from below too
+      // (finalize_schedule): a candidate they put above the best period cannot be faster().
+      const SharedLoads sh = shared_loads(s, o.comm);
+      std::vector<Cycles> interface(s.processors, 0);
+      for (const Dep& d : s.deps)
+        if (s.remote(d) && !sent_by_processor(d))
+          interface[s.op(d.src).proc.value] += o.comm.inject(d.bytes);
+      const Cycles bound = std::max({sh.link_max(), sh.dram_channel,
+                                     *std::max_element(interface.begin(), interface.end())});
+      if (bound > best->predicted_period) continue;
+    }
+    PredictedRun alone;
+    std::vector<Cycles> waits = dram_waits_keep_run(s, o.comm, &alone);
+    if (best && o.processors > 64) {
+      // And so does the largest load with those DRAM waits.
+      CommModel c = o.comm;
+      c.op_wait = waits;
+      const std::vector<Cycles> l = processor_loads(s, c);
+      if (*std::max_element(l.begin(), l.end()) > best->predicted_period) continue;
+    }
+    finalize_with_waits(s, o.comm, /*memory=*/false, std::move(waits), std::move(alone));
     if (!faster(s, best)) continue;
     std::vector<uint64_t> peak;  // only where it decides; else for the chosen one below
     if (fit) peak = predicted_sram_peak(s, o.comm);

@@ -62,7 +62,12 @@ Schedule make_schedule(const std::string& name, const TaskGraph& g, const Schedu
   std::string known;
   for (const SchedulerEntry& e : schedulers()) {
     if (name == e.name) {
-      Schedule s = plan_memory(e.fn(g, o), g, o, e.recompute && !o.recompute ? e.fn : nullptr);
+      // These end with finalize_schedule(s, o.comm) with memory (sequential.cpp,
+      // data_parallel.cpp, standard.cpp).
+      const bool finalized =
+          e.fn == sched::sequential || e.fn == sched::data_parallel || e.fn == sched::standard;
+      Schedule s = sched::plan_memory(e.fn(g, o), g, o,
+                                      e.recompute && !o.recompute ? e.fn : nullptr, finalized);
       s.lower_bound = lower_bound(g, o);
       return s;
     }

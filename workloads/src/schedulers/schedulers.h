@@ -22,4 +22,10 @@ std::vector<uint32_t> standard_stages(const TaskGraph& g, const SchedulerOptions
 // Layer-stage schedulers (gpipe, standard) use at most one processor per layer; say so.
 void note_unused_processors(Schedule& s, uint32_t stages, uint32_t processors);
 
+// spikepipe::plan_memory (memory.cpp); `finalized`: the scheduler's last step was
+// finalize_schedule(s, o.comm) with memory, so plan_memory need not repeat it.
+Schedule plan_memory(Schedule s, const TaskGraph& g, const SchedulerOptions& o,
+                     Schedule (*rebuild_recompute)(const TaskGraph&, const SchedulerOptions&),
+                     bool finalized);
+
 }  // namespace spikepipe::sched

@@ -18,6 +18,7 @@
 // period, its schedule is returned (it is a valid task-level schedule too), so spikepipe is never
 // slower than standard pipelining. (PipeDream's replicated planner, pipedream.cpp, is a baseline
 // only: spikepipe does not fall back to it.)
+#include <algorithm>
 #include <optional>
 
 #include "assignment.h"
@@ -30,7 +31,8 @@ namespace spikepipe::sched {
 // `use` limits the search to the first `use` processors: on a machine where communication is
 // dear, spreading over every processor can lose to a tighter placement on fewer.
 Schedule candidate(const TaskGraph& g, const SchedulerOptions& o, const CommModel& c,
-                   const Cut& cut, const std::vector<int32_t>* init, uint32_t use) {
+                   const Cut& cut, const std::vector<int32_t>* init, uint32_t use,
+                   const Schedule* rival) {
   if (use == 0) use = o.processors;
   Builder b(g, "spikepipe", o.processors);
   for (const Task& t : g.tasks) {
@@ -59,6 +61,27 @@ Schedule candidate(const TaskGraph& g, const SchedulerOptions& o, const CommMode
   }
   modulo_schedule(s, single_op_blocks(s), c, g.layers);
   s.split = o.split;
+  if (rival && o.processors > kHuge) {
+    // Each term is at most what finalize_schedule puts in predicted_period: the loads without
+    // DRAM waits (op_wait >= 0) and the same link, channel and interface loads (split.h).
+    CommModel alone = c;
+    alone.op_wait.clear();
+    const std::vector<Cycles> loads = processor_loads(s, alone);
+    const SharedLoads sh = shared_loads(s, alone);
+    std::vector<Cycles> interface(s.processors, 0);
+    for (const Dep& d : s.deps)
+      if (s.remote(d) && !sent_by_processor(d))
+        interface[s.op(d.src).proc.value] += alone.inject(d.bytes);
+    const Cycles bound = std::max({*std::max_element(loads.begin(), loads.end()),
+                                   *std::max_element(interface.begin(), interface.end()),
+                                   sh.link_max(), sh.dram_channel});
+    if (bound > rival->predicted_period) {
+      s.loads = loads;
+      s.predicted_period = bound;
+      s.note = "not finalized: its period is above the best candidate's";
+      return s;
+    }
+  }
   finalize_schedule(s, c, /*memory=*/false);  // one of many candidates; see spikepipe()
   return s;
 }
@@ -85,7 +108,7 @@ Schedule spikepipe(const TaskGraph& g, const SchedulerOptions& o) {
   // Fewer processors: when messages cost more than the tasks they separate, the best placement
   // may leave processors idle, which moves of single tasks cannot reach from a spread start.
   for (uint32_t use = 1; use < o.processors; use *= 2)
-    consider(candidate(g, o, c, whole, nullptr, use), whole);
+    consider(candidate(g, o, c, whole, nullptr, use, best ? &best->s : nullptr), whole);
 
   if (o.split) search_split(g, o, c, best);
 

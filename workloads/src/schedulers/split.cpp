@@ -198,7 +198,7 @@ Cand refine_split(const TaskGraph& g, const SchedulerOptions& o, const CommModel
       next = pick_cut;
     }
     tried.push_back(*next);
-    Schedule s = candidate(g, o, c, *next, nullptr, std::min(o.processors, used + 1));
+    Schedule s = candidate(g, o, c, *next, nullptr, std::min(o.processors, used + 1), &best->s);
     if (better(s, best->s)) {
       best = Cand{std::move(s), *next};
       misses = 0;
@@ -279,7 +279,7 @@ void search_split(const TaskGraph& g, const SchedulerOptions& o, const CommModel
       for (uint32_t use :
            {o.processors, o.processors >= 4 && o.processors <= kWide ? o.processors / 2 : 0u}) {
         if (use == 0) continue;
-        Schedule s = candidate(g, o, c, cut, nullptr, use);
+        Schedule s = candidate(g, o, c, cut, nullptr, use, family[f] ? &family[f]->s : nullptr);
         if (!family[f] || better(s, family[f]->s)) family[f] = Cand{std::move(s), cut};
       }
     }

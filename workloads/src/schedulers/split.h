@@ -58,8 +58,14 @@ bool better(const Schedule& a, const Schedule& b);
 
 // spikepipe.cpp: builds the ops of `cut`, places them (from `init` per task, or LPT over
 // bundles), searches, modulo-schedules and verifies, on the first `use` processors (0 = all).
+// `rival`: the schedule it will be compared with (better()). Above kHuge processors, a
+// candidate whose cheap lower bound on the predicted period (largest load, link, DRAM channel
+// and NoC interface loads, all of which finalize_schedule's period is at least) is already
+// longer than the rival's period is not finalized: it comes back with that bound as its
+// predicted_period, so better() gives the same answer without the exact steady state.
 Schedule candidate(const TaskGraph& g, const SchedulerOptions& o, const CommModel& c,
-                   const Cut& cut, const std::vector<int32_t>* init, uint32_t use = 0);
+                   const Cut& cut, const std::vector<int32_t>* init, uint32_t use = 0,
+                   const Schedule* rival = nullptr);
 
 // Tries every layout for a few target part sizes, then refines greedily; replaces `best`
 // whenever a candidate is better (so the result is never worse than `best` was).
