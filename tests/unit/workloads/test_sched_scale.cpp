@@ -162,5 +162,25 @@ TEST(ScheduleScale, JsonRoundTripKeepsCollectivesAndRefusesBadOnes) {
   EXPECT_NE(error(bad).find("format 'spikepipe-schedule/9' is not known"), std::string::npos);
 }
 
+// More processors never hurt: above 64 processors a scheduler keeps the plan for a quarter of
+// them when that is predicted faster, so with the same machine model the period at P = 256 is
+// never above the one at P = 64 (it is that plan, on processors 0..63, when nothing better is
+// found). Every scheduler, and spikepipe --split.
+TEST(ScheduleScale, MoreProcessorsNeverHurtThePrediction) {
+  const TaskGraph g = build_task_graph(load_network("mnist-fc"), ArrayParams{});
+  for (const SchedulerEntry& e : schedulers())
+    for (bool split : {false, true}) {
+      if (split && !e.splits) continue;
+      SchedulerOptions small = opts(64), large = opts(256);
+      small.split = large.split = split;
+      const Schedule a = make_schedule(e.name, g, small);
+      const Schedule b = make_schedule(e.name, g, large);
+      SCOPED_TRACE(std::string(e.name) + (split ? " --split" : ""));
+      EXPECT_EQ(b.processors, 256u);
+      EXPECT_EQ(b.programs.size(), 256u);
+      EXPECT_LE(b.predicted_period, a.predicted_period);
+    }
+}
+
 }  // namespace
 }  // namespace spikepipe
