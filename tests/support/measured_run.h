@@ -2,7 +2,11 @@
 // One shipped network, scheduled and simulated on a preset, measured as `spikepipe run` measures
 // it (warm-up, measured iterations, drain: platform/metrics.h). For the tests that compare a
 // simulated period with a schedule's prediction or bounds.
+#include <gtest/gtest.h>
+
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "spikepipe/platform/config.h"
 #include "spikepipe/platform/metrics.h"
@@ -22,6 +26,25 @@ struct MeasuredRun {
     return metrics.period_cycles / double(schedule.predicted_period);
   }
 };
+
+// Every scheduler of the registry, and the ones that take --split once more with it: the
+// parameters of a test over all schedules ({name, split}).
+inline std::vector<std::pair<std::string, bool>> scheduler_variants() {
+  std::vector<std::pair<std::string, bool>> v;
+  for (const SchedulerEntry& e : schedulers()) {
+    v.push_back({e.name, false});
+    if (e.splits) v.push_back({e.name, true});
+  }
+  return v;
+}
+
+// Its test name: "spikepipe_split", "data_parallel".
+inline std::string variant_name(const ::testing::TestParamInfo<std::pair<std::string, bool>>& i) {
+  std::string n = i.param.first + (i.param.second ? "_split" : "");
+  for (char& c : n)
+    if (c == '-') c = '_';
+  return n;
+}
 
 inline MeasuredRun measure_run(const std::string& preset, const std::string& network,
                                const std::string& scheduler, bool split, uint32_t measured) {

@@ -18,15 +18,6 @@
 namespace spikepipe {
 namespace {
 
-std::vector<std::pair<std::string, bool>> variants() {
-  std::vector<std::pair<std::string, bool>> v;
-  for (const SchedulerEntry& e : schedulers()) {
-    v.push_back({e.name, false});
-    if (e.splits) v.push_back({e.name, true});
-  }
-  return v;
-}
-
 TEST(LowerBoundShipped, IsTheSameForEverySchedulerOnEachNetworkAndPreset) {
   for (const char* preset : {"mesh4", "mesh8"}) {
     const PlatformParams p = load_platform(preset);
@@ -34,7 +25,7 @@ TEST(LowerBoundShipped, IsTheSameForEverySchedulerOnEachNetworkAndPreset) {
       const TaskGraph g = build_task_graph(load_network(net), p.processor.array);
       SchedulerOptions o = SchedulerOptions::for_platform(p);
       const Cycles lb = lower_bound(g, o);
-      for (const auto& [name, split] : variants()) {
+      for (const auto& [name, split] : test::scheduler_variants()) {
         o.split = split;
         const Schedule s = make_schedule(name, g, o);
         EXPECT_EQ(s.lower_bound, lb) << preset << " " << net << " " << name << (split ? " --split" : "");
@@ -59,13 +50,8 @@ TEST_P(LowerBoundSimulated, NoSimulatedPeriodIsBelowIt) {
   EXPECT_GE(period, double(s.lower_bound));
 }
 
-INSTANTIATE_TEST_SUITE_P(MnistFcMesh4, LowerBoundSimulated, ::testing::ValuesIn(variants()),
-                         [](const ::testing::TestParamInfo<std::pair<std::string, bool>>& i) {
-                           std::string n = i.param.first + (i.param.second ? "_split" : "");
-                           for (char& c : n)
-                             if (c == '-') c = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(MnistFcMesh4, LowerBoundSimulated, ::testing::ValuesIn(test::scheduler_variants()),
+                         test::variant_name);
 
 }  // namespace
 }  // namespace spikepipe

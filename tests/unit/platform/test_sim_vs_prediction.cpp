@@ -19,15 +19,6 @@
 namespace spikepipe {
 namespace {
 
-std::vector<std::pair<std::string, bool>> variants() {
-  std::vector<std::pair<std::string, bool>> v;
-  for (const SchedulerEntry& e : schedulers()) {
-    v.push_back({e.name, false});
-    if (e.splits) v.push_back({e.name, true});
-  }
-  return v;
-}
-
 class SimVsPrediction : public SystemCTest,
                         public ::testing::WithParamInterface<std::pair<std::string, bool>> {};
 
@@ -112,13 +103,8 @@ TEST_F(PlannedSpill, SimulatedPeriodIsThePredictedOne) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Shipped, SimVsPrediction, ::testing::ValuesIn(variants()),
-                         [](const ::testing::TestParamInfo<std::pair<std::string, bool>>& i) {
-                           std::string n = i.param.first + (i.param.second ? "_split" : "");
-                           for (char& c : n)
-                             if (c == '-') c = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Shipped, SimVsPrediction, ::testing::ValuesIn(test::scheduler_variants()),
+                         test::variant_name);
 
 }  // namespace
 }  // namespace spikepipe
