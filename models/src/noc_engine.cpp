@@ -83,7 +83,7 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   reqs_.resize(most);
   active_.resize(routers_);
   credit_back_.resize(L_);  // one flit leaves each link's buffers per cycle at most
-  for (auto& w : wire_) w.reserve(L_);
+  for (auto& w : wire_) w.v.resize(std::max<uint32_t>(1, L_));
   win_.resize(most);
 }
 
@@ -121,10 +121,10 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
   m.injected = m.delivered = 0;
   m.inject_time = m.arrive_time = kNever;
   scratch2_.clear();
-  std::vector<LinkId> route;
-  topo_.route(eps_[a].node, eps_[b].node, route);
+  route_scratch_.clear();  // a member: no allocation per message
+  topo_.route(eps_[a].node, eps_[b].node, route_scratch_);
   m.route.clear();
-  for (LinkId l : route) m.route.push_back(l.value);
+  for (LinkId l : route_scratch_) m.route.push_back(l.value);
   m.H = static_cast<uint32_t>(m.route.size());
   m.cls.assign(m.H, 0);
   if (split_) {
@@ -247,7 +247,7 @@ Cycles NocEngine::next_time() const {
   } else if (wire_n_ > 0) {
     Cycles a = kNever;
     for (const auto& w : wire_)
-      if (!w.empty()) a = std::min(a, w.front().at);
+      if (w.n > 0) a = std::min(a, w.v[0].at);
     t = a + 1;
   }
   if (!pending_.empty()) t = std::min(t, pending_.top().ready + 1);
@@ -269,8 +269,8 @@ void NocEngine::cycle(Cycles c) {
   {
     auto& w = wire(c);  // cycles run back to back while flits are on the wires: all arrive at c
     for (const InFlight& x : w) push_flit(x.port, x.vc, x.f);
-    wire_n_ -= w.size();
-    w.clear();
+    wire_n_ -= w.n;
+    w.n = 0;
   }
   if (!inj_list_.empty()) inject(c);
   wout_ = &wire(c + R_);
@@ -528,7 +528,7 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
   if (!wires.empty()) {
     std::sort(wires.begin(), wires.end(),
               [](const InFlight& a, const InFlight& b) { return a.at < b.at; });
-    for (const InFlight& x : wires) wire(x.at).push_back(x);
+    for (const InFlight& x : wires) wire(x.at).push(x);
     wire_n_ += wires.size();
   }
   return true;
@@ -684,7 +684,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
       }
     }
   }
-  std::vector<InFlight>& wout = *wout_;
+  Wire& wout = *wout_;
   for (uint32_t i = 0; i < n; ++i) {
     const Req& q = reqs[i];
     if (q.vc & kLost) continue;
@@ -709,7 +709,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     }
     if (q.out < L_) {
       --out_credits_[size_t(q.out) * V_ + iv.out_vc];
-      wout.push_back({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
+      wout.push({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
       ++wire_n_;
       if (f.tail) disown(q.out, iv.out_vc);
     } else {
@@ -856,15 +856,16 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
   }
   if (wires > 0) {  // and on the wires exactly the flits the pattern has there, at its times
     uint64_t seen = 0;
-    for (const auto& w : wire_)
-    for (const InFlight& x : w) {
-      if (x.f.msg != id) continue;
-      if (x.f.hop == 0 || x.f.hop > H) return 1;
-      const uint32_t j = x.f.hop - 1;
-      if (x.port != m.route[j] || x.vc != vc_lo(m.cls[j]) || x.f.index < arrived(j) ||
-          x.f.index >= swc(id, j) || x.at != a_[j] + x.f.index + R_)
-        return 1;
-      ++seen;
+    for (const auto& w : wire_) {
+      for (const InFlight& x : w) {
+        if (x.f.msg != id) continue;
+        if (x.f.hop == 0 || x.f.hop > H) return 1;
+        const uint32_t j = x.f.hop - 1;
+        if (x.port != m.route[j] || x.vc != vc_lo(m.cls[j]) || x.f.index < arrived(j) ||
+            x.f.index >= swc(id, j) || x.at != a_[j] + x.f.index + R_)
+          return 1;
+        ++seen;
+      }
     }
     if (seen != wires) return 1;
   }
@@ -889,10 +890,11 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
   ep.credits[vc_lo(0)] = B_;
   if (wires > 0) {
     for (auto& w : wire_) {
-      const size_t before = w.size();
-      w.erase(std::remove_if(w.begin(), w.end(), [id](const InFlight& x) { return x.f.msg == id; }),
-              w.end());
-      wire_n_ -= before - w.size();
+      const uint32_t kept = static_cast<uint32_t>(
+          std::remove_if(w.begin(), w.end(), [id](const InFlight& x) { return x.f.msg == id; }) -
+          w.begin());
+      wire_n_ -= w.n - kept;
+      w.n = kept;
     }
   }
   if (I < F) {

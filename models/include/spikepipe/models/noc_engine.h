@@ -239,7 +239,17 @@ class NocEngine {
   bool detailed_idle() const { return active_flits_ == 0 && wire_n_ == 0 && inj_list_.empty(); }
   // Flits on the wires arrive within router_latency cycles: bucket `at % (R + 1)` holds those
   // arriving at `at`, in the order they were sent (a deque sorted by time, without its cost).
-  std::vector<InFlight>& wire(Cycles at) { return wire_[at % wire_.size()]; }
+  // A bucket holds at most one flit per link (a link carries one flit per cycle): fixed storage.
+  struct Wire {
+    std::vector<InFlight> v;
+    uint32_t n = 0;
+    InFlight* begin() { return v.data(); }
+    InFlight* end() { return v.data() + n; }
+    const InFlight* begin() const { return v.data(); }
+    const InFlight* end() const { return v.data() + n; }
+    void push(const InFlight& x) { v[n++] = x; }
+  };
+  Wire& wire(Cycles at) { return wire_[at % wire_.size()]; }
 
 
   NocParams p_;
@@ -276,9 +286,9 @@ class NocEngine {
   std::vector<uint32_t> active_;                   // routers holding flits: [0, nactive_)
   uint32_t nactive_ = 0;
   std::vector<uint8_t> in_active_;
-  std::vector<std::vector<InFlight>> wire_;
+  std::vector<Wire> wire_;
   uint64_t wire_n_ = 0;                            // flits on the wires
-  std::vector<InFlight>* wout_ = nullptr;          // the bucket of this cycle's switched flits
+  Wire* wout_ = nullptr;                             // the bucket of this cycle's switched flits
   std::vector<uint32_t> credit_back_;  // out port * V + vc, credits for the next cycle
   uint32_t ncredit_back_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> inj_credit_back_;  // (endpoint, vc)
@@ -313,6 +323,7 @@ class NocEngine {
   std::vector<std::vector<TrainUse>> train_use_;   // per channel
   std::vector<uint32_t> scratch_, scratch2_;
   std::vector<LinkUse> uses_;
+  std::vector<LinkId> route_scratch_;
   Cycles cur_ = 0;
   Counters count_;
 
