@@ -121,6 +121,15 @@ void Noc::step() {
     dram_request(*t);
   }
   engine_->advance(T, *this);
+  // No process can hand the NoC a message before the kernel's next activity (or a DRAM request
+  // fall due): simulate the engine up to then now, instead of one kernel wake-up per cycle.
+  if (!sc_core::sc_pending_activity_at_current_time()) {
+    Cycles H = NocEngine::kNever;
+    if (sc_core::sc_pending_activity_at_future_time())
+      H = to_cycles(sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity());
+    if (!dram_due_.empty()) H = std::min(H, dram_due_.top().first);
+    engine_->run_ahead(H);
+  }
   rearm();
 }
 

@@ -240,6 +240,22 @@ void NocEngine::advance(Cycles T, Listener& l) {
   }
 }
 
+void NocEngine::run_ahead(Cycles H) {
+  while (cur_ < H && (events_.empty() || events_.top().time > cur_)) {
+    if (detailed_idle()) {  // jump to the next start or report, as advance() does
+      Cycles nxt = pending_.empty() ? kNever : pending_.top().ready;
+      if (!events_.empty()) nxt = std::min(nxt, events_.top().time);
+      if (nxt >= H) break;  // (cur stays: a later add may be ready at any time from here)
+      if (nxt > cur_) {
+        cur_ = nxt;
+        continue;
+      }
+    }
+    cycle(cur_);
+    ++cur_;
+  }
+}
+
 Cycles NocEngine::next_time() const {
   Cycles t = kNever;
   if (active_flits_ > 0 || !inj_list_.empty()) {

@@ -83,6 +83,10 @@ class NocEngine {
   // Simulates every cycle before T, then reports (in time order) every injection end and
   // arrival at a time <= T. A driver calls it at T = next_time().
   void advance(Cycles T, Listener& l);
+  // Simulates cycles ahead, reporting nothing, while cur < H and no report is due: a driver
+  // that knows no message can be added before H (its next activity) calls it to skip waking up
+  // every cycle. Times are unchanged: a cycle's state depends only on messages ready by then.
+  void run_ahead(Cycles H);
   // The earliest T at which advance() has something to do or report; kNever when idle.
   Cycles next_time() const;
   Cycles now() const { return cur_; }
