@@ -123,6 +123,7 @@ void Noc::step() {
   engine_->advance(T, *this);
   // No process can hand the NoC a message before the kernel's next activity (or a DRAM request
   // fall due): simulate the engine up to then now, instead of one kernel wake-up per cycle.
+  // (Messages come only from processes; causal_transport() fails loudly if one is earlier.)
   if (!sc_core::sc_pending_activity_at_current_time()) {
     Cycles H = NocEngine::kNever;
     if (sc_core::sc_pending_activity_at_future_time())
@@ -138,6 +139,10 @@ void Noc::causal_transport(int port, tlm::tlm_generic_payload& trans, sc_core::s
   const Cycles now = now_cycles();
   const Cycles t0 = now + to_cycles(delay);
   const uint32_t src = port_nodes_.at(static_cast<size_t>(port));
+  if (t0 < engine_->now())  // the engine ran ahead (step()): only processes may send
+    fail(std::string(this->name()), "message at cycle " + std::to_string(t0) +
+                                        " after the causal NoC simulated up to cycle " +
+                                        std::to_string(engine_->now()));
   e.done = false;
   e.sent = t0;
   auto track = [&](uint32_t h, Role role, int dst) {

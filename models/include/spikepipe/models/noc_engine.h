@@ -38,6 +38,7 @@
 //
 // Causality: add() takes a message ready at any time >= now(); advance(T) simulates the cycles
 // before T; a message takes part from its ready cycle on, nothing is reserved ahead of it.
+// run_ahead(H) moves now() up to H early: the driver promises no add() before H.
 #include <algorithm>
 #include <cstdint>
 #include <deque>
