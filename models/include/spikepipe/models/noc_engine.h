@@ -40,6 +40,7 @@
 // before T; a message takes part from its ready cycle on, nothing is reserved ahead of it.
 // run_ahead(H) moves now() up to H early: the driver promises no add() before H.
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -252,7 +253,10 @@ class NocEngine {
     InFlight* end() { return v.data() + n; }
     const InFlight* begin() const { return v.data(); }
     const InFlight* end() const { return v.data() + n; }
-    void push(const InFlight& x) { v[n++] = x; }
+    void push(const InFlight& x) {
+      assert(n < v.size());
+      v[n++] = x;
+    }
   };
   Wire& wire(Cycles at) { return wire_[at % wire_.size()]; }
 
