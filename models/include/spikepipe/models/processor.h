@@ -10,6 +10,7 @@
 //      message's injection time (the NoC returns it).
 // Messages are received by `inbox` (no process): the arrival time is known when the transfer
 // starts, so the thread waits either for a message to be announced or for a known arrival time.
+// The spilled part of such a message is written to DRAM at that arrival time (`post_due`).
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
