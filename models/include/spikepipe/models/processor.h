@@ -105,9 +105,9 @@ class SystolicProcessor : public sc_core::sc_module {
   // Holds `bytes` in SRAM for `slot`; the part that does not fit is written to DRAM at now + after.
   void hold(Slot& slot, TensorKind kind, uint64_t bytes, uint64_t to_dram, Cycles after);
   // Spill writes of data still arriving are issued when the data are in (a min-heap on `at`, ties
-  // in the order they were held): the NoC and the channels serve requests in call order, so a
-  // write called at the start of a long transfer for its end would hold up every DRAM request
-  // called after it and ready before it (posted_due_ wakes post_due, a method).
+  // in the order they were held): the DRAM channels serve requests in call order, so a write
+  // called at the start of a long transfer for its end would hold up every DRAM request called
+  // after it and ready before it (posted_due_ wakes post_due, a method).
   struct Posted {
     Cycles at;
     uint64_t seq;
