@@ -53,6 +53,7 @@ class Reader {
   explicit Reader(const std::string& b) : b_(b) {}
 
   void take(void* out, size_t n) {
+    if (n == 0) return;  // an empty vector's data() may be null, which memcpy must not get
     if (n > b_.size() - pos_) bad();
     std::memcpy(out, b_.data() + pos_, n);
     pos_ += n;
