@@ -99,6 +99,8 @@ std::string status_text(int status) {
   return "exit status " + std::to_string(WEXITSTATUS(status));
 }
 
+}  // namespace
+
 Group run_isolated(const std::string& name, uint64_t extra_bytes, const std::function<Group()>& walk) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0)
@@ -171,8 +173,6 @@ Group run_isolated(const std::string& name, uint64_t extra_bytes, const std::fun
     throw LibraryFailure(failure(name, e.what()));
   }
 }
-
-}  // namespace
 
 Group read_file_isolated(const std::string& path, const std::vector<std::string>& shape_only,
                          uint64_t max_values) {

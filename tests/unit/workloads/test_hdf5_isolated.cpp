@@ -2,9 +2,14 @@
 // read in this process, a cut answer is refused, and what kills the child is an Error.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <new>
 #include <string>
 
 #include "spikepipe/core/error.h"
@@ -84,6 +89,39 @@ TEST(Hdf5Isolated, TheChildsErrorsPassThroughAsText) {
     msg = e.what();
   }
   EXPECT_EQ(msg, text + ": HDF5 cannot open the file (damaged or truncated?)");
+}
+
+// What ends the child is a LibraryFailure naming the file, and this process goes on.
+TEST(Hdf5Isolated, ACrashOrAnAllocationOverTheLimitInTheChildIsAnError) {
+  const auto failure_of = [](const std::function<h5::Group()>& walk) {
+    try {
+      h5::run_isolated("x.nir", uint64_t(256) << 20, walk);
+    } catch (const h5::LibraryFailure& e) {
+      return std::string(e.what());
+    }
+    return std::string("no failure");
+  };
+  const std::string lead = "x.nir: not a readable NIR/HDF5 file: the HDF5 library failed on it (";
+  EXPECT_EQ(failure_of([]() -> h5::Group {
+              std::raise(SIGSEGV);
+              return {};
+            }),
+            lead + "signal 11, Segmentation fault)");
+  // 1 GiB against a limit of 256 MiB: malloc returns NULL (also under ASan, which the sanitizer
+  // run lets return NULL), as it would inside libhdf5.
+  EXPECT_EQ(failure_of([]() -> h5::Group {
+              void* p = std::malloc(size_t(1) << 30);
+              if (!p) throw std::bad_alloc();
+              static_cast<volatile char*>(p)[0] = 1;  // not elided by the compiler
+              std::free(p);
+              return {};
+            }),
+            lead + "more than 256 MiB of memory)");
+  EXPECT_EQ(failure_of([]() -> h5::Group { _exit(3); }), lead + "exit status 3)");
+  h5::Group g;
+  g.string_attrs["a"] = "b";
+  EXPECT_EQ(h5::encode(h5::run_isolated("x.nir", uint64_t(256) << 20, [&] { return g; })),
+            h5::encode(g));
 }
 
 }  // namespace

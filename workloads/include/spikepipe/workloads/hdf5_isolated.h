@@ -6,6 +6,7 @@
 // a spikepipe::Error.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ Group read_file_isolated(const std::string& path, const std::vector<std::string>
                          uint64_t max_values);
 Group read_image_isolated(const void* data, size_t size, const std::string& name,
                           const std::vector<std::string>& shape_only, uint64_t max_values);
+
+// The mechanism itself: `walk` in a child with `extra_bytes` of address space beyond what the
+// process holds; `name` names the file in the LibraryFailure.
+Group run_isolated(const std::string& name, uint64_t extra_bytes, const std::function<Group()>& walk);
 
 // The child's answer on the pipe (hdf5_wire.cpp); decode() refuses a cut or malformed stream.
 std::string encode(const Group& g);
