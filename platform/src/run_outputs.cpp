@@ -43,6 +43,8 @@ class WriteProgress {
   bool tty_ = ::isatty(2) != 0;
 };
 
+constexpr size_t kTracePieceBytes = size_t(8) << 20;
+
 uint64_t trace_events(const EventLog& log) {
   return log.tasks.size() + log.waits.size() + 4 * log.messages.size() + log.links.size() +
          log.memory.size() + log.sram.size();
@@ -108,9 +110,14 @@ void write_run_outputs(OutputDir& out, const TraceInput& in, const RunDescriptio
     traced.window = default_trace_window(in.log, m.plan, &note);
     if (!note.empty()) std::cerr << note << "\n";
   }
+  // Traces in pieces, like links.csv: whole, they were the largest allocation of a long run.
+  const auto to = [&out](const char* name) {
+    out.write(name, "");
+    return [&out, name](const std::string& piece) { out.append(name, piece); };
+  };
   {
     WriteProgress progress("trace.vcd");
-    out.write("trace.vcd", vcd_text(traced, std::ref(progress)));
+    vcd_text(traced, kTracePieceBytes, to("trace.vcd"), std::ref(progress));
   }
   out.write(kStateFilterFile, gtkw_state_filter());
   out.write(kTaskFilterFile, gtkw_task_filter(schedule_layers(in.schedule)));
@@ -118,7 +125,7 @@ void write_run_outputs(OutputDir& out, const TraceInput& in, const RunDescriptio
             gtkw_text(traced, gtkw_default_view(traced.span(), m.iteration_start, m.iteration_end,
                                                 m.plan.first_measured(), m.period_cycles)));
   WriteProgress progress("trace.perfetto.json");
-  out.write("trace.perfetto.json", perfetto_json(traced, std::ref(progress)));
+  perfetto_json(traced, kTracePieceBytes, to("trace.perfetto.json"), std::ref(progress));
 }
 
 }  // namespace spikepipe

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "spikepipe/workloads/hdf5_isolated.h"
 #include "spikepipe/workloads/hdf5_tree.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/core/text.h"
@@ -772,7 +773,9 @@ Network import_nir(const std::string& path, const NirOptions& options) {
   if (!h5::has_hdf5_signature(path))
     fail(path, "is not an HDF5 file (no HDF5 signature), so not a NIR file",
          "a NIR file as written by nir.write (HDF5)");
-  const h5::Group root = h5::read_file(path, {"weight", "bias"}, kMaxNirParamValues);
+  const h5::Group root =
+      options.isolate_hdf5 ? h5::read_file_isolated(path, {"weight", "bias"}, kMaxNirParamValues)
+                           : h5::read_file(path, {"weight", "bias"}, kMaxNirParamValues);
   return Importer(path, options).run(root);
 }
 
@@ -787,7 +790,10 @@ Network import_nir_bytes(const std::string& bytes, const std::string& name,
     fail(name, "is not an HDF5 file (no HDF5 signature), so not a NIR file",
          "a NIR file as written by nir.write (HDF5)");
   const h5::Group root =
-      h5::read_image(bytes.data(), bytes.size(), name, {"weight", "bias"}, kMaxNirParamValues);
+      options.isolate_hdf5
+          ? h5::read_image_isolated(bytes.data(), bytes.size(), name, {"weight", "bias"},
+                                    kMaxNirParamValues)
+          : h5::read_image(bytes.data(), bytes.size(), name, {"weight", "bias"}, kMaxNirParamValues);
   return Importer(name, options).run(root);
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -44,13 +45,21 @@ json sort_index(int pid, int tid, int index) {
 
 // The trace-event array, written line by line as events are made rather than kept as one JSON
 // document (a long run has millions of events: the document took several times the file's size).
+// The text is handed to the file in pieces of about `piece` bytes: a run at 1024 processors traces
+// hundreds of MB, which need not be in memory at once.
 class EventSink {
  public:
-  EventSink(std::string& out, uint64_t expected, const TraceProgress& progress)
-      : out_(out), expected_(std::max<uint64_t>(expected, 1)), progress_(progress) {}
+  EventSink(std::string& out, uint64_t expected, const TraceProgress& progress, size_t piece,
+            const TextSink& sink)
+      : out_(out), expected_(std::max<uint64_t>(expected, 1)), progress_(progress), piece_(piece),
+        sink_(sink) {}
   void push_back(const json& e) { next() += e.dump(); }
   // Starts the next event's line; the caller appends the event (see Obj).
   std::string& next() {
+    if (out_.size() >= piece_) {
+      sink_(out_);
+      out_.clear();
+    }
     if (count_++ > 0) out_ += ",\n";
     if (progress_ && (count_ & 0x3fff) == 0)
       progress_(std::min(1.0, static_cast<double>(count_) / static_cast<double>(expected_)));
@@ -61,6 +70,8 @@ class EventSink {
   std::string& out_;
   uint64_t expected_;
   const TraceProgress& progress_;
+  size_t piece_;
+  const TextSink& sink_;
   uint64_t count_ = 0;
 };
 
@@ -178,6 +189,13 @@ class Obj {
 }  // namespace
 
 std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
+  std::string all;
+  perfetto_json(in, SIZE_MAX, [&](const std::string& piece) { all += piece; }, progress);
+  return all;
+}
+
+void perfetto_json(const TraceInput& in, size_t piece_bytes, const TextSink& sink,
+                   const TraceProgress& progress) {
   const TimeSpan span = in.span();
   const Clock ts{1.0 / (in.platform.clock_ghz * 1000.0)};
   const uint32_t P = in.platform.processors;
@@ -200,7 +218,8 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
                static_cast<double>(run_end));
   const uint64_t all = in.log.tasks.size() + in.log.waits.size() + 4 * in.log.messages.size() +
                        in.log.links.size() + in.log.memory.size() + in.log.sram.size();
-  EventSink ev(out, static_cast<uint64_t>(share * static_cast<double>(all)), progress);
+  EventSink ev(out, static_cast<uint64_t>(share * static_cast<double>(all)), progress, piece_bytes,
+               sink);
 
   ev.push_back(meta("process_name", kProcPid, -1, "processors"));
   ev.push_back(meta("process_name", kLinkPid, -1, "NoC links"));
@@ -403,8 +422,8 @@ std::string perfetto_json(const TraceInput& in, const TraceProgress& progress) {
   }
 
   out += "\n]}\n";
+  sink(out);
   if (progress) progress(1.0);
-  return out;
 }
 
 }  // namespace spikepipe

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 #include "spikepipe/platform/recorders/gtkw.h"
@@ -148,6 +149,13 @@ std::vector<std::string> vcd_signal_names(const TraceInput& in) {
 }
 
 std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
+  std::string all;
+  vcd_text(in, SIZE_MAX, [&](const std::string& piece) { all += piece; }, progress);
+  return all;
+}
+
+void vcd_text(const TraceInput& in, size_t piece_bytes, const TextSink& sink,
+              const TraceProgress& progress) {
   const TimeSpan span = in.span();
   const std::vector<Var> vars = declare(in);
   std::vector<Change> ch;
@@ -277,7 +285,8 @@ std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
 
   // Value changes, grouped by time; the first group is the initial dump.
   std::string out = os.str();
-  out.reserve(out.size() + ch.size() * 12);
+  const size_t whole = out.size() + ch.size() * 12;
+  out.reserve(piece_bytes < whole ? piece_bytes + (size_t(1) << 16) : whole);
   std::vector<uint64_t> last(vars.size(), UINT64_MAX);
   bool first = true;
   Cycles last_time = 0;
@@ -297,6 +306,10 @@ std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
       group += '\n';
     }
     if (group.empty() && !first) continue;
+    if (out.size() >= piece_bytes) {
+      sink(out);
+      out.clear();
+    }
     append_time(out, t);
     last_time = t;
     if (first) {
@@ -309,8 +322,8 @@ std::string vcd_text(const TraceInput& in, const TraceProgress& progress) {
     }
   }
   if (span.end > last_time) append_time(out, span.end);
+  sink(out);
   if (progress) progress(1.0);
-  return out;
 }
 
 }  // namespace spikepipe

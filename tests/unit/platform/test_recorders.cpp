@@ -231,6 +231,35 @@ TEST(Recorders, TraceWindowLimitsTheTimeShown) {
   EXPECT_EQ(tasks, 3);  // F1 it1, F2 it1, and F2 it0 which ends at 150, inside the window
 }
 
+// The run writes the traces in pieces (8 MiB each) so that a long run never holds a whole trace:
+// any piece size gives the same text, every piece but the last at least that size.
+TEST(Recorders, TracesInPiecesAreTheWholeText) {
+  const Schedule s = two_stage();
+  const EventLog log = log2();
+  const PlatformParams p = two_procs();
+  TraceInput in{p, s, log, {}, {"r0c0->r0c1"}};
+  const std::string vcd = vcd_text(in), perfetto = perfetto_json(in);
+  for (size_t piece : {size_t(1), size_t(100), size_t(1000), vcd.size() + perfetto.size()}) {
+    SCOPED_TRACE(piece);
+    std::vector<std::string> pieces;
+    const auto collect = [&](const std::string& t) { pieces.push_back(t); };
+    vcd_text(in, piece, collect);
+    std::string joined;
+    for (const auto& t : pieces) joined += t;
+    EXPECT_EQ(joined, vcd);
+    for (size_t i = 0; i + 1 < pieces.size(); ++i) EXPECT_GE(pieces[i].size(), piece);
+    if (piece == 100) {
+      EXPECT_GT(pieces.size(), 3u);
+    }
+    pieces.clear();
+    perfetto_json(in, piece, collect);
+    joined.clear();
+    for (const auto& t : pieces) joined += t;
+    EXPECT_EQ(joined, perfetto);
+    for (size_t i = 0; i + 1 < pieces.size(); ++i) EXPECT_GE(pieces[i].size(), piece);
+  }
+}
+
 TEST(Recorders, TraceWindowSyntaxErrorsNameTheOption) {
   EXPECT_EQ(parse_trace_window("4:7").first, 4u);
   EXPECT_EQ(parse_trace_window("4:7").last, 7u);

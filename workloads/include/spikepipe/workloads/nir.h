@@ -14,6 +14,9 @@ struct NirOptions {
   // The time step in the file's time unit: LIF's lambda = 1 - dt/tau, c = r*dt/tau (forward
   // Euler, as the NIR reference simulators integrate). 1 = one of our time steps.
   double dt = 1.0;
+  // libhdf5 walks the file in a child process (hdf5_isolated.h), so a file that crashes it is an
+  // Error. false: in this process, for the fuzz target's coverage of the reader.
+  bool isolate_hdf5 = true;
 };
 
 // A NIR file holds its weights: far larger than a network YAML, but only their shapes are read.

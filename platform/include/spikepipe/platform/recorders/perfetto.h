@@ -12,5 +12,8 @@ namespace spikepipe {
 
 // `progress` (optional) is called with the fraction written so far.
 std::string perfetto_json(const TraceInput& in, const TraceProgress& progress = {});
+// The same text in pieces of about `piece_bytes`, handed to `sink` in order.
+void perfetto_json(const TraceInput& in, size_t piece_bytes, const TextSink& sink,
+                   const TraceProgress& progress = {});
 
 }  // namespace spikepipe

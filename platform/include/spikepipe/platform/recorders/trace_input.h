@@ -13,6 +13,8 @@ namespace spikepipe {
 
 // Told the fraction (0..1) of a trace file generated so far, for a progress line on long runs.
 using TraceProgress = std::function<void(double)>;
+// Receives a trace file's text in pieces, in order (long runs write hundreds of MB).
+using TextSink = std::function<void(const std::string&)>;
 
 // Mean power over [begin, end) by component, in watts (platform/metrics.h: power_over_time).
 struct PowerSample {

@@ -20,6 +20,9 @@ std::vector<std::string> vcd_signal_names(const TraceInput& in);
 
 // `progress` (optional) is called with the fraction written so far.
 std::string vcd_text(const TraceInput& in, const TraceProgress& progress = {});
+// The same text in pieces of about `piece_bytes`, handed to `sink` in order.
+void vcd_text(const TraceInput& in, size_t piece_bytes, const TextSink& sink,
+              const TraceProgress& progress = {});
 
 // The VCD's `$timescale`: nominal, one time unit is one cycle (see vcd_time_note).
 inline constexpr const char* kVcdTimescale = "1ns";
