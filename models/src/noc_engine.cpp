@@ -18,6 +18,8 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   V_ = std::max<uint32_t>(1, p.vcs);
   B_ = std::max<uint32_t>(1, p.buffer_flits);
   R_ = static_cast<uint32_t>(std::max<Cycles>(1, p.router_latency));
+  D_ = p.terminal_latency;
+  IS_ = std::min(V_, std::max<uint32_t>(1, p.input_speedup));
   P_ = static_cast<uint32_t>(
       std::max<double>(1.0, double(uint64_t(p.packet_bytes / p.link_bytes_per_cycle + 1e-9))));
   split_ = p.topology == NocShape::Torus || p.topology == NocShape::Ring;
@@ -186,7 +188,8 @@ void NocEngine::channels_of(const Msg& m, std::vector<uint32_t>& out) const {
 }
 
 void NocEngine::push_event(uint32_t msg, Done::Kind k, Cycles t) {
-  events_.push({t, seq_++, msgs_[msg].tag, msg, msgs_[msg].gen, k});
+  // The terminal latency shifts only the report: the engine's own state keeps arrive_time.
+  events_.push({k == Done::Arrived ? t + D_ : t, seq_++, msgs_[msg].tag, msg, msgs_[msg].gen, k});
 }
 
 void NocEngine::advance(Cycles T, Listener& l) {
@@ -213,7 +216,7 @@ void NocEngine::advance(Cycles T, Listener& l) {
       m.inj_reported = true;
       l.done({Done::Injected, ev.msg, m.tag, ev.time});
     } else {
-      if (m.arrive_time != ev.time) continue;
+      if (m.arrive_time == kNever || m.arrive_time + D_ != ev.time) continue;
       uses_.clear();
       for (uint32_t j = 0; j < m.H; ++j) {
         if (m.train) {  // a re-trained message keeps the first arrivals it had before
@@ -583,7 +586,9 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
   // Priority of input slot s at an output whose round-robin pointer is rr: (s - rr) mod nslots.
   auto pri = [nslots](uint32_t slot, uint32_t rr) { return slot >= rr ? slot - rr : slot + nslots - rr; };
   // 1. Every input port offers one virtual channel, round-robin: one whose packet holds an
-  //    output virtual channel with a credit, or one whose head flit needs an output VC.
+  //    output virtual channel with a credit, or one whose head flit needs an output VC. With
+  //    noc-input-speedup S it offers one per group of VCs v mod S (S crossbar inputs, as
+  //    BookSim's input_speedup), i.e. up to S flits per cycle to different outputs.
   bool any_va = false;
   for (uint32_t slot = 0; slot < nslots; ++slot) {
     const uint32_t ip = ins[slot];
@@ -591,8 +596,11 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     if (!ne) continue;
     const size_t base = size_t(ip) * V_;
     uint32_t v = in_rr_[ip];
+    uint64_t groups = 0;  // VC groups (v mod S) that already offered
+    uint32_t offered = 0;
     for (uint32_t k = 0; k < V_; ++k, v = v + 1 == V_ ? 0 : v + 1) {
       if (!((ne >> v) & 1)) continue;
+      if (IS_ > 1 && ((groups >> (v % IS_)) & 1)) continue;
       InVc& iv = invc_[base + v];
       if (!iv.active) {
         const Flit& f = buf(ip, v)[iv.head];
@@ -602,11 +610,12 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
         if (out < L_ && !(out_free_[out] & cls_mask_[o >> 31])) continue;
         reqs_.push_back({ip, v | kVa, out, slot});
         any_va = true;
-        break;
+      } else {
+        if (iv.out < L_ && out_credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) continue;
+        reqs_.push_back({ip, v, iv.out, slot});
       }
-      if (iv.out < L_ && out_credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) continue;
-      reqs_.push_back({ip, v, iv.out, slot});
-      break;
+      if (++offered == IS_) break;
+      groups |= uint64_t(1) << (v % IS_);
     }
   }
   if (reqs_.empty()) return;
