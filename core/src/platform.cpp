@@ -127,15 +127,9 @@ void NocParams::validate(const KeyName& key, uint32_t processors) const {
   positive(key, "noc-link-bytes", link_bytes_per_cycle);
   if (packet_bytes == 0) fail(key("noc-packet-bytes"), "is 0", ">= 1");
   if (vcs == 0 || vcs > 64) fail(key("noc-vcs"), "is " + std::to_string(vcs), "1..64");
-  if (model != NocModel::Causal && terminal_latency != 0)
-    fail(key("noc-terminal-latency"), "is " + std::to_string(terminal_latency),
-         "0 with noc-model = ideal (only the causal model adds it)");
   if (input_speedup == 0 || input_speedup > vcs)
     fail(key("noc-input-speedup"), "is " + std::to_string(input_speedup),
          "1..noc-vcs (" + std::to_string(vcs) + ")");
-  if (model != NocModel::Causal && input_speedup != 1)
-    fail(key("noc-input-speedup"), "is " + std::to_string(input_speedup),
-         "1 with noc-model = ideal (only the causal model has router inputs)");
   if (model == NocModel::Causal) {
     if (router_latency == 0)
       fail(key("noc-router-latency"), "is 0", ">= 1 with noc-model = causal");

@@ -75,7 +75,8 @@ struct NocParams {
   Cycles terminal_latency = 0;
   // noc-input-speedup: crossbar inputs per router input port; VC v uses input v mod S, so up to
   // S flits leave one input port per cycle for different outputs (BookSim's input_speedup; its
-  // mesh88_lat example uses 2 "to account for any inefficiencies in allocation").
+  // mesh88_lat example uses 2 "to account for any inefficiencies in allocation"). The ideal
+  // model, which has no routers, ignores it as it ignores noc-vcs.
   uint32_t input_speedup = 1;
   std::vector<uint32_t> processor_nodes;  // processor-nodes: node of processor p (default p)
   uint32_t nodes() const { return topology == NocShape::Ring ? cols : cols * rows; }
