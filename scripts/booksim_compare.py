@@ -153,8 +153,9 @@ def main():
                   "ours_saturation\n")
         for t, f, bz, oz, bs, os_ in table:
             out.write("%s,%d,%.4f,%.4f,%.4f,%.4f\n" % (t, f, bz, oz, bs, os_))
-            print("| %s | %d | %.2f | %.2f | %+.1f%% | %.3f | %.3f | %+.1f%% |"
-                  % (t, f, bz, oz, pct(oz, bz), bs, os_, pct(os_, bs)))
+            sat = ("%.3f | %.3f | %+.1f%%" % (bs, os_, pct(os_, bs)) if bs == bs
+                   else "not run | %.3f | -" % os_)
+            print("| %s | %d | %.2f | %.2f | %+.1f%% | %s |" % (t, f, bz, oz, pct(oz, bz), sat))
     if a.plot:
         plot(a.plot, curves, bcurves)
     return 0
@@ -185,6 +186,8 @@ def plot(path, curves, bcurves):
                 b = bcurves[(t, f)]
                 ax.plot([p[0] for p in b], [p[1] for p in b], "s--", ms=3,
                         color=line.get_color(), label="BookSim F=%d" % f)
+            else:  # no BookSim run: its zero-load latency from its code, dotted
+                ax.axhline(f + 5 * MEAN_HOPS[t] + 6, ls=":", lw=1, color=line.get_color())
         ax.set_title(t)
         ax.set_ylim(0, 300)
         ax.set_xlabel("offered load (flits/node/cycle)")

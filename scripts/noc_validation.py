@@ -7,7 +7,7 @@ the closed form and the channel-load bound, and plots the curves.
 usage: scripts/noc_validation.py [--bin build/spikepipe] [--out val] [--vcs 8] [--buffer 8]
                                  [--router-latency 2] [--terminal-latency 0] [--input-speedup 1]
                                  [--patterns uniform,transpose,bitcomp] [--flits 1,8,32]
-                                 [--csv table.csv] [--plot docs/img/noc_validation.png]
+                                 [--csv table.csv] [--plot noc.png]
 
 Zero-load latency: the mean packet latency at the lowest offered load (0.01 flits/node/cycle).
 Saturation throughput: the largest offered load at which the network is stable (accepts what
