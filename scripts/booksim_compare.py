@@ -29,6 +29,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -165,12 +166,13 @@ def plot(path, curves, bcurves):
     try:
         import matplotlib
     except ImportError:  # matplotlib comes from Debian (python3-matplotlib): hand over to it
-        data = os.path.splitext(path)[0] + ".json"
-        with open(data, "w") as f:
+        fd, data = tempfile.mkstemp(suffix=".json")
+        with os.fdopen(fd, "w") as f:
             json.dump({"ours": [[t, fl, v] for (t, fl), v in curves.items()],
                        "booksim": [[t, fl, v] for (t, fl), v in bcurves.items()]}, f)
         subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), "--plot-json", data,
                         "--plot", path], check=True)
+        os.remove(data)
         return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -622,7 +622,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
   // 2. Virtual-channel allocation: heads get the lowest free output VC of their class, inputs
   //    served in the output's round-robin order.
   if (any_va) {
-    // Insertion sort by (out, priority): at most one request per input port.
+    // Insertion sort by (out, priority): at most noc-input-speedup requests per input port.
     for (size_t i = 1; i < reqs_.size(); ++i) {
       const Req x = reqs_[i];
       const uint32_t px = pri(x.slot, out_rr_[x.out]);
