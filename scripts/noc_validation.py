@@ -5,7 +5,9 @@
 the closed form and the channel-load bound, and plots the curves.
 
 usage: scripts/noc_validation.py [--bin build/spikepipe] [--out val] [--vcs 8] [--buffer 8]
-                                 [--router-latency 2] [--plot docs/img/noc_validation.png]
+                                 [--router-latency 2] [--terminal-latency 0] [--input-speedup 1]
+                                 [--patterns uniform,transpose,bitcomp] [--flits 1,8,32]
+                                 [--csv table.csv] [--plot noc.png]
 
 Zero-load latency: the mean packet latency at the lowest offered load (0.01 flits/node/cycle).
 Saturation throughput: the largest offered load at which the network is stable (accepts what
@@ -36,18 +38,26 @@ def main():
     ap.add_argument("--vcs", default="8")
     ap.add_argument("--buffer", default="8")
     ap.add_argument("--router-latency", default="2")
+    ap.add_argument("--terminal-latency", default="0")
+    ap.add_argument("--input-speedup", default="1")
+    ap.add_argument("--patterns", default=",".join(PATTERNS), help="comma-separated subset")
+    ap.add_argument("--flits", default="1,8,32", help="comma-separated packet sizes")
+    ap.add_argument("--csv", default=None, help="also write the table as CSV")
     ap.add_argument("--warmup", default="3000")
     ap.add_argument("--measure", default="10000")
     ap.add_argument("--plot", default=None)
     a = ap.parse_args()
     files = []
     rows = []
-    for t, rates in PATTERNS.items():
-        for f in FLITS:
+    for t in a.patterns.split(","):
+        rates = PATTERNS[t]
+        for f in [int(x) for x in a.flits.split(",")]:
             d = os.path.join(a.out, "%s%d" % (t, f))
             cmd = [a.bin, "noc", "--noc-topology", "mesh", "--noc-cols", "8", "--noc-rows", "8",
                    "--processors", "64", "--noc-link-bytes", "32",
                    "--noc-router-latency", a.router_latency, "--noc-vcs", a.vcs,
+                   "--noc-terminal-latency", a.terminal_latency,
+                   "--noc-input-speedup", a.input_speedup,
                    "--noc-buffer-flits", a.buffer, "--traffic", t, "--packet-flits", str(f),
                    "--injection-rate", rates, "--warmup", a.warmup, "--measure", a.measure,
                    "--out", d]
@@ -80,6 +90,12 @@ def main():
     for t, f, zl, lat0, bound, sat in rows:
         print("| %s | %d | %.2f | %.2f | %+.1f%% | %.3f | %.3f | %.0f%% |"
               % (t, f, zl, lat0, 100 * (lat0 / zl - 1), bound, sat, 100 * sat / bound))
+    if a.csv:
+        with open(a.csv, "w") as out:
+            out.write("traffic,packet_flits,zero_load_closed_form,zero_load,channel_bound,"
+                      "saturation\n")
+            for t, f, zl, lat0, bound, sat in rows:
+                out.write("%s,%d,%.4f,%.4f,%.4f,%.4f\n" % (t, f, zl, lat0, bound, sat))
     if a.plot:
         here = os.path.dirname(os.path.abspath(__file__))
         # matplotlib comes from Debian (python3-matplotlib): the system interpreter has it.

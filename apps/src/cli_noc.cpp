@@ -252,7 +252,8 @@ int noc(const Args& args) {
   for (double x : load) gmax = std::max(gmax, x);
   for (double x : ej) gmax = std::max(gmax, x);
   const double bound = 1.0 / gmax;
-  const double zero_load = double(F) + double(np.router_latency) * mean_h;
+  const double zero_load =
+      double(F) + double(np.router_latency) * mean_h + double(np.terminal_latency);
 
   std::ostringstream csv;
   csv << "traffic,packet_flits,offered,accepted,latency_mean,latency_p99,packets,zero_load,"

@@ -127,6 +127,9 @@ void NocParams::validate(const KeyName& key, uint32_t processors) const {
   positive(key, "noc-link-bytes", link_bytes_per_cycle);
   if (packet_bytes == 0) fail(key("noc-packet-bytes"), "is 0", ">= 1");
   if (vcs == 0 || vcs > 64) fail(key("noc-vcs"), "is " + std::to_string(vcs), "1..64");
+  if (input_speedup == 0 || input_speedup > vcs)
+    fail(key("noc-input-speedup"), "is " + std::to_string(input_speedup),
+         "1..noc-vcs (" + std::to_string(vcs) + ")");
   if (model == NocModel::Causal) {
     if (router_latency == 0)
       fail(key("noc-router-latency"), "is 0", ">= 1 with noc-model = causal");

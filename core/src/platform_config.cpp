@@ -141,6 +141,17 @@ const std::vector<KeyDef>& key_defs() {
         [](PlatformParams& p, const Setting& s) {
           p.noc.buffer_flits = uint32_t(whole(s, 1, 65536));
         });
+    add("noc-terminal-latency", text_of(uint64_t(d.noc.terminal_latency)),
+        "cycles added to each message's delivery (network interface and first router's "
+        "pipeline; holds no resource)",
+        false, [](PlatformParams& p, const Setting& s) {
+          p.noc.terminal_latency = whole(s, 0, 1000000);
+        });
+    add("noc-input-speedup", text_of(uint64_t(d.noc.input_speedup)),
+        "crossbar inputs per router input port (VC v uses v mod S; 1..noc-vcs)", false,
+        [](PlatformParams& p, const Setting& s) {
+          p.noc.input_speedup = uint32_t(whole(s, 1, 64));
+        });
     add("processor-nodes", "",
         "NoC node of each processor, comma-separated (default: processor p on node p)", false,
         [](PlatformParams& p, const Setting& s) { p.noc.processor_nodes = nodes(s); });

@@ -76,7 +76,7 @@ NocTiming::Transfer NocTiming::send(uint32_t a, uint32_t b, uint64_t bytes, Cycl
     probe_.on_link(ev);
     head = start;
   }
-  r.arrival = head + dur;
+  r.arrival = head + dur + p_.terminal_latency;  // as the causal engine's Arrived
   r.injected = t0 + dur;
   r.hops = static_cast<uint32_t>(route_.size());
   r.packets = static_cast<uint32_t>(n);

@@ -18,6 +18,8 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   V_ = std::max<uint32_t>(1, p.vcs);
   B_ = std::max<uint32_t>(1, p.buffer_flits);
   R_ = static_cast<uint32_t>(std::max<Cycles>(1, p.router_latency));
+  D_ = p.terminal_latency;
+  IS_ = std::min(V_, std::max<uint32_t>(1, p.input_speedup));
   P_ = static_cast<uint32_t>(
       std::max<double>(1.0, double(uint64_t(p.packet_bytes / p.link_bytes_per_cycle + 1e-9))));
   split_ = p.topology == NocShape::Torus || p.topology == NocShape::Ring;
@@ -80,7 +82,7 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   wire_.resize(size_t(R_) + 1);
   size_t most = 0;
   for (const auto& ins : router_in_) most = std::max(most, ins.size());
-  reqs_.resize(most);
+  reqs_.resize(most * IS_);  // noc-input-speedup: up to IS_ requests per input port
   active_.resize(routers_);
   credit_back_.resize(L_);  // one flit leaves each link's buffers per cycle at most
   for (auto& w : wire_) w.v.resize(std::max<uint32_t>(1, L_));
@@ -194,7 +196,8 @@ void NocEngine::channels_of(const Msg& m, std::vector<uint32_t>& out) const {
 }
 
 void NocEngine::push_event(uint32_t msg, Done::Kind k, Cycles t) {
-  events_.push({t, seq_++, msgs_[msg].tag, msg, msgs_[msg].gen, k});
+  // The terminal latency shifts only the report: the engine's own state keeps arrive_time.
+  events_.push({k == Done::Arrived ? t + D_ : t, seq_++, msgs_[msg].tag, msg, msgs_[msg].gen, k});
 }
 
 void NocEngine::advance(Cycles T, Listener& l) {
@@ -221,7 +224,7 @@ void NocEngine::advance(Cycles T, Listener& l) {
       m.inj_reported = true;
       l.done({Done::Injected, ev.msg, m.tag, ev.time});
     } else {
-      if (m.arrive_time != ev.time) continue;
+      if (m.arrive_time == kNever || m.arrive_time + D_ != ev.time) continue;
       uses_.clear();
       for (uint32_t j = 0; j < m.H; ++j) {
         if (m.train) {  // a re-trained message keeps the first arrivals it had before
@@ -601,7 +604,9 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
   // Priority of input slot s at an output whose round-robin pointer is rr: (s - rr) mod nslots.
   auto pri = [nslots](uint32_t slot, uint32_t rr) { return slot >= rr ? slot - rr : slot + nslots - rr; };
   // 1. Every input port offers one virtual channel, round-robin: one whose packet holds an
-  //    output virtual channel with a credit, or one whose head flit needs an output VC.
+  //    output virtual channel with a credit, or one whose head flit needs an output VC. With
+  //    noc-input-speedup S it offers one per group of VCs v mod S (S crossbar inputs, as
+  //    BookSim's input_speedup), i.e. up to S flits per cycle to different outputs.
   bool any_va = false;
   for (uint32_t slot = 0; slot < nslots; ++slot) {
     const uint32_t ip = ins[slot];
@@ -610,6 +615,8 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     const InVc* ivs = &invc_[size_t(ip) * V_];
     // The VCs holding flits in round-robin order: from in_rr_ up, then those below it.
     uint64_t m = ne & (~uint64_t(0) << in_rr_[ip]), rest = ne ^ m;
+    uint64_t groups = 0;  // VC groups (v mod S) that already offered
+    uint32_t offered = 0;
     for (;;) {
       if (!m) {
         if (!rest) break;
@@ -618,6 +625,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
       }
       const uint32_t v = static_cast<uint32_t>(__builtin_ctzll(m));
       m &= m - 1;
+      if (IS_ > 1 && ((groups >> (v % IS_)) & 1)) continue;
       const InVc& iv = ivs[v];
       if (!iv.active) {
         const Flit& f = buf(ip, v)[iv.head];
@@ -627,18 +635,19 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
         if (out < L_ && !(out_free_[out] & cls_mask_[o >> 31])) continue;
         reqs[n++] = {ip, v | kVa, out, slot};
         any_va = true;
-        break;
+      } else {
+        if (iv.out < L_ && out_credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) continue;
+        reqs[n++] = {ip, v, iv.out, slot};
       }
-      if (iv.out < L_ && out_credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) continue;
-      reqs[n++] = {ip, v, iv.out, slot};
-      break;
+      if (++offered == IS_) break;
+      groups |= uint64_t(1) << (v % IS_);
     }
   }
   if (n == 0) return;
   // 2. Virtual-channel allocation: heads get the lowest free output VC of their class, inputs
   //    served in the output's round-robin order.
   if (any_va) {
-    // Insertion sort by (out, priority): at most one request per input port.
+    // Insertion sort by (out, priority): at most noc-input-speedup requests per input port.
     for (uint32_t i = 1; i < n; ++i) {
       const Req x = reqs[i];
       const uint32_t px = pri(x.slot, out_rr_[x.out]);

@@ -68,6 +68,16 @@ struct NocParams {
   NocModel model = NocModel::Ideal;     // noc-model
   uint32_t vcs = 2;                     // noc-vcs, virtual channels per input port
   uint32_t buffer_flits = 8;            // noc-buffer-flits, per virtual channel
+  // noc-terminal-latency: cycles added to every message's delivery after its last flit left the
+  // ejection port, holding no port or buffer (the network interface and the pipeline of the
+  // first router, which F + H x router_latency does not count; 6 makes the zero-load latency
+  // that of BookSim 2's default input-queued router, docs/VALIDATION.md).
+  Cycles terminal_latency = 0;
+  // noc-input-speedup: crossbar inputs per router input port; VC v uses input v mod S, so up to
+  // S flits leave one input port per cycle for different outputs (BookSim's input_speedup; its
+  // mesh88_lat example uses 2 "to account for any inefficiencies in allocation"). The ideal
+  // model, which has no routers, ignores it as it ignores noc-vcs.
+  uint32_t input_speedup = 1;
   std::vector<uint32_t> processor_nodes;  // processor-nodes: node of processor p (default p)
   uint32_t nodes() const { return topology == NocShape::Ring ? cols : cols * rows; }
   uint32_t node_of(uint32_t processor) const;  // processor_nodes, or p when empty

@@ -14,6 +14,11 @@
 // switched there in that cycle. Every endpoint (a processor or a memory controller) has its own
 // injection port into its router and ejection port out of it, one flit per cycle each; an
 // endpoint injects its ready messages first come first served, packet by packet.
+// noc-terminal-latency D (default 0) delays every Arrived report by D cycles and holds nothing:
+// zero-load delivery is then t0 + F + H x router_latency + D.
+// noc-input-speedup S (default 1): an input port offers up to S VCs per cycle, one from each
+// group v mod S, and may so send up to S flits per cycle to different outputs (BookSim's
+// input_speedup).
 // Torus and ring split the virtual channels in two classes (dateline: class 1 after the
 // wrap-around link of the current dimension), so they need vcs >= 2.
 //
@@ -265,6 +270,8 @@ class NocEngine {
   NocGraph topo_;
   bool fast_;
   uint32_t L_, E_, V_, B_, P_, R_;
+  Cycles D_;  // noc-terminal-latency, added to Arrived reports only
+  uint32_t IS_;  // noc-input-speedup: VCs an input port may offer per cycle (one per v mod S)
   bool split_ = false;
   std::vector<uint32_t> link_from_router_, link_to_router_;
   std::vector<Endpoint> eps_;
