@@ -251,9 +251,7 @@ TEST_F(SweepE2E, PlotScriptsDrawPngsFromARealSweepAndTasksCsv) {
 // Joint axes end to end: two points (8x8 and 16x16 arrays, no cross points), a table with the
 // figures that say whether a period can be trusted, and the same figures in sweep.csv.
 TEST_F(SweepE2E, JointAxesGiveOnlyTheDiagonalAndTheTableShowsTrustFigures) {
-  ASSERT_EQ(sh(sweep("--set array-rows+array-cols=8,16", "s", "-j 2"),
-               dir / "sweep.log"),
-            0)
+  ASSERT_EQ(sh(sweep("--set array-rows+array-cols=8,16", "s", "-j 2"), dir / "sweep.log"), 0)
       << read(dir / "sweep.log");
   const std::string table = read(dir / "sweep.log");
   for (const char* col : {"array-rows", "array-cols", "status", "period", "predicted", "sim/pred",

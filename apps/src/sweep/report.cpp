@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "spikepipe/core/text.h"
 #include "spikepipe/cli/run_figures.h"
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/text.h"
 #include "spikepipe/platform/output_dir.h"
 
 namespace spikepipe::sweep {

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
@@ -53,8 +53,8 @@ TEST(SweepJoint, PlusJoinedKeysTakeTheSameValue) {
 }
 
 TEST(SweepJoint, ZipPairsValuesAndGroupsFormAProduct) {
-  const Spec s = spec_of({"--set", "scheduler=gpipe,spikepipe", "--set", "processors=4,16",
-                          "--zip", "noc-cols=2,4", "--zip=noc-rows=2,4"});
+  const Spec s = spec_of({"--set", "scheduler=gpipe,spikepipe", "--set", "processors=4,16", "--zip",
+                          "noc-cols=2,4", "--zip=noc-rows=2,4"});
   ASSERT_EQ(s.axes.size(), 4u);
   EXPECT_TRUE(s.axes[2].joint);
   EXPECT_TRUE(s.axes[3].joint);
@@ -73,21 +73,23 @@ TEST(SweepJoint, JointThenCartesianAxis) {
   const Spec s = spec_of({"--set", "array-rows+array-cols=8,16", "--set", "batch=1:3"});
   const auto pts = expand(s.axes);
   ASSERT_EQ(pts.size(), 6u);
-  EXPECT_EQ(pts[0].values,
-            (Values{{"array-rows", "8"}, {"array-cols", "8"}, {"batch", "1"}}));
-  EXPECT_EQ(pts[5].values,
-            (Values{{"array-rows", "16"}, {"array-cols", "16"}, {"batch", "3"}}));
+  EXPECT_EQ(pts[0].values, (Values{{"array-rows", "8"}, {"array-cols", "8"}, {"batch", "1"}}));
+  EXPECT_EQ(pts[5].values, (Values{{"array-rows", "16"}, {"array-cols", "16"}, {"batch", "3"}}));
 }
 
 TEST(SweepJoint, ErrorsNameTheKeys) {
-  const std::string counts = error_of(
-      [] { spec_of({"--set", "processors=4,16", "--zip", "noc-cols=2,4,8"}); });
+  const std::string counts = error_of([] {
+    spec_of({"--set", "processors=4,16", "--zip", "noc-cols=2,4,8"});
+  });
   EXPECT_NE(counts.find("--zip noc-cols"), std::string::npos) << counts;
   EXPECT_NE(counts.find("3 value(s) against 2 of --set processors"), std::string::npos) << counts;
-  EXPECT_NE(error_of([] { spec_of({"--zip", "noc-cols=2,4"}); }).find("no --set before it"),
+  EXPECT_NE(error_of([] {
+              spec_of({"--zip", "noc-cols=2,4"});
+            }).find("no --set before it"),
             std::string::npos);
-  const std::string twice =
-      error_of([] { spec_of({"--set", "processors=4,16", "--zip", "processors=2,4"}); });
+  const std::string twice = error_of([] {
+    spec_of({"--set", "processors=4,16", "--zip", "processors=2,4"});
+  });
   EXPECT_NE(twice.find("'processors' is swept twice"), std::string::npos) << twice;
   EXPECT_NE(error_of([] {
               spec_of({"--set", "array-rows+array-rows=8,16"});
@@ -101,17 +103,23 @@ TEST(SweepJoint, ErrorsNameTheKeys) {
               spec_of({"--array-cols", "8", "--set", "array-rows+array-cols=8,16"});
             }).find("'--array-cols' is also given as a flag"),
             std::string::npos);
-  EXPECT_NE(error_of([] { spec_of({"--set", "array-rows+=8,16"}); }).find("empty key"),
+  EXPECT_NE(error_of([] {
+              spec_of({"--set", "array-rows+=8,16"});
+            }).find("empty key"),
             std::string::npos);
-  EXPECT_NE(error_of([] { spec_of({"--set", "processors=4", "--zip", "batch=1,,2"}); })
-                .find("--zip batch=1,,2: empty value"),
+  EXPECT_NE(error_of([] {
+              spec_of({"--set", "processors=4", "--zip", "batch=1,,2"});
+            }).find("--zip batch=1,,2: empty value"),
             std::string::npos);
-  EXPECT_NE(error_of([] { spec_of({"--set", "processors=4", "--zip", "colour=red"}); })
-                .find("'colour' is not a run option"),
+  EXPECT_NE(error_of([] {
+              spec_of({"--set", "processors=4", "--zip", "colour=red"});
+            }).find("'colour' is not a run option"),
             std::string::npos);
   // expand() checks the counts itself for axes built in code.
   Axis a{"processors", {"4", "16"}, false}, b{"noc-cols", {"2"}, true};
-  EXPECT_NE(error_of([&] { expand({a, b}); }).find("1 value(s) against 2 of 'processors'"),
+  EXPECT_NE(error_of([&] {
+              expand({a, b});
+            }).find("1 value(s) against 2 of 'processors'"),
             std::string::npos);
 }
 
@@ -122,13 +130,14 @@ TEST(SweepJoint, ReportsKeepOneColumnPerKeyAndNameTheJointAxis) {
     Result r;
     r.point = p;
     r.ok = true;
-    r.summary = nlohmann::json{{"period_cycles", 100},
-                               {"steady_state_reached", p.index == 0},
-                               {"simulated_over_predicted", 1.5},
-                               {"predicted_sram_peak_bytes", {1024, 4096}},
-                               {"platform", {{"sram_bytes", 2048}}},
-                               {"dram_spill_bytes", 512}}
-                    .dump();
+    r.summary = nlohmann::json{
+        {"period_cycles", 100},
+        {"steady_state_reached", p.index == 0},
+        {"simulated_over_predicted", 1.5},
+        {"predicted_sram_peak_bytes", {1024, 4096}},
+        {"platform", {{"sram_bytes", 2048}}},
+        {"dram_spill_bytes",
+         512}}.dump();
     results.push_back(r);
   }
   const std::string csv = csv_text(s, results);

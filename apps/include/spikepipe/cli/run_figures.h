@@ -9,11 +9,11 @@
 namespace spikepipe::cli {
 
 struct Trust {
-  bool steady = false;        // steady_state_reached
-  double sim_pred = 0;        // simulated_over_predicted
-  double sram_need = 0;       // largest predicted_sram_peak_bytes over processors
-  double sram_capacity = 0;   // platform.sram_bytes
-  double spilled = 0;         // dram_spill_bytes (planned and unplanned spills, per iteration)
+  bool steady = false;       // steady_state_reached
+  double sim_pred = 0;       // simulated_over_predicted
+  double sram_need = 0;      // largest predicted_sram_peak_bytes over processors
+  double sram_capacity = 0;  // platform.sram_bytes
+  double spilled = 0;        // dram_spill_bytes (planned and unplanned spills, per iteration)
 };
 
 Trust trust_of(const nlohmann::json& summary);
