@@ -10,6 +10,7 @@
 
 #include "spikepipe/cli/cli.h"
 #include "spikepipe/cli/options.h"
+#include "spikepipe/cli/run_figures.h"
 #include "spikepipe/platform/interrupts.h"
 #include "spikepipe/platform/output_dir.h"
 #include "spikepipe/platform/run.h"
@@ -142,7 +143,8 @@ std::string table(const std::vector<Row>& rows, bool csv) {
     c.push_back(csv ? exact(p) : f("%.0f", p));
     c.push_back(csv ? exact(num(r.s, "predicted_period_cycles"))
                     : f("%.0f", num(r.s, "predicted_period_cycles")));
-    c.push_back(f("%.4f", num(r.s, "simulated_over_predicted")));
+    const Trust t = trust_of(r.s);
+    c.push_back(sim_pred_cell(t));
     if (csv) {
       c.push_back(best > 0 ? f("%.4f", best / p) : "-");
       c.push_back(best_name);
@@ -163,23 +165,14 @@ std::string table(const std::vector<Row>& rows, bool csv) {
         f(csv ? "%.6f" : "%+.3f%%", (csv ? 1.0 : 100.0) * num(r.s, "comm_overhead_all_traffic")));
     const double sram = num(r.s, "peak_sram_bytes");
     c.push_back(csv ? f("%.0f", sram) : f("%.1f", sram / 1024.0));
-    const bool steady =
-        r.s.contains("steady_state_reached") && r.s["steady_state_reached"].get<bool>();
-    c.push_back(steady ? "yes" : "no");
-    // The planner's SRAM need (largest over processors) against the capacity, and what the run
-    // moved to DRAM per iteration (planned and unplanned spills).
-    double need = 0;
-    if (r.s.contains("predicted_sram_peak_bytes") && r.s["predicted_sram_peak_bytes"].is_array())
-      for (const auto& v : r.s["predicted_sram_peak_bytes"]) need = std::max(need, v.get<double>());
-    const double cap = r.s.contains("platform") ? num(r.s["platform"], "sram_bytes") : 0.0;
-    const double spilled = num(r.s, "dram_spill_bytes");
+    c.push_back(steady_cell(t));
     if (csv) {
-      c.push_back(f("%.0f", need));
-      c.push_back(f("%.0f", cap));
-      c.push_back(f("%.0f", spilled));
+      c.push_back(f("%.0f", t.sram_need));
+      c.push_back(f("%.0f", t.sram_capacity));
+      c.push_back(f("%.0f", t.spilled));
     } else {
-      c.push_back(f("%.0f", need / 1024.0) + "/" + f("%.0f", cap / 1024.0));
-      c.push_back(f("%.1f", spilled / 1024.0));
+      c.push_back(sram_cell(t));
+      c.push_back(spilled_cell(t));
     }
     energy_cells(r.s, csv, c);
     cells.push_back(c);
@@ -306,6 +299,12 @@ int compare(const Args& args) {
   out.commit();
   std::cout << (vm["csv"].as<bool>() ? csv : text);
   if (!vm["csv"].as<bool>()) {
+    size_t ran = 0, unsteady = 0;
+    for (const auto& r : rows) {
+      ran += r.ok;
+      unsteady += r.ok && !trust_of(r.s).steady;
+    }
+    std::cout << unsteady_note(unsteady, ran, "schedulers");
     std::cout
         << "(periods and latency in cycles; bytes per iteration between processors; speedups "
            "from the simulated periods; best baseline = the fastest scheduler other than spikepipe;\n lower bound = the same for every scheduler, own bound = the schedule's (its placement and delays);\n comm overhead = (bytes - standard pipelining's) / (all edges + "

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -245,4 +246,50 @@ TEST_F(SweepE2E, PlotScriptsDrawPngsFromARealSweepAndTasksCsv) {
     EXPECT_GT(bytes.size(), 5000u) << png;  // a drawn chart, not an empty canvas
     EXPECT_LT(bytes.size(), 200000u) << png;
   }
+}
+
+// Joint axes end to end: two points (8x8 and 16x16 arrays, no cross points), a table with the
+// figures that say whether a period can be trusted, and the same figures in sweep.csv.
+TEST_F(SweepE2E, JointAxesGiveOnlyTheDiagonalAndTheTableShowsTrustFigures) {
+  ASSERT_EQ(sh(sweep("--set array-rows+array-cols=8,16", "s", "-j 2"), dir / "sweep.log"), 0)
+      << read(dir / "sweep.log");
+  const std::string table = read(dir / "sweep.log");
+  for (const char* col : {"array-rows", "array-cols", "status", "period", "predicted", "sim/pred",
+                          "steady", "SRAM need/cap KiB", "spilled KiB/it", "latency"})
+    EXPECT_NE(table.find(col), std::string::npos) << col << "\n" << table;
+  const auto rows = rows_of(dir / "s" / "sweep.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string n = i == 0 ? "8" : "16";
+    EXPECT_EQ(rows[i].at("array-rows"), n);
+    EXPECT_EQ(rows[i].at("array-cols"), n);
+    EXPECT_EQ(rows[i].at("status"), "ok");
+    const auto s = nlohmann::json::parse(
+        read(dir / "s" / "points" / ("array-rows=" + n + ",array-cols=" + n) / "summary.json"));
+    EXPECT_EQ(rows[i].at("steady_state_reached"), s["steady_state_reached"].dump());
+    EXPECT_EQ(rows[i].at("simulated_over_predicted"), s["simulated_over_predicted"].dump());
+    EXPECT_EQ(rows[i].at("platform.sram_bytes"), s["platform"]["sram_bytes"].dump());
+    EXPECT_EQ(rows[i].at("dram_spill_bytes"), s["dram_spill_bytes"].dump());
+    uint64_t need = 0;
+    for (const auto& v : s["predicted_sram_peak_bytes"]) need = std::max(need, v.get<uint64_t>());
+    EXPECT_EQ(rows[i].at("sram_need_bytes"), std::to_string(need));
+    // The table row: both values, status, the period as whole cycles, the predicted one.
+    auto whole = [&](const char* key) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.0f", s[key].get<double>());
+      return std::string(buf);
+    };
+    const std::vector<std::string> want = {n, n, "ok", whole("period_cycles"),
+                                           whole("predicted_period_cycles")};
+    bool found = false;
+    std::stringstream lines(table);
+    for (std::string line; std::getline(lines, line);) {
+      std::stringstream words(line);
+      std::vector<std::string> w;
+      for (std::string x; words >> x;) w.push_back(x);
+      found |= w.size() >= want.size() && std::equal(want.begin(), want.end(), w.begin());
+    }
+    EXPECT_TRUE(found) << table;
+  }
+  EXPECT_NE(read(dir / "s" / "sweep.json").find("\"with\": \"array-rows\""), std::string::npos);
 }

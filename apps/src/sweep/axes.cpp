@@ -125,8 +125,8 @@ std::vector<std::string> expand_item(const std::string& item, const std::string&
   return out;
 }
 
-Axis parse_axis(const std::string& text) {
-  const std::string where = "--set " + text;
+Axis parse_axis(const std::string& text, const std::string& option) {
+  const std::string where = option + " " + text;
   const size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     fail(where, "expected KEY=V1,V2,...", "e.g. processors=4,8 or processors=4:64:x2");
@@ -149,6 +149,26 @@ Axis parse_axis(const std::string& text) {
     start = comma + 1;
   }
   return axis;
+}
+
+std::vector<Axis> parse_set(const std::string& text) {
+  const size_t eq = text.find('=');
+  const std::string keys = eq == std::string::npos ? std::string() : text.substr(0, eq);
+  if (keys.find('+') == std::string::npos) return {parse_axis(text)};
+  std::vector<Axis> axes;
+  size_t start = 0;
+  while (start <= keys.size()) {
+    size_t plus = keys.find('+', start);
+    if (plus == std::string::npos) plus = keys.size();
+    const std::string key = keys.substr(start, plus - start);
+    if (key.empty() || key == "--")
+      fail("--set " + text, "empty key in '" + keys + "'",
+           "KEY+KEY=ITEMS, e.g. array-rows+array-cols=32,64");
+    axes.push_back(parse_axis(key + text.substr(eq)));
+    axes.back().joint = axes.size() > 1;
+    start = plus + 1;
+  }
+  return axes;
 }
 
 std::string point_id(const Values& values) {
@@ -179,23 +199,42 @@ std::string point_id(const Values& values) {
 }
 
 std::vector<Point> expand(const std::vector<Axis>& axes) {
+  // A group is an axis and the joint axes that follow it; the product runs over groups.
+  std::vector<size_t> group_of(axes.size()), group_size;
   size_t total = 1;
-  for (const auto& a : axes) {
+  for (size_t k = 0; k < axes.size(); ++k) {
+    const Axis& a = axes[k];
     if (a.values.empty()) fail("--set " + a.key, "no values");
+    if (a.joint && k > 0) {
+      const Axis& lead = axes[k - 1];
+      if (a.values.size() != lead.values.size()) {
+        fail("--zip " + a.key,
+             std::to_string(a.values.size()) + " value(s) against " +
+                 std::to_string(lead.values.size()) + " of '" + lead.key + "'",
+             "as many values as the axis it moves with");
+      }
+      group_of[k] = group_size.size() - 1;
+      continue;
+    }
     if (total > kMaxValues / a.values.size())
       fail("--set", "the product has more than 100000 points");
     total *= a.values.size();
+    group_of[k] = group_size.size();
+    group_size.push_back(a.values.size());
   }
   std::vector<Point> points(total);
+  std::vector<size_t> step(group_size.size());
   for (size_t i = 0; i < total; ++i) {
     Point& p = points[i];
     p.index = i;
     size_t rest = i;
-    p.values.resize(axes.size());
-    for (size_t k = axes.size(); k-- > 0;) {  // the last axis varies fastest
-      p.values[k] = {axes[k].key, axes[k].values[rest % axes[k].values.size()]};
-      rest /= axes[k].values.size();
+    for (size_t g = group_size.size(); g-- > 0;) {  // the last group varies fastest
+      step[g] = rest % group_size[g];
+      rest /= group_size[g];
     }
+    p.values.resize(axes.size());
+    for (size_t k = 0; k < axes.size(); ++k)
+      p.values[k] = {axes[k].key, axes[k].values[step[group_of[k]]]};
     p.id = point_id(p.values);
   }
   return points;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "spikepipe/cli/run_figures.h"
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/platform/interrupts.h"
 
@@ -13,12 +14,11 @@ namespace spikepipe::sweep {
 
 namespace {
 
-std::string figure(const nlohmann::json& s, const char* key) {
+// Cycles as `compare` prints them: whole cycles (the files keep full precision).
+std::string cycles(const nlohmann::json& s, const char* key) {
   if (!s.contains(key) || !s[key].is_number()) return "-";
-  if (!s[key].is_number_float()) return s[key].dump();
-  // The files keep full precision; the terminal gets one decimal, which cycles need at most.
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f", s[key].get<double>());
+  std::snprintf(buf, sizeof buf, "%.0f", s[key].get<double>());
   return buf;
 }
 
@@ -37,16 +37,26 @@ void print_plan(const Spec& spec, const std::vector<Point>& points, std::ostream
 void print_table(const Spec& spec, const std::vector<Result>& results, std::ostream& os) {
   std::vector<std::string> head;
   for (const auto& a : spec.axes) head.push_back(a.key);
-  head.insert(head.end(), {"status", "period_cycles", "latency_cycles"});
+  head.insert(head.end(), {"status", "period", "predicted", "sim/pred", "steady",
+                           "SRAM need/cap KiB", "spilled KiB/it", "latency"});
   std::vector<std::vector<std::string>> rows;
+  size_t unsteady = 0, ran = 0;
   for (const auto& r : results) {
     std::vector<std::string> row;
     for (const auto& [k, v] : r.point.values) row.push_back(v);
     row.push_back(r.ok ? "ok" : "failed");
     if (r.ok) {
       const auto s = nlohmann::json::parse(r.summary);
-      row.push_back(figure(s, "period_cycles"));
-      row.push_back(figure(s, "latency_cycles"));
+      const cli::Trust t = cli::trust_of(s);
+      ++ran;
+      unsteady += !t.steady;
+      row.push_back(cycles(s, "period_cycles"));
+      row.push_back(cycles(s, "predicted_period_cycles"));
+      row.push_back(cli::sim_pred_cell(t));
+      row.push_back(cli::steady_cell(t));
+      row.push_back(cli::sram_cell(t));
+      row.push_back(cli::spilled_cell(t));
+      row.push_back(cycles(s, "latency_cycles"));
     } else {
       row.push_back(r.error);
     }
@@ -68,6 +78,9 @@ void print_table(const Spec& spec, const std::vector<Result>& results, std::ostr
   };
   line(head);
   for (const auto& row : rows) line(row);
+  os << "(period, predicted and latency in cycles; sim/pred = simulated over predicted period; "
+        "SRAM need = the planner's largest per-processor need)\n";
+  os << cli::unsteady_note(unsteady, ran, "points");
 }
 
 int finish(const Spec& spec, const std::vector<Result>& results) {

@@ -1,14 +1,16 @@
 // sweep.csv and sweep.json from the points' results. Built only from the results (never from
 // who ran them, when or how fast), so one machine and any number of MPI ranks give the same bytes.
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "spikepipe/core/text.h"
+#include "spikepipe/cli/run_figures.h"
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
+#include "spikepipe/core/text.h"
 #include "spikepipe/platform/output_dir.h"
 
 namespace spikepipe::sweep {
@@ -20,11 +22,23 @@ using ojson = nlohmann::ordered_json;
 namespace {
 
 // The headline figures of summary.json first, in this order; anything else after, by name.
-const std::vector<std::string> kFirst = {"period_cycles",      "predicted_period_cycles",
-                                         "latency_cycles",     "throughput_samples_per_s",
-                                         "lower_bound_cycles", "utilisation",
-                                         "comm_overhead",      "peak_sram_bytes",
-                                         "bytes_by_kind",      "energy_per_sample_j",
+// The ones that say whether a period can be trusted (steady state, sim/pred, SRAM need against
+// capacity, spill) come right after the period, as in the console table.
+const std::vector<std::string> kFirst = {"period_cycles",
+                                         "predicted_period_cycles",
+                                         "simulated_over_predicted",
+                                         "steady_state_reached",
+                                         "sram_need_bytes",
+                                         "platform.sram_bytes",
+                                         "dram_spill_bytes",
+                                         "latency_cycles",
+                                         "throughput_samples_per_s",
+                                         "lower_bound_cycles",
+                                         "utilisation",
+                                         "comm_overhead",
+                                         "peak_sram_bytes",
+                                         "bytes_by_kind",
+                                         "energy_per_sample_j",
                                          "energy_breakdown_j"};
 
 size_t rank_of(const std::string& column) {
@@ -51,6 +65,12 @@ void flatten(const json& v, const std::string& prefix, std::map<std::string, std
   }
 }
 
+std::string exact_bytes(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
 void write_atomically(const fs::path& path, const std::string& text) {
   const fs::path tmp = path.string() + ".tmp";
   {
@@ -70,7 +90,12 @@ std::string csv_text(const Spec& spec, const std::vector<Result>& results) {
   std::set<std::string> names;
   for (size_t i = 0; i < results.size(); ++i) {
     if (!results[i].ok) continue;
-    flatten(json::parse(results[i].summary), "", rows[i]);
+    const json summary = json::parse(results[i].summary);
+    flatten(summary, "", rows[i]);
+    // The planner's SRAM need is an array (per processor), which the CSV leaves out: its
+    // largest element, as `compare` shows it.
+    if (summary.contains("predicted_sram_peak_bytes"))
+      rows[i]["sram_need_bytes"] = exact_bytes(cli::trust_of(summary).sram_need);
     for (const auto& [k, v] : rows[i]) names.insert(k);
   }
   // A swept key already has its column (e.g. processors, scheduler), and the run's command line
@@ -104,7 +129,13 @@ std::string json_text(const Spec& spec, const std::vector<Result>& results) {
   ojson doc;
   doc["base_args"] = spec.base;
   doc["axes"] = ojson::array();
-  for (const auto& a : spec.axes) doc["axes"].push_back({{"key", a.key}, {"values", a.values}});
+  for (size_t k = 0; k < spec.axes.size(); ++k) {
+    const Axis& a = spec.axes[k];
+    ojson axis = {{"key", a.key}, {"values", a.values}};
+    // A joint axis names the axis it moves with (value i with value i); absent otherwise.
+    if (a.joint && k > 0) axis["with"] = spec.axes[k - 1].key;
+    doc["axes"].push_back(std::move(axis));
+  }
   doc["points"] = ojson::array();
   for (const auto& r : results) {
     ojson p;

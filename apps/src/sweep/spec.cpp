@@ -1,5 +1,5 @@
-// The arguments of `spikepipe sweep`: its own options (--set, -j, --out, --keep, --dry-run) are
-// taken out; everything else is handed to every point's `spikepipe run` unchanged.
+// The arguments of `spikepipe sweep`: its own options (--set, --zip, -j, --out, --keep,
+// --dry-run) are taken out; everything else is handed to every point's `spikepipe run` unchanged.
 #include <algorithm>
 #include <iostream>
 #include <set>
@@ -50,7 +50,7 @@ uint32_t parse_jobs(const std::string& text) {
 void print_help(const std::string& program) {
   std::cout
       << "usage: " << program
-      << " [run options] --set KEY=V1,V2,... [--set ...] [-j N] [--out DIR]\n\n"
+      << " [run options] --set KEY=V1,V2,... [--zip KEY=...] [--set ...] [-j N] [--out DIR]\n\n"
          "Runs `spikepipe run` once per point of the Cartesian product of the --set values, each "
          "in\n"
          "its own process, and writes DIR/sweep.csv and DIR/sweep.json. Every option that is not "
@@ -60,6 +60,11 @@ void print_help(const std::string& program) {
          "  --set KEY=ITEMS     a run option and its values; ITEMS are comma-separated values or\n"
          "                      ranges a:b:xF (geometric), a:b:+s (arithmetic), a:b (step 1).\n"
          "                      The first --set varies slowest.\n"
+         "  --set K1+K2=ITEMS   keys that take the same values together (K1=K2=v per point):\n"
+         "                      array-rows+array-cols=32,64 gives 32x32 and 64x64 only\n"
+         "  --zip KEY=ITEMS     right after a --set: KEY moves with that axis, value i with\n"
+         "                      value i (same count), e.g. --set processors=4,16\n"
+         "                      --zip noc-rows=2,4 --zip noc-cols=2,4\n"
          "  -j, --jobs N        points run at the same time (default 1)\n"
          "  --out DIR           sweep directory (default traces/sweep); re-running the same\n"
          "                      command into it resumes: points with a summary.json are kept\n"
@@ -118,7 +123,20 @@ std::optional<Spec> parse_spec(const std::vector<std::string>& args, const std::
       print_help(program);
       return std::nullopt;
     } else if (take(args, i, "--set", v)) {
-      spec.axes.push_back(parse_axis(v));
+      for (auto& a : parse_set(v)) spec.axes.push_back(std::move(a));
+    } else if (take(args, i, "--zip", v)) {
+      Axis a = parse_axis(v, "--zip");
+      if (spec.axes.empty())
+        fail("--zip " + a.key, "no --set before it", "--zip right after the --set it moves with");
+      const Axis& lead = spec.axes.back();
+      if (a.values.size() != lead.values.size()) {
+        fail("--zip " + a.key,
+             std::to_string(a.values.size()) + " value(s) against " +
+                 std::to_string(lead.values.size()) + " of --set " + lead.key,
+             "as many values as the --set it moves with");
+      }
+      a.joint = true;
+      spec.axes.push_back(std::move(a));
     } else if (take(args, i, "-j", v) || take(args, i, "--jobs", v)) {
       spec.jobs = parse_jobs(v);
     } else if (take(args, i, "--out", v)) {
@@ -139,7 +157,7 @@ std::optional<Spec> parse_spec(const std::vector<std::string>& args, const std::
   const auto keys = sweepable_keys();
   std::set<std::string> seen;
   for (const auto& axis : spec.axes) {
-    const std::string where = "--set " + axis.key;
+    const std::string where = (axis.joint ? "--set/--zip " : "--set ") + axis.key;
     if (std::find(kListKeys.begin(), kListKeys.end(), axis.key) != kListKeys.end()) {
       fail(where, "'" + axis.key + "' takes a comma-separated list, which --set would split",
            "platform INI files that differ in it, swept with --set platform=a.cfg,b.cfg");
@@ -147,7 +165,8 @@ std::optional<Spec> parse_spec(const std::vector<std::string>& args, const std::
     if (std::find(keys.begin(), keys.end(), axis.key) == keys.end()) {
       fail(where, "'" + axis.key + "' is not a run option that can be swept", joined(keys));
     }
-    if (!seen.insert(axis.key).second) fail(where, "key set twice", "one --set per key");
+    if (!seen.insert(axis.key).second)
+      fail(where, "'" + axis.key + "' is swept twice", "each key in one --set or --zip");
     for (const auto& b : spec.base) {
       if (b == "--" + axis.key || b.rfind("--" + axis.key + "=", 0) == 0) {
         fail(where, "'--" + axis.key + "' is also given as a flag", "either the flag or --set");

@@ -141,7 +141,7 @@ TEST(SweepSpec, BadKeysAreErrors) {
             std::string::npos);
   EXPECT_NE(error_of([] {
               spec_of({"--set", "batch=1", "--set", "batch=2"});
-            }).find("key set twice"),
+            }).find("'batch' is swept twice"),
             std::string::npos);
   EXPECT_NE(error_of([] {
               spec_of({"--set", "split=maybe"});

@@ -22,16 +22,24 @@
 
 namespace spikepipe::sweep {
 
-// One `--set`: a run option and its values, ranges expanded, in the order given.
+// One swept run option and its values, ranges expanded, in the order given. An axis with
+// `joint` set moves together with the axis before it (value i with value i) instead of forming
+// a product with it: `--set a+b=1,2` or `--set a=1,2 --zip b=3,4`. Joint axes have as many
+// values as the axis they join.
 struct Axis {
   std::string key;
   std::vector<std::string> values;
+  bool joint = false;
 };
 
 // "KEY=ITEM,ITEM,..." where an ITEM is a value or a range: "a:b:xF" (a, a*F, ... <= b, integer
 // F >= 2), "a:b:+s" or "a:b:s" (a, a+s, ... <= b), "a:b" (step 1). Bounds and + steps may be
-// decimals. Throws Error naming the --set text on a bad range, an empty or repeated value.
-Axis parse_axis(const std::string& text);
+// decimals. Throws Error naming the option (--set or --zip) and its text on a bad range, an
+// empty or repeated value.
+Axis parse_axis(const std::string& text, const std::string& option = "--set");
+// "KEY+KEY+...=ITEMS" (--set): one axis per key, all with the same values, every key after the
+// first joint. A plain "KEY=ITEMS" gives one axis.
+std::vector<Axis> parse_set(const std::string& text);
 std::vector<std::string> expand_item(const std::string& item, const std::string& where);
 
 using Values = std::vector<std::pair<std::string, std::string>>;  // (key, value), axis order
@@ -42,8 +50,9 @@ struct Point {
   Values values;
 };
 
-// The Cartesian product: the first axis varies slowest, the last fastest; values in the given
-// order. No axes gives one point with id "base".
+// The Cartesian product of the axis groups (an axis and the joint axes after it): the first
+// group varies slowest, the last fastest; values in the given order. No axes gives one point
+// with id "base". Throws Error naming both keys when a joint axis has another value count.
 std::vector<Point> expand(const std::vector<Axis>& axes);
 
 // "array-rows=8,scheduler=gpipe": key=value pairs in axis order. Characters outside
