@@ -1,0 +1,382 @@
+// The machine replay: the run the simulator makes of a schedule on the ideal NoC and the simple
+// DRAM model, without SystemC. Those two serve their resources in call order (a link is reserved
+// for a whole message when its send is issued, a DRAM channel is busy until its last access
+// ends), so the order in which accesses contend is the order in which the processors issue them;
+// replaying the processors' calls in time order with the same rules gives the same times. The
+// rules are those of models/src/processor.cpp (wait, read, compute, finish, sends),
+// models/src/noc.cpp (NocTiming::send, reads and writes through the controller) and
+// models/src/dram.cpp (DramTiming::access, split): a change there must be made here too
+// (the Replay* tests compare both on the shipped presets).
+#include <algorithm>
+#include <limits>
+#include <queue>
+#include <unordered_map>
+
+#include "spikepipe/core/sram.h"
+#include "spikepipe/workloads/analysis.h"
+
+namespace spikepipe {
+namespace {
+
+constexpr Cycles kNever = std::numeric_limits<Cycles>::max();
+// models/src/processor.cpp: the address map of a processor's DRAM region.
+constexpr uint64_t kRegionBits = 40, kSpillBase = 1ull << 38, kSpillSpan = 1ull << 37;
+constexpr uint64_t kWeightBase = 1ull << 37, kOutputBase = 1ull << 39;
+uint64_t round_up(uint64_t v, uint64_t to) { return (v + to - 1) / to * to; }
+
+class Machine {
+ public:
+  Machine(const Schedule& s, const CommModel& c, uint32_t iterations)
+      : s_(s), c_(c), N_(iterations), ci_(s), busy_link_(c.noc->links().size(), 0),
+        busy_ch_(std::max<uint32_t>(1, c.dram_channels), 0) {
+    const uint32_t P = s.processors;
+    done_.assign(s.ops.size(), 0);
+    in_.resize(s.ops.size());
+    out_.resize(s.ops.size());
+    for (uint32_t d = 0; d < s.deps.size(); ++d) {
+      const Dep& dep = s.deps[d];
+      in_[dep.dst.value].push_back(d);
+      if (sent_by_processor(dep) && s.remote(dep)) out_[dep.src.value].push_back(d);
+      else if (sent_by_processor(dep)) local_out_[dep.src.value].push_back(d);
+    }
+    const std::vector<uint64_t> w = resident_weight_bytes(s);
+    for (uint32_t p = 0; p < P; ++p) {
+      procs_.push_back(Proc{ProgramCursor(s, ProcessorId(p), N_)});
+      sram_.emplace_back(c.sram_bytes ? c.sram_bytes : ~uint64_t(0) / 2, p < w.size() ? w[p] : 0);
+      weight_total_.push_back(p < w.size() ? w[p] : 0);
+    }
+    iteration_end_.assign(N_, 0);
+    iteration_start_.assign(N_, kNever);
+  }
+
+  bool run() {
+    for (uint32_t p = 0; p < s_.processors; ++p) at(p, 0, Stage::Wait);
+    while (!queue_.empty()) {
+      const Ev e = queue_.top();
+      queue_.pop();
+      step(e.proc, e.t);
+    }
+    for (const Proc& p : procs_)
+      if (!p.cur.done()) return false;
+    return true;
+  }
+
+  const std::vector<Cycles>& iteration_end() const { return iteration_end_; }
+  const std::vector<Cycles>& iteration_start() const { return iteration_start_; }
+
+ private:
+  enum class Stage { Wait, Read, Finish, Send };
+  struct Proc {
+    ProgramCursor cur;
+    Stage stage = Stage::Wait;
+    bool blocked = false;
+    size_t next_send = 0;
+    Cycles end = 0;
+    uint64_t spill_cursor = 0;
+  };
+  struct Slot {
+    Cycles arrival = kNever;
+    SramModel::Hold held;
+    uint64_t spill_address = 0;
+  };
+  struct Ev {
+    Cycles t;
+    uint64_t seq;
+    uint32_t proc;
+    // Equal times in the order they were scheduled (SystemC's own order for them is that of its
+    // event heap, which this does not reproduce).
+    bool operator<(const Ev& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+  };
+
+  void at(uint32_t p, Cycles t, Stage st) {
+    procs_[p].stage = st;
+    queue_.push(Ev{t, seq_++, p});
+  }
+  uint64_t key(uint32_t d, uint32_t k) const { return (uint64_t(d) << 32) | k; }
+  uint64_t region(uint32_t p) const { return uint64_t(p + 1) << kRegionBits; }
+  uint32_t node(uint32_t p) const { return c_.node[p]; }
+
+  // NocTiming::send: each link of the route reserved for the whole message, in call order.
+  std::pair<Cycles, Cycles> noc(uint32_t a, uint32_t b, uint64_t bytes, Cycles t0) {
+    route_.clear();
+    c_.noc->route(a, b, route_);
+    const Cycles dur = serial_cycles(bytes, c_.link_bytes_per_cycle);
+    Cycles head = t0;
+    for (LinkId l : route_) {
+      const Cycles start = std::max(head + c_.hop_latency, busy_link_[l.value]);
+      busy_link_[l.value] = start + dur;
+      head = start;
+    }
+    return {t0 + dur, head + dur};  // injected, arrival
+  }
+
+  // DramTiming::split + access: the bytes interleaved over the channels, each served in order.
+  std::pair<Cycles, Cycles> dram(uint64_t address, uint64_t bytes, Cycles t) {
+    const uint64_t il = std::max<uint64_t>(1, c_.dram_interleave), ch = busy_ch_.size();
+    share_.assign(ch, 0);
+    uint64_t a = address, left = bytes;
+    const uint64_t head = std::min(left, il - a % il);
+    share_[(a / il) % ch] += head;
+    a += head;
+    left -= head;
+    const uint64_t rounds = left / il / ch;
+    if (rounds) {
+      for (auto& v : share_) v += rounds * il;
+      a += rounds * ch * il;
+      left -= rounds * ch * il;
+    }
+    while (left > 0) {
+      const uint64_t take = std::min(left, il);
+      share_[(a / il) % ch] += take;
+      a += take;
+      left -= take;
+    }
+    Cycles first = kNever, done = 0;
+    for (size_t i = 0; i < ch; ++i) {
+      if (!share_[i]) continue;
+      const Cycles start = std::max(t + c_.dram_latency, busy_ch_[i]);
+      busy_ch_[i] = start + serial_cycles(share_[i], c_.dram_bytes_per_cycle);
+      first = std::min(first, start);
+      done = std::max(done, busy_ch_[i]);
+    }
+    if (first == kNever) first = done = t + c_.dram_latency;
+    return {first, done};
+  }
+
+  // Noc MemoryRead: the header to the controller, the channels, the data back. Its arrival.
+  Cycles read(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {
+    const uint32_t ctrl = c_.controller[p];
+    const Cycles t1 = t0 + Cycles(c_.noc->hops(node(p), ctrl)) * c_.hop_latency;
+    const auto [first, done] = dram(address, bytes, t1);
+    const Cycles ser = serial_cycles(bytes, c_.link_bytes_per_cycle);
+    const Cycles start = std::max(first, done > ser ? done - ser : 0);
+    return std::max(noc(ctrl, node(p), bytes, start).second, done);
+  }
+  // Noc MemoryWrite (posted): to the controller, then the channels, reserved now.
+  void write(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {
+    dram(address, bytes, noc(node(p), c_.controller[p], bytes, t0).second);
+  }
+  // SystolicProcessor::hold: what does not fit (or is planned to) streams to DRAM.
+  void hold(uint32_t p, Slot& slot, uint64_t bytes, uint64_t to_dram, Cycles t0) {
+    slot.held = sram_[p].hold(bytes, to_dram);
+    if (!slot.held.spilled) return;
+    Proc& q = procs_[p];
+    slot.spill_address = region(p) + kSpillBase + q.spill_cursor % kSpillSpan;
+    q.spill_cursor += round_up(slot.held.spilled, 4096);
+    write(p, slot.spill_address, slot.held.spilled, t0);
+  }
+  // A message of dep d, iteration k, injected from t0: the receiver takes its buffer now.
+  Cycles message(uint32_t d, uint32_t k, Cycles t0) {
+    const Dep& dep = s_.deps[d];
+    const uint32_t q = s_.op(dep.dst).proc.value;
+    const auto [injected, arrival] =
+        noc(node(s_.op(dep.src).proc.value), node(q), dep.bytes, t0);
+    if (has_consumer(dep, k, N_)) {
+      Slot& slot = slots_[key(d, k)];
+      slot.arrival = arrival;
+      if (occupies_sram(dep)) hold(q, slot, dep.bytes, dep.spill_bytes, arrival);
+      wake(q, t0);
+    }
+    return injected;
+  }
+  void wake(uint32_t q, Cycles t) {
+    if (!procs_[q].blocked) return;
+    procs_[q].blocked = false;
+    at(q, t, Stage::Wait);
+  }
+
+  void step(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    switch (pr.stage) {
+      case Stage::Wait: return wait_inputs(p, t);
+      case Stage::Read: return read_memory(p, t);
+      case Stage::Finish: return finish(p, t);
+      case Stage::Send: return send(p, t);
+    }
+  }
+
+  void wait_inputs(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    if (pr.cur.done()) return;
+    const Op& op = pr.cur.op();
+    const uint32_t k = pr.cur.iteration();
+    Cycles ready = t;
+    for (uint32_t d : in_[op.id.value]) {
+      const Dep& dep = s_.deps[d];
+      const auto j = producer_iteration(dep, k);
+      if (!j) continue;
+      if (!s_.remote(dep) && sent_by_processor(dep)) {
+        if (done_[dep.src.value] <= *j) {
+          pr.blocked = true;  // a local producer that has not run: a deadlock, as in the model
+          return;
+        }
+        continue;
+      }
+      auto it = slots_.find(key(d, *j));
+      if (it == slots_.end() || it->second.arrival == kNever) {
+        pr.blocked = true;
+        return;
+      }
+      ready = std::max(ready, it->second.arrival);
+    }
+    if (ready > t) return at(p, ready, Stage::Read);
+    read_memory(p, t);
+  }
+
+  void read_memory(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    const Op& op = pr.cur.op();
+    const uint32_t k = pr.cur.iteration();
+    Cycles done = t;
+    if (op.dram_read_bytes)
+      done = std::max(done, read(p, region(p) + (k % 16) * round_up(op.dram_read_bytes, 4096),
+                                 op.dram_read_bytes, t));
+    for (uint32_t d : in_[op.id.value]) {
+      const auto j = producer_iteration(s_.deps[d], k);
+      if (!j) continue;
+      auto it = slots_.find(key(d, *j));
+      if (it == slots_.end() || !it->second.held.spilled) continue;
+      done = std::max(done, read(p, it->second.spill_address, it->second.held.spilled, t));
+    }
+    const uint64_t excess = sram_[p].weight_excess();
+    if (excess && holds_weights(op) && weight_total_[p]) {
+      const auto bytes = static_cast<uint64_t>(double(op.weight_bytes) * double(excess) /
+                                               double(weight_total_[p]));
+      if (bytes)
+        done = std::max(done, read(p,
+                                   region(p) + kWeightBase + (uint64_t(op.layer) << 28) +
+                                       (uint64_t(op.part) << 24),
+                                   bytes, t));
+    }
+    pr.end = done + op.array_cycles + op.vector_cycles;
+    iteration_start_[k] = std::min(iteration_start_[k], done);
+    at(p, pr.end, Stage::Finish);
+  }
+
+  void finish(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    const Op& op = pr.cur.op();
+    const uint32_t k = pr.cur.iteration();
+    iteration_end_[k] = std::max(iteration_end_[k], t);
+    ++done_[op.id.value];
+    if (op.dram_write_bytes)
+      write(p, region(p) + kOutputBase + (k % 16) * round_up(op.dram_write_bytes, 4096),
+            op.dram_write_bytes, t);
+    for (uint32_t d : in_[op.id.value]) {  // inputs consumed
+      const auto j = producer_iteration(s_.deps[d], k);
+      if (!j) continue;
+      auto it = slots_.find(key(d, *j));
+      if (it == slots_.end()) continue;
+      sram_[p].release(it->second.held);
+      slots_.erase(it);
+    }
+    if (auto lo = local_out_.find(op.id.value); lo != local_out_.end())
+      for (uint32_t d : lo->second) {  // outputs kept for local consumers
+        const Dep& dep = s_.deps[d];
+        if (!occupies_sram(dep) || !has_consumer(dep, k, N_)) continue;
+        Slot& slot = slots_[key(d, k)];
+        slot.arrival = t;
+        hold(p, slot, dep.bytes, dep.spill_bytes, t);
+      }
+    for (uint32_t g : ci_.of_src[op.id.value]) {  // docs/EXECUTION.md §7
+      auto it = open_.find(key(g, k));
+      if (it == open_.end())
+        it = open_.emplace(key(g, k), std::make_pair(uint32_t(s_.collectives[g].srcs.size()),
+                                                     Cycles(0))).first;
+      it->second.second = std::max(it->second.second, t);
+      if (--it->second.first) continue;
+      const Cycles S = it->second.second;
+      open_.erase(it);
+      for (uint32_t d : ci_.members[g]) {
+        const Dep& dep = s_.deps[d];
+        if (s_.remote(dep)) {
+          message(d, k, std::max(S, t));
+        } else if (has_consumer(dep, k, N_)) {
+          slots_[key(d, k)].arrival = S;
+          wake(s_.op(dep.dst).proc.value, t);
+        }
+      }
+    }
+    pr.next_send = 0;
+    send(p, t);
+  }
+
+  void send(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    const std::vector<uint32_t>& outs = out_[pr.cur.op().id.value];
+    if (pr.next_send < outs.size()) {
+      const Cycles injected = message(outs[pr.next_send++], pr.cur.iteration(), t);
+      return at(p, injected, Stage::Send);
+    }
+    pr.cur.next();
+    wait_inputs(p, t);
+  }
+
+  const Schedule& s_;
+  const CommModel& c_;
+  const uint32_t N_;
+  const CollectiveIndex ci_;
+  std::vector<Cycles> busy_link_, busy_ch_;
+  std::vector<uint64_t> share_;
+  std::vector<LinkId> route_;
+  std::vector<uint32_t> done_;
+  std::vector<std::vector<uint32_t>> in_, out_;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> local_out_;
+  std::vector<Proc> procs_;
+  std::vector<SramModel> sram_;
+  std::vector<uint64_t> weight_total_;
+  std::unordered_map<uint64_t, Slot> slots_;
+  std::unordered_map<uint64_t, std::pair<uint32_t, Cycles>> open_;
+  std::priority_queue<Ev> queue_;
+  uint64_t seq_ = 0;
+  std::vector<Cycles> iteration_end_, iteration_start_;
+};
+
+}  // namespace
+
+MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured) {
+  MachineReplay r;
+  if (!c.noc || c.node.size() < s.processors || s.ops.empty() || !measured) return r;
+  // platform/src/metrics/plan.cpp plan_iterations with the automatic warm-up.
+  int32_t lo = s.ops.front().offset, hi = lo;
+  for (const Op& op : s.ops) {
+    lo = std::min(lo, op.offset);
+    hi = std::max(hi, op.offset);
+  }
+  uint32_t drain = uint32_t(hi - lo);
+  for (const Dep& d : s.deps) drain = std::max(drain, d.distance);
+  const uint32_t W = std::max<uint32_t>(4 * drain, 1), N = W + measured + drain;
+  Machine m(s, c, N);
+  if (!m.run()) return r;
+  const auto& end = m.iteration_end();
+  // platform/src/metrics/iterations.cpp steady_state: the last whole cycles of the intervals.
+  std::vector<double> iv;
+  double mean = 0;
+  for (uint32_t k = W; k < W + measured; ++k) {
+    iv.push_back(double(end[k] > end[k - 1] ? end[k] - end[k - 1] : 0));
+    mean += iv.back() / measured;
+  }
+  uint32_t cycle = 0;
+  for (uint32_t cl = 1; cl <= measured / 2 && !cycle; ++cl) {
+    bool repeats = true;
+    for (uint32_t k = 0; k + cl < measured; ++k)
+      repeats = repeats && std::abs(iv[k + cl] - iv[k]) <= 0.005 * mean;
+    if (repeats) cycle = cl;
+  }
+  uint32_t from = W, used = measured;
+  if (cycle > 1) {
+    used = (measured / cycle) * cycle;
+    from += measured - used;
+  }
+  if (end[from + used - 1] <= end[from - 1]) return r;
+  r.ok = true;
+  r.steady = cycle != 0 || measured == 1;
+  r.iterations = N;
+  r.period = double(end[from + used - 1] - end[from - 1]) / double(used);
+  double lat = 0;
+  for (uint32_t k = from; k < from + used; ++k) lat += double(end[k] - m.iteration_start()[k]);
+  r.latency = lat / double(used);
+  return r;
+}
+
+}  // namespace spikepipe
