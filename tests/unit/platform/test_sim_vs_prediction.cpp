@@ -5,7 +5,9 @@
 // ran 1.25x over its prediction (it spilled unplanned).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
+#include <ostream>
 
 #include "spikepipe/platform/config.h"
 #include "spikepipe/platform/metrics.h"
@@ -102,6 +104,66 @@ TEST_F(PlannedSpill, SimulatedPeriodIsThePredictedOne) {
     EXPECT_EQ(interval, 2650u) << k;
     EXPECT_EQ(planned.predicted_period, interval) << k;
   }
+}
+
+// Runs that moved hundreds of MB per iteration through DRAM while other traffic crossed the NoC,
+// which the first-order terms (dram_waits, shared_loads) missed before the reported period became
+// the machine replay's (replay_machine): sim/pred was 0.83, 1.11, 1.07 and 1.15.
+struct Missed {
+  const char* preset;
+  const char* network;
+  const char* scheduler;
+  bool split;
+  double bound;  // |sim/pred - 1|: 10%, spikepipe 5% (issue 10)
+};
+void PrintTo(const Missed& c, std::ostream* os) {
+  *os << c.network << " " << c.preset << " " << c.scheduler << (c.split ? " --split" : "");
+}
+class SimVsPredictionMissed : public SystemCTest, public ::testing::WithParamInterface<Missed> {};
+
+TEST_P(SimVsPredictionMissed, WithinTheIssueBound) {
+  const Missed& c = GetParam();
+  const test::MeasuredRun run = test::measure_run(c.preset, c.network, c.scheduler, c.split, 8);
+  const double ratio = run.sim_over_predicted();
+  std::printf("%s %s %s%s: simulated %.0f, predicted %llu, sim/pred %.4f\n", c.network, c.preset,
+              c.scheduler, c.split ? " --split" : "", run.metrics.period_cycles,
+              static_cast<unsigned long long>(run.schedule.predicted_period), ratio);
+  EXPECT_TRUE(run.metrics.steady);
+  EXPECT_LT(std::fabs(ratio - 1), c.bound);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shipped, SimVsPredictionMissed,
+    ::testing::Values(Missed{"mesh8", "cifar10-vgg", "pipedream", false, 0.10},
+                      Missed{"mesh4", "cifar10-vgg", "spikepipe", false, 0.05},
+                      Missed{"mesh8", "fmnist-conv", "spikepipe", false, 0.05},
+                      Missed{"mesh16", "fmnist-conv", "spikepipe", true, 0.05}),
+    [](const ::testing::TestParamInfo<Missed>& i) {
+      std::string n = std::string(i.param.network) + "_" + i.param.preset + "_" +
+                      i.param.scheduler + (i.param.split ? "_split" : "");
+      for (char& ch : n)
+        if (ch == '-') ch = '_';
+      return n;
+    });
+
+// Nothing spills (1 GiB of SRAM): pipedream's replicated stages exchange weights over shared
+// links, where a message waits for the links reserved by sends issued before it; the terms
+// predicted 114,770 cycles for a run of 143,365 (1.25). The replay serves the links in the same
+// order as the ideal NoC: here the two agree to the cycle.
+TEST_F(SimVsPrediction, LinkQueuesOfPipedreamWeightsWithoutSpills) {
+  PlatformParams p = load_platform("mesh16");
+  p.processor.sram_bytes = 1ull << 30;
+  const TaskGraph g = build_task_graph(load_network("mnist-fc"), p.processor.array);
+  const Schedule s = make_schedule("pipedream", g, SchedulerOptions::for_platform(p));
+  const IterationPlan plan = plan_iterations(s, 8, -1);
+  SimOptions opt;
+  opt.iterations = plan.total();
+  EventLog log;
+  simulate(p, s, opt, log);
+  log.sort();
+  const Metrics m = compute_metrics({p, s, g, log, plan, 0, {}});
+  EXPECT_TRUE(m.steady);
+  EXPECT_NEAR(m.period_cycles, double(s.predicted_period), 1.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, SimVsPrediction, ::testing::ValuesIn(test::scheduler_variants()),
