@@ -6,10 +6,12 @@
 // rules are those of models/src/processor.cpp (wait, read, compute, finish, sends),
 // models/src/noc.cpp (NocTiming::send, reads and writes through the controller) and
 // models/src/dram.cpp (DramTiming::access, split): a change there must be made here too
-// (the Replay* tests compare both on the shipped presets).
+// (tests/unit/platform/test_sim_vs_prediction.cpp compares both). Calls at the same cycle are
+// ordered as SystemC 2.3's kernel orders its threads (run queue, delta notifications, its timed
+// event heap); where that is not reproduced (cifar10-vgg --split on mesh16: two processors whose
+// reads tie, served the other way round), the runs drift apart by a few percent.
 #include <algorithm>
 #include <limits>
-#include <queue>
 #include <unordered_map>
 
 #include "spikepipe/core/sram.h"
@@ -45,16 +47,41 @@ class Machine {
       sram_.emplace_back(c.sram_bytes ? c.sram_bytes : ~uint64_t(0) / 2, p < w.size() ? w[p] : 0);
       weight_total_.push_back(p < w.size() ? w[p] : 0);
     }
+    announced_.assign(P, 0);
     iteration_end_.assign(N_, 0);
     iteration_start_.assign(N_, kNever);
   }
 
+  // The kernel's loop as SystemC runs it: the threads made runnable run in order; then the delta
+  // notifications of that evaluation wake their threads, in the order they were made; then time
+  // advances to the earliest timed wait, and every wait that ends then wakes its thread in the
+  // order the kernel's event heap gives them (sc_ppq: the same binary heap, so equal times
+  // come out in SystemC's order).
   bool run() {
-    for (uint32_t p = 0; p < s_.processors; ++p) at(p, 0, Stage::Wait);
-    while (!queue_.empty()) {
-      const Ev e = queue_.top();
-      queue_.pop();
-      step(e.proc, e.t);
+    for (uint32_t p = 0; p < s_.processors; ++p) runnable_.push_back(p);
+    for (;;) {
+      for (size_t i = 0; i < runnable_.size(); ++i) resume(runnable_[i]);
+      runnable_.clear();
+      if (!delta_.empty()) {
+        std::swap(delta_, woken_);
+        delta_.clear();
+        for (const auto& [q, timeout] : woken_) {
+          if (timeout) {
+            runnable_.push_back(q);
+            continue;
+          }
+          announced_[q] = 0;
+          if (procs_[q].blocked) {
+            procs_[q].blocked = false;
+            runnable_.push_back(q);
+          }
+        }
+        woken_.clear();
+        continue;
+      }
+      if (heap_.size() <= 1) break;
+      now_ = heap_[1].first;
+      do runnable_.push_back(extract_top()); while (heap_.size() > 1 && heap_[1].first == now_);
     }
     for (const Proc& p : procs_)
       if (!p.cur.done()) return false;
@@ -65,13 +92,13 @@ class Machine {
   const std::vector<Cycles>& iteration_start() const { return iteration_start_; }
 
  private:
-  enum class Stage { Wait, Read, Finish, Send };
+  enum class Stage { Wait, Read, Compute, Finish, Send };
   struct Proc {
     ProgramCursor cur;
     Stage stage = Stage::Wait;
-    bool blocked = false;
+    bool blocked = false;  // waits for its announced_ event
     size_t next_send = 0;
-    Cycles end = 0;
+    Cycles start = 0;
     uint64_t spill_cursor = 0;
   };
   struct Slot {
@@ -79,18 +106,39 @@ class Machine {
     SramModel::Hold held;
     uint64_t spill_address = 0;
   };
-  struct Ev {
-    Cycles t;
-    uint64_t seq;
-    uint32_t proc;
-    // Equal times in the order they were scheduled (SystemC's own order for them is that of its
-    // event heap, which this does not reproduce).
-    bool operator<(const Ev& o) const { return t != o.t ? t > o.t : seq > o.seq; }
-  };
 
-  void at(uint32_t p, Cycles t, Stage st) {
-    procs_[p].stage = st;
-    queue_.push(Ev{t, seq_++, p});
+  // sc_ppq_base::insert / extract_top / heapify with sc_notify_time_compare (earlier first,
+  // strict comparisons), 1-indexed.
+  void insert(Cycles t, uint32_t p) {
+    heap_.push_back({t, p});
+    size_t i = heap_.size() - 1;
+    while (i > 1 && heap_[i / 2].first > t) {
+      heap_[i] = heap_[i / 2];
+      i /= 2;
+    }
+    heap_[i] = {t, p};
+  }
+  uint32_t extract_top() {
+    const uint32_t top = heap_[1].second;
+    heap_[1] = heap_.back();
+    heap_.pop_back();
+    const size_t n = heap_.size() - 1;
+    for (size_t i = 1;;) {
+      const size_t l = 2 * i, r = l + 1;
+      if (l > n) break;
+      size_t best = heap_[l].first < heap_[i].first ? l : i;
+      if (r <= n && heap_[r].first < heap_[best].first) best = r;
+      if (best == i) break;
+      std::swap(heap_[i], heap_[best]);
+      i = best;
+    }
+    return top;
+  }
+  // wait(t): a timed wait, or a delta one for no time.
+  void wait_until(uint32_t p, Cycles t, Stage next) {
+    procs_[p].stage = next;
+    if (t > now_) insert(t, p);
+    else delta_.push_back({p, true});
   }
   uint64_t key(uint32_t d, uint32_t k) const { return (uint64_t(d) << 32) | k; }
   uint64_t region(uint32_t p) const { return uint64_t(p + 1) << kRegionBits; }
@@ -179,25 +227,45 @@ class Machine {
     }
     return injected;
   }
-  void wake(uint32_t q, Cycles t) {
-    if (!procs_[q].blocked) return;
-    procs_[q].blocked = false;
-    at(q, t, Stage::Wait);
+  // announced_.notify(SC_ZERO_TIME): one pending delta notification per processor.
+  void wake(uint32_t q, Cycles) {
+    if (announced_[q]) return;
+    announced_[q] = 1;
+    delta_.push_back({q, false});
   }
 
-  void step(uint32_t p, Cycles t) {
+  // The thread of processor p from where it waits until it waits again.
+  void resume(uint32_t p) {
     Proc& pr = procs_[p];
-    switch (pr.stage) {
-      case Stage::Wait: return wait_inputs(p, t);
-      case Stage::Read: return read_memory(p, t);
-      case Stage::Finish: return finish(p, t);
-      case Stage::Send: return send(p, t);
+    for (;;) {
+      if (pr.cur.done()) return;
+      switch (pr.stage) {
+        case Stage::Wait:
+          if (!wait_inputs(p, now_)) return;
+          break;
+        case Stage::Read:
+          if (!read_memory(p, now_)) return;
+          break;
+        case Stage::Compute: {
+          const Op& op = pr.cur.op();
+          pr.start = now_;
+          iteration_start_[pr.cur.iteration()] =
+              std::min(iteration_start_[pr.cur.iteration()], now_);
+          return wait_until(p, now_ + op.array_cycles + op.vector_cycles, Stage::Finish);
+        }
+        case Stage::Finish:
+          finish(p, now_);
+          break;
+        case Stage::Send:
+          if (!send(p, now_)) return;
+          break;
+      }
     }
   }
 
-  void wait_inputs(uint32_t p, Cycles t) {
+  // Whether the thread goes on now (false: it waits).
+  bool wait_inputs(uint32_t p, Cycles t) {
     Proc& pr = procs_[p];
-    if (pr.cur.done()) return;
     const Op& op = pr.cur.op();
     const uint32_t k = pr.cur.iteration();
     Cycles ready = t;
@@ -208,22 +276,26 @@ class Machine {
       if (!s_.remote(dep) && sent_by_processor(dep)) {
         if (done_[dep.src.value] <= *j) {
           pr.blocked = true;  // a local producer that has not run: a deadlock, as in the model
-          return;
+          return false;
         }
         continue;
       }
       auto it = slots_.find(key(d, *j));
       if (it == slots_.end() || it->second.arrival == kNever) {
         pr.blocked = true;
-        return;
+        return false;
       }
       ready = std::max(ready, it->second.arrival);
     }
-    if (ready > t) return at(p, ready, Stage::Read);
-    read_memory(p, t);
+    pr.stage = Stage::Read;
+    if (ready > t) {
+      wait_until(p, ready, Stage::Read);
+      return false;
+    }
+    return true;
   }
 
-  void read_memory(uint32_t p, Cycles t) {
+  bool read_memory(uint32_t p, Cycles t) {
     Proc& pr = procs_[p];
     const Op& op = pr.cur.op();
     const uint32_t k = pr.cur.iteration();
@@ -248,9 +320,12 @@ class Machine {
                                        (uint64_t(op.part) << 24),
                                    bytes, t));
     }
-    pr.end = done + op.array_cycles + op.vector_cycles;
-    iteration_start_[k] = std::min(iteration_start_[k], done);
-    at(p, pr.end, Stage::Finish);
+    pr.stage = Stage::Compute;
+    if (done > t) {
+      wait_until(p, done, Stage::Compute);
+      return false;
+    }
+    return true;
   }
 
   void finish(uint32_t p, Cycles t) {
@@ -298,18 +373,20 @@ class Machine {
       }
     }
     pr.next_send = 0;
-    send(p, t);
+    pr.stage = Stage::Send;
   }
 
-  void send(uint32_t p, Cycles t) {
+  bool send(uint32_t p, Cycles t) {
     Proc& pr = procs_[p];
     const std::vector<uint32_t>& outs = out_[pr.cur.op().id.value];
     if (pr.next_send < outs.size()) {
       const Cycles injected = message(outs[pr.next_send++], pr.cur.iteration(), t);
-      return at(p, injected, Stage::Send);
+      wait_until(p, injected, Stage::Send);
+      return false;
     }
     pr.cur.next();
-    wait_inputs(p, t);
+    pr.stage = Stage::Wait;
+    return true;
   }
 
   const Schedule& s_;
@@ -327,8 +404,11 @@ class Machine {
   std::vector<uint64_t> weight_total_;
   std::unordered_map<uint64_t, Slot> slots_;
   std::unordered_map<uint64_t, std::pair<uint32_t, Cycles>> open_;
-  std::priority_queue<Ev> queue_;
-  uint64_t seq_ = 0;
+  Cycles now_ = 0;
+  std::vector<std::pair<Cycles, uint32_t>> heap_{{0, 0}};  // [0] unused, as in sc_ppq
+  std::vector<uint32_t> runnable_;
+  std::vector<std::pair<uint32_t, bool>> delta_, woken_;  // (processor, timeout or announce)
+  std::vector<char> announced_;
   std::vector<Cycles> iteration_end_, iteration_start_;
 };
 
