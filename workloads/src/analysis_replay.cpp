@@ -7,9 +7,10 @@
 // models/src/noc.cpp (NocTiming::send, reads and writes through the controller) and
 // models/src/dram.cpp (DramTiming::access, split): a change there must be made here too
 // (tests/unit/platform/test_sim_vs_prediction.cpp compares both). Calls at the same cycle are
-// ordered as SystemC 2.3's kernel orders its threads (run queue, delta notifications, its timed
-// event heap); where that is not reproduced (cifar10-vgg --split on mesh16: two processors whose
-// reads tie, served the other way round), the runs drift apart by a few percent.
+// ordered as SystemC 2.3's kernel orders its threads (the run queue, the delta notifications
+// triggered last made first, the timed-event heap): on the shipped presets every run's period is
+// the replay's to the cycle. Ties matter: cifar10-vgg --split on mesh16 ran 8% apart when two
+// processors whose reads tie at one cycle were served the other way round.
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
@@ -53,7 +54,8 @@ class Machine {
   }
 
   // The kernel's loop as SystemC runs it: the threads made runnable run in order; then the delta
-  // notifications of that evaluation wake their threads, in the order they were made; then time
+  // notifications of that evaluation wake their threads, the last made first (sc_simcontext::
+  // crunch walks m_delta_events backwards); then time
   // advances to the earliest timed wait, and every wait that ends then wakes its thread in the
   // order the kernel's event heap gives them (sc_ppq: the same binary heap, so equal times
   // come out in SystemC's order).
@@ -65,7 +67,8 @@ class Machine {
       if (!delta_.empty()) {
         std::swap(delta_, woken_);
         delta_.clear();
-        for (const auto& [q, timeout] : woken_) {
+        for (auto it = woken_.rbegin(); it != woken_.rend(); ++it) {
+          const auto [q, timeout] = *it;
           if (timeout) {
             runnable_.push_back(q);
             continue;
