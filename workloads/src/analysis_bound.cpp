@@ -166,16 +166,16 @@ void finalize_with_waits(Schedule& s, const CommModel& c_alone, bool memory,
                                  sh.link_max(), sh.dram_channel});
   s.predicted_latency = static_cast<Cycles>(std::llround(r.latency));
   if (memory) s.sram_peak = predict_sram(s, r).peak;
-  // The schedule as chosen (memory: not one of a search's many candidates) on the machine that
-  // runs it: where the simulator's arbitration is known (the ideal NoC, the simple DRAM), the
-  // contention that the terms above only bound is replayed (replay_machine).
-  if (memory && c.ideal_machine) {
-    const MachineReplay m = replay_machine(s, c_alone);
-    if (m.ok) {
-      s.predicted_period = static_cast<Cycles>(std::ceil(m.period - 1e-6));
-      s.predicted_latency = static_cast<Cycles>(std::llround(m.latency));
-    }
-  }
+}
+
+void replay_prediction(Schedule& s, const CommModel& c) {
+  if (!c.ideal_machine) return;
+  CommModel alone = c;
+  alone.op_wait.clear();
+  const MachineReplay m = replay_machine(s, alone);
+  if (!m.ok) return;
+  s.predicted_period = static_cast<Cycles>(std::ceil(m.period - 1e-6));
+  s.predicted_latency = static_cast<Cycles>(std::llround(m.latency));
 }
 
 }  // namespace spikepipe

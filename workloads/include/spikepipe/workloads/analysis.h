@@ -92,6 +92,12 @@ struct MachineReplay {
   double period = 0, latency = 0;
 };
 MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured = 8);
+// The schedule as chosen on the machine that runs it: when c.ideal_machine, its predicted period
+// and latency become replay_machine()'s (the contention that finalize_schedule's terms only
+// bound, replayed). make_schedule applies it to what plan_memory returns or compares (the
+// schedule, or its spill and recompute variants) and to the P/4 candidate; searches keep the
+// fast terms.
+void replay_prediction(Schedule& s, const CommModel& c);
 
 // The exact steady-state period of predict_run()'s execution (the maximum cycle ratio of its
 // max-plus recursion over rounds; no transient to wait out). Throws Error on a deadlock cycle.
