@@ -37,7 +37,13 @@ NocTiming::NocTiming(const NocParams& p, Probe& probe)
     : p_(p),
       topo_(p),
       probe_(probe),
-      busy_until_(topo_.links().size(), 0) {}
+      reserved_(topo_.links().size()) {}
+
+void NocTiming::forget_before(Cycles t) {
+  for (auto& w : reserved_) {
+    while (!w.empty() && w.begin()->second <= t) w.erase(w.begin());
+  }
+}
 
 // Packets of one message leave back to back and every link has the same rate, so a message is a
 // train: if its first packet waits d cycles for a link, every later packet waits exactly d too
@@ -54,8 +60,13 @@ NocTiming::Transfer NocTiming::send(uint32_t a, uint32_t b, uint64_t bytes, Cycl
   Cycles head = t0;
   for (const LinkId id : route_) {
     const uint32_t l = id.value;
-    const Cycles start = std::max(head + p_.router_latency, busy_until_[l]);
-    busy_until_[l] = start + dur;
+    // The first free window of `dur` cycles at or after the head's arrival.
+    auto& w = reserved_[l];
+    Cycles start = head + p_.router_latency;
+    auto it = w.upper_bound(start);
+    if (it != w.begin()) start = std::max(start, std::prev(it)->second);
+    for (; it != w.end() && it->first < start + dur; ++it) start = std::max(start, it->second);
+    if (dur) w.emplace_hint(it, start, start + dur);
     LinkEvent ev;
     ev.link = id;
     ev.message = message;
@@ -121,6 +132,16 @@ void Noc::step() {
     dram_request(*t);
   }
   engine_->advance(T, *this);
+  // No process can hand the NoC a message before the kernel's next activity (or a DRAM request
+  // fall due): simulate the engine up to then now, instead of one kernel wake-up per cycle.
+  // (Messages come only from processes; causal_transport() fails loudly if one is earlier.)
+  if (!sc_core::sc_pending_activity_at_current_time()) {
+    Cycles H = NocEngine::kNever;
+    if (sc_core::sc_pending_activity_at_future_time())
+      H = to_cycles(sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity());
+    if (!dram_due_.empty()) H = std::min(H, dram_due_.top().first);
+    engine_->run_ahead(H);
+  }
   rearm();
 }
 
@@ -129,6 +150,10 @@ void Noc::causal_transport(int port, tlm::tlm_generic_payload& trans, sc_core::s
   const Cycles now = now_cycles();
   const Cycles t0 = now + to_cycles(delay);
   const uint32_t src = port_nodes_.at(static_cast<size_t>(port));
+  if (t0 < engine_->now())  // the engine ran ahead (step()): only processes may send
+    fail(std::string(this->name()), "message at cycle " + std::to_string(t0) +
+                                        " after the causal NoC simulated up to cycle " +
+                                        std::to_string(engine_->now()));
   e.done = false;
   e.sent = t0;
   auto track = [&](uint32_t h, Role role, int dst) {
@@ -301,6 +326,7 @@ void Noc::b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_tim
   e.done = true;  // the ideal NoC answers at once: the times are in the delay
   e.phase = MessageExt::Phase::Whole;
   const Cycles now = now_cycles();
+  timing_.forget_before(now);  // called in time order; no send starts before now
   const Cycles t0 = now + to_cycles(delay);
   const uint32_t src = port_nodes_.at(static_cast<size_t>(port));
   const double bw = timing_.params().link_bytes_per_cycle;

@@ -77,6 +77,14 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   const char* rt_env = std::getenv("SPIKEPIPE_NOC_RETRAIN");
   retrain_ = fast_ && !(rt_env && rt_env[0] == '0');
   train_use_.resize(L_ + 2 * E_);
+  wire_.resize(size_t(R_) + 1);
+  size_t most = 0;
+  for (const auto& ins : router_in_) most = std::max(most, ins.size());
+  reqs_.resize(most);
+  active_.resize(routers_);
+  credit_back_.resize(L_);  // one flit leaves each link's buffers per cycle at most
+  for (auto& w : wire_) w.v.resize(std::max<uint32_t>(1, L_));
+  win_.resize(most);
 }
 
 uint32_t NocEngine::hops(uint32_t a, uint32_t b) const {
@@ -113,10 +121,10 @@ uint32_t NocEngine::add(uint32_t a, uint32_t b, uint64_t bytes, Cycles ready, ui
   m.injected = m.delivered = 0;
   m.inject_time = m.arrive_time = kNever;
   scratch2_.clear();
-  std::vector<LinkId> route;
-  topo_.route(eps_[a].node, eps_[b].node, route);
+  route_scratch_.clear();  // a member: no allocation per message
+  topo_.route(eps_[a].node, eps_[b].node, route_scratch_);
   m.route.clear();
-  for (LinkId l : route) m.route.push_back(l.value);
+  for (LinkId l : route_scratch_) m.route.push_back(l.value);
   m.H = static_cast<uint32_t>(m.route.size());
   m.cls.assign(m.H, 0);
   if (split_) {
@@ -232,12 +240,31 @@ void NocEngine::advance(Cycles T, Listener& l) {
   }
 }
 
+void NocEngine::run_ahead(Cycles H) {
+  while (cur_ < H && (events_.empty() || events_.top().time > cur_)) {
+    if (detailed_idle()) {  // jump to the next start or report, as advance() does
+      Cycles nxt = pending_.empty() ? kNever : pending_.top().ready;
+      if (!events_.empty()) nxt = std::min(nxt, events_.top().time);
+      if (nxt >= H) break;  // (cur stays: a later add may be ready at any time from here)
+      if (nxt > cur_) {
+        cur_ = nxt;
+        continue;
+      }
+    }
+    cycle(cur_);
+    ++cur_;
+  }
+}
+
 Cycles NocEngine::next_time() const {
   Cycles t = kNever;
   if (active_flits_ > 0 || !inj_list_.empty()) {
     t = cur_ + 1;
-  } else if (!inflight_.empty()) {
-    t = inflight_.front().at + 1;
+  } else if (wire_n_ > 0) {
+    Cycles a = kNever;
+    for (const auto& w : wire_)
+      if (w.n > 0) a = std::min(a, w.v[0].at);
+    t = a + 1;
   }
   if (!pending_.empty()) t = std::min(t, pending_.top().ready + 1);
   if (!events_.empty()) t = std::min(t, events_.top().time);
@@ -255,24 +282,27 @@ void NocEngine::finish(uint32_t id) {
 void NocEngine::cycle(Cycles c) {
   ++count_.cycles;
   start_ready(c);  // first: a train turned into flits may have flits arriving this cycle
-  while (!inflight_.empty() && inflight_.front().at <= c) {
-    const InFlight& x = inflight_.front();
-    push_flit(x.port, x.vc, x.f);
-    inflight_.pop_front();
+  {
+    auto& w = wire(c);  // cycles run back to back while flits are on the wires: all arrive at c
+    for (const InFlight& x : w) push_flit(x.port, x.vc, x.f);
+    wire_n_ -= w.n;
+    w.n = 0;
   }
   if (!inj_list_.empty()) inject(c);
-  for (size_t i = 0; i < active_.size(); ++i) route_router(active_[i], c);
-  next_active_.clear();
-  for (uint32_t r : active_) {
+  wout_ = &wire(c + R_);
+  for (uint32_t i = 0; i < nactive_; ++i) route_router(active_[i], c);
+  uint32_t keep = 0;
+  for (uint32_t i = 0; i < nactive_; ++i) {
+    const uint32_t r = active_[i];
     if (router_flits_[r] > 0) {
-      next_active_.push_back(r);
+      active_[keep++] = r;
     } else {
       in_active_[r] = 0;
     }
   }
-  active_.swap(next_active_);
-  for (const auto& cb : credit_back_) ++out_credits_[size_t(cb.first) * V_ + cb.second];
-  credit_back_.clear();
+  nactive_ = keep;
+  for (uint32_t i = 0; i < ncredit_back_; ++i) ++out_credits_[credit_back_[i]];
+  ncredit_back_ = 0;
   for (const auto& cb : inj_credit_back_) ++eps_[cb.first].credits[cb.second];
   inj_credit_back_.clear();
   if (!cands_.empty()) retrain_candidates(c + 1);
@@ -290,7 +320,7 @@ void NocEngine::push_flit(uint32_t port, uint32_t vc, const Flit& f) {
   ++active_flits_;
   if (!in_active_[r]) {
     in_active_[r] = 1;
-    active_.push_back(r);
+    active_[nactive_++] = r;
   }
 }
 
@@ -406,18 +436,6 @@ void NocEngine::make_detailed(uint32_t id) {
   }
 }
 
-void NocEngine::set_out_rr(uint32_t port, uint32_t v, Cycles t) {
-  if (t < out_rr_t_[port]) return;
-  out_rr_[port] = v;
-  out_rr_t_[port] = t;
-}
-
-void NocEngine::set_in_rr(uint32_t port, uint32_t v, Cycles t) {
-  if (t < in_rr_t_[port]) return;
-  in_rr_[port] = v;
-  in_rr_t_[port] = t;
-}
-
 void NocEngine::apply_rr(const TrainUse& u) {
   if (u.out_port != kNone) set_out_rr(u.out_port, u.out_val, u.out_t);
   if (u.in_port != kNone) set_in_rr(u.in_port, u.in_val, u.in_t);
@@ -526,10 +544,8 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
   if (!wires.empty()) {
     std::sort(wires.begin(), wires.end(),
               [](const InFlight& a, const InFlight& b) { return a.at < b.at; });
-    const size_t mid = inflight_.size();
-    inflight_.insert(inflight_.end(), wires.begin(), wires.end());
-    std::inplace_merge(inflight_.begin(), inflight_.begin() + long(mid), inflight_.end(),
-                       [](const InFlight& a, const InFlight& b) { return a.at < b.at; });
+    for (const InFlight& x : wires) wire(x.at).push(x);
+    wire_n_ += wires.size();
   }
   return true;
 }
@@ -576,9 +592,11 @@ void NocEngine::inject(Cycles c) {
 }
 
 void NocEngine::route_router(uint32_t r, Cycles c) {
-  reqs_.clear();
-  const auto& ins = router_in_[r];
-  const uint32_t nslots = static_cast<uint32_t>(ins.size());
+  const std::vector<uint32_t>& insv = router_in_[r];
+  const uint32_t* ins = insv.data();
+  const uint32_t nslots = static_cast<uint32_t>(insv.size());
+  Req* reqs = reqs_.data();  // sized to the largest router: no push_back in the hot loop
+  uint32_t n = 0;
   constexpr uint32_t kVa = 0x40000000u, kLost = 0x80000000u;
   // Priority of input slot s at an output whose round-robin pointer is rr: (s - rr) mod nslots.
   auto pri = [nslots](uint32_t slot, uint32_t rr) { return slot >= rr ? slot - rr : slot + nslots - rr; };
@@ -589,44 +607,52 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     const uint32_t ip = ins[slot];
     const uint64_t ne = in_ne_[ip];
     if (!ne) continue;
-    const size_t base = size_t(ip) * V_;
-    uint32_t v = in_rr_[ip];
-    for (uint32_t k = 0; k < V_; ++k, v = v + 1 == V_ ? 0 : v + 1) {
-      if (!((ne >> v) & 1)) continue;
-      InVc& iv = invc_[base + v];
+    const InVc* ivs = &invc_[size_t(ip) * V_];
+    // The VCs holding flits in round-robin order: from in_rr_ up, then those below it.
+    uint64_t m = ne & (~uint64_t(0) << in_rr_[ip]), rest = ne ^ m;
+    for (;;) {
+      if (!m) {
+        if (!rest) break;
+        m = rest;
+        rest = 0;
+      }
+      const uint32_t v = static_cast<uint32_t>(__builtin_ctzll(m));
+      m &= m - 1;
+      const InVc& iv = ivs[v];
       if (!iv.active) {
         const Flit& f = buf(ip, v)[iv.head];
         const uint32_t o = rt(f.msg, f.hop);
         const uint32_t out = o & 0x7fffffffu;
         // only a head that may find a free output VC asks
         if (out < L_ && !(out_free_[out] & cls_mask_[o >> 31])) continue;
-        reqs_.push_back({ip, v | kVa, out, slot});
+        reqs[n++] = {ip, v | kVa, out, slot};
         any_va = true;
         break;
       }
       if (iv.out < L_ && out_credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) continue;
-      reqs_.push_back({ip, v, iv.out, slot});
+      reqs[n++] = {ip, v, iv.out, slot};
       break;
     }
   }
-  if (reqs_.empty()) return;
+  if (n == 0) return;
   // 2. Virtual-channel allocation: heads get the lowest free output VC of their class, inputs
   //    served in the output's round-robin order.
   if (any_va) {
     // Insertion sort by (out, priority): at most one request per input port.
-    for (size_t i = 1; i < reqs_.size(); ++i) {
-      const Req x = reqs_[i];
+    for (uint32_t i = 1; i < n; ++i) {
+      const Req x = reqs[i];
       const uint32_t px = pri(x.slot, out_rr_[x.out]);
-      size_t j = i;
+      uint32_t j = i;
       while (j > 0) {
-        const Req& y = reqs_[j - 1];
+        const Req& y = reqs[j - 1];
         if (y.out < x.out || (y.out == x.out && pri(y.slot, out_rr_[y.out]) <= px)) break;
-        reqs_[j] = y;
+        reqs[j] = y;
         --j;
       }
-      reqs_[j] = x;
+      reqs[j] = x;
     }
-    for (Req& q : reqs_) {
+    for (uint32_t i = 0; i < n; ++i) {
+      Req& q = reqs[i];
       if (!(q.vc & kVa)) continue;
       q.vc &= ~kVa;
       InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
@@ -652,30 +678,31 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
   }
   // 3. Each output grants the requesting input next in its round-robin order (decided for all
   //    outputs before any pointer moves): per output the request of least priority wins.
-  const size_t n = reqs_.size();
   if (n > 1) {
-    win_.clear();  // indices into reqs_ of the current winner per output
-    for (size_t i = 0; i < n; ++i) {
-      Req& q = reqs_[i];
+    uint32_t* win = win_.data();  // indices into reqs of the current winner per output
+    uint32_t nw = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      Req& q = reqs[i];
       if (q.vc & kLost) continue;
-      size_t w = 0;
-      while (w < win_.size() && reqs_[win_[w]].out != q.out) ++w;
-      if (w == win_.size()) {
-        win_.push_back(static_cast<uint32_t>(i));
+      uint32_t w = 0;
+      while (w < nw && reqs[win[w]].out != q.out) ++w;
+      if (w == nw) {
+        win[nw++] = i;
         continue;
       }
-      Req& o = reqs_[win_[w]];
+      Req& o = reqs[win[w]];
       const uint32_t rr = out_rr_[q.out];
       if (pri(q.slot, rr) < pri(o.slot, rr)) {
         o.vc |= kLost;
-        win_[w] = static_cast<uint32_t>(i);
+        win[w] = i;
       } else {
         q.vc |= kLost;
       }
     }
   }
-  for (size_t i = 0; i < n; ++i) {
-    const Req& q = reqs_[i];
+  Wire& wout = *wout_;
+  for (uint32_t i = 0; i < n; ++i) {
+    const Req& q = reqs[i];
     if (q.vc & kLost) continue;
     InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
     const Flit f = buf(q.in, q.vc)[iv.head];
@@ -686,19 +713,20 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     set_in_rr(q.in, q.vc + 1 == V_ ? 0 : q.vc + 1, c);
     set_out_rr(q.out, q.slot + 1 == nslots ? 0 : q.slot + 1, c);
     if (q.in < L_) {
-      credit_back_.push_back({q.in, q.vc});
+      credit_back_[ncredit_back_++] = q.in * V_ + q.vc;
     } else {
       inj_credit_back_.push_back({q.in - L_, q.vc});
     }
     {  // at position H (ejection) too: the re-train check reads them
-      Cycles& fi = first(f.msg, f.hop);
-      if (fi == kNever) fi = c + R_;
-      last(f.msg, f.hop) = c + R_;
-      ++swc(f.msg, f.hop);
+      Pos& ps = pos_[size_t(f.msg) * S_ + f.hop];
+      if (ps.first == kNever) ps.first = c + R_;
+      ps.last = c + R_;
+      ++ps.swc;
     }
     if (q.out < L_) {
       --out_credits_[size_t(q.out) * V_ + iv.out_vc];
-      inflight_.push_back({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
+      wout.push({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
+      ++wire_n_;
       if (f.tail) disown(q.out, iv.out_vc);
     } else {
       delivered(f.msg, c);
@@ -844,14 +872,16 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
   }
   if (wires > 0) {  // and on the wires exactly the flits the pattern has there, at its times
     uint64_t seen = 0;
-    for (const InFlight& x : inflight_) {
-      if (x.f.msg != id) continue;
-      if (x.f.hop == 0 || x.f.hop > H) return 1;
-      const uint32_t j = x.f.hop - 1;
-      if (x.port != m.route[j] || x.vc != vc_lo(m.cls[j]) || x.f.index < arrived(j) ||
-          x.f.index >= swc(id, j) || x.at != a_[j] + x.f.index + R_)
-        return 1;
-      ++seen;
+    for (const auto& w : wire_) {
+      for (const InFlight& x : w) {
+        if (x.f.msg != id) continue;
+        if (x.f.hop == 0 || x.f.hop > H) return 1;
+        const uint32_t j = x.f.hop - 1;
+        if (x.port != m.route[j] || x.vc != vc_lo(m.cls[j]) || x.f.index < arrived(j) ||
+            x.f.index >= swc(id, j) || x.at != a_[j] + x.f.index + R_)
+          return 1;
+        ++seen;
+      }
     }
     if (seen != wires) return 1;
   }
@@ -875,9 +905,13 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
   }
   ep.credits[vc_lo(0)] = B_;
   if (wires > 0) {
-    inflight_.erase(std::remove_if(inflight_.begin(), inflight_.end(),
-                                   [id](const InFlight& x) { return x.f.msg == id; }),
-                    inflight_.end());
+    for (auto& w : wire_) {
+      const uint32_t kept = static_cast<uint32_t>(
+          std::remove_if(w.begin(), w.end(), [id](const InFlight& x) { return x.f.msg == id; }) -
+          w.begin());
+      wire_n_ -= w.n - kept;
+      w.n = kept;
+    }
   }
   if (I < F) {
     ep.fifo.clear();

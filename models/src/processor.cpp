@@ -2,6 +2,7 @@
 #include "spikepipe/models/processor.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "spikepipe/core/execution.h"
 #include "spikepipe/models/sim_time.h"
@@ -52,6 +53,9 @@ SystolicProcessor::SystolicProcessor(const sc_core::sc_module_name& name, Proces
   sram_ = SramModel(p.sram_bytes, weight_total_);
   inbox.register_b_transport(this, &SystolicProcessor::inbox_transport);
   SC_THREAD(run);
+  SC_METHOD(post_due);
+  sensitive << posted_due_;
+  dont_initialize();
 }
 
 void RunLog::index(const Schedule& s) {
@@ -157,6 +161,7 @@ void SystolicProcessor::wait_inputs(const Op& op, uint32_t k) {
 
 void SystolicProcessor::read_memory(const Op& op, uint32_t k) {
   const Cycles begin = now_cycles();
+  issue_posted(begin);  // a spill written now goes before the read that may fetch it
   Cycles done = begin;
   if (op.dram_read_bytes) {
     const uint64_t addr = region_ + (k % 16) * round_up(op.dram_read_bytes, 4096);
@@ -404,7 +409,34 @@ void SystolicProcessor::hold(Slot& slot, TensorKind kind, uint64_t bytes, uint64
   if (slot.held.spilled == 0) return;
   slot.spill_address = region_ + kSpillBase + spill_cursor_ % kSpillSpan;
   spill_cursor_ += round_up(slot.held.spilled, 4096);
-  memory(true, true, kind, slot.spill_address, slot.held.spilled, after);
+  if (after == 0) {
+    memory(true, true, kind, slot.spill_address, slot.held.spilled, 0);
+    return;
+  }
+  posted_.push_back({now_cycles() + after, posted_seq_++, kind, slot.spill_address,
+                     slot.held.spilled});
+  std::push_heap(posted_.begin(), posted_.end(), std::greater<>());
+  posted_due_.notify(to_time(after));  // an earlier pending notification stays
+}
+
+void SystolicProcessor::issue_posted(Cycles now) {
+  while (!posted_.empty() && posted_.front().at <= now) {
+    std::pop_heap(posted_.begin(), posted_.end(), std::greater<>());
+    const Posted w = posted_.back();
+    posted_.pop_back();
+    memory(true, true, w.kind, w.address, w.bytes, 0);
+  }
+}
+
+void SystolicProcessor::post_due() {
+  try {
+    const Cycles now = now_cycles();
+    issue_posted(now);
+    if (!posted_.empty()) posted_due_.notify(to_time(posted_.front().at - now));
+  } catch (const std::exception& e) {
+    if (log_.error.empty()) log_.error = e.what();
+    sc_core::sc_stop();
+  }
 }
 
 void SystolicProcessor::sram_changed(Cycles at) {

@@ -66,6 +66,26 @@ TEST(NocTiming, SharedLinkSerialises) {
   EXPECT_EQ(link0, 512u);
 }
 
+// Sends are called in issue order, not in the order they reach a link: a train called first for
+// a later time leaves the link free before it to trains called after it that fit there.
+TEST(NocTiming, ALaterReservationLeavesTheLinkFreeBeforeIt) {
+  test::RecordingProbe probe;
+  NocTiming n(mesh4x4(), probe);
+  const auto late = n.send(0, 1, 512, 1000, 1);  // link r0c0->r0c1 held [1003, 1019)
+  EXPECT_EQ(late.arrival, 1000u + 16 + 3);
+  const auto early = n.send(0, 1, 512, 0, 2);  // fits in [3, 19): as if alone
+  EXPECT_EQ(early.arrival, 16u + 3);
+  // 1000 - 16 = 984 starts at 987 and would need [987, 1003) + one cycle more: after the train.
+  const auto tight = n.send(0, 1, 544, 984, 3);
+  EXPECT_EQ(tight.arrival, 1019u + 17);
+  // The first train, called earlier, keeps its times.
+  EXPECT_EQ(probe.links.front().start, 1003u);
+  // What ended by 1003 can go (the early train); the trains from 1003 on still hold the link.
+  n.forget_before(1003);
+  const auto next = n.send(0, 1, 32, 990, 4);  // [993, 994) is free again
+  EXPECT_EQ(next.arrival, 990u + 1 + 3);
+}
+
 TEST(NocTiming, DisjointPathsDoNotSlowEachOther) {
   NullProbe probe;
   NocTiming n(mesh4x4(), probe);

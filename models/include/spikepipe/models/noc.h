@@ -1,6 +1,6 @@
 #pragma once
 // The network-on-chip as one TLM-2.0 interconnect module (loosely timed, no process): every
-// b_transport reserves the links on its route (busy_until per link) packet by packet, then
+// b_transport reserves the links on its route (a calendar of reserved windows per link), then
 // forwards the payload to its target with the arrival time as the timing annotation.
 //
 // Ports: `in` and `out` are bound in the same order, port i sitting at node node_of_port(i).
@@ -10,9 +10,9 @@
 // Timing of one message of b bytes sent at t0 (MODELS.md has the derivation):
 //   packets of at most packet_bytes; packet i leaves the sender during [t0 + ceil(c_{i-1}/bw),
 //   t0 + ceil(c_i/bw)) where c_i is the bytes of packets 0..i (so the sender is busy ceil(b/bw));
-//   on each link j of its route the packet starts at max(head + router_latency, busy_until[j])
-//   and holds the link for its serialisation time; it arrives when its tail crosses the last
-//   link. Without contention: arrival = t0 + ceil(b/bw) + hops * router_latency. Since the
+//   on each link j of its route the train starts in the first window of link j at or after
+//   head + router_latency that no earlier reservation holds for its whole serialisation time,
+//   and holds the link that long; it arrives when its tail crosses the last link. Without contention: arrival = t0 + ceil(b/bw) + hops * router_latency. Since the
 //   packets of a message leave back to back and all links have one rate, a delay met by the
 //   first packet on a link is met by all, so the model reserves each link once per message for
 //   its whole train (same result as packet by packet, O(hops) per message).
@@ -20,6 +20,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <systemc>
 #include <tlm>
@@ -49,6 +50,8 @@ class NocTiming {
   // A message of `bytes` from node a to node b whose injection starts at `t0`. Reports one
   // LinkEvent per link (the message's packets hold it back to back), tagged `message`.
   Transfer send(uint32_t a, uint32_t b, uint64_t bytes, Cycles t0, uint64_t message);
+  // Callers promise that no later send() starts before t: reservations that end by then go.
+  void forget_before(Cycles t);
 
   const NocGraph& topology() const { return topo_; }
   const NocParams& params() const { return p_; }
@@ -57,7 +60,11 @@ class NocTiming {
   NocParams p_;
   NocGraph topo_;
   Probe& probe_;
-  std::vector<Cycles> busy_until_;
+  // Per link, its reserved windows (start -> end) that may still matter. Sends are called in the
+  // order their senders issue them, not the order they reach a link: a DRAM read's data are sent
+  // when it is called, for when the channels have read them. A single busy_until per link kept
+  // the link idle until then for every message called after it and ready before it.
+  std::vector<std::map<Cycles, Cycles>> reserved_;
   std::vector<LinkId> route_;  // scratch
 };
 

@@ -38,8 +38,9 @@
 //
 // Causality: add() takes a message ready at any time >= now(); advance(T) simulates the cycles
 // before T; a message takes part from its ready cycle on, nothing is reserved ahead of it.
+// run_ahead(H) moves now() up to H early: the driver promises no add() before H.
 #include <algorithm>
-#include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -84,6 +85,10 @@ class NocEngine {
   // Simulates every cycle before T, then reports (in time order) every injection end and
   // arrival at a time <= T. A driver calls it at T = next_time().
   void advance(Cycles T, Listener& l);
+  // Simulates cycles ahead, reporting nothing, while cur < H and no report is due: a driver
+  // that knows no message can be added before H (its next activity) calls it to skip waking up
+  // every cycle. Times are unchanged: a cycle's state depends only on messages ready by then.
+  void run_ahead(Cycles H);
   // The earliest T at which advance() has something to do or report; kNever when idle.
   Cycles next_time() const;
   Cycles now() const { return cur_; }
@@ -175,8 +180,17 @@ class NocEngine {
     Cycles in_t, out_t;
   };
   void apply_rr(const TrainUse& u);
-  void set_out_rr(uint32_t port, uint32_t v, Cycles t);
-  void set_in_rr(uint32_t port, uint32_t v, Cycles t);
+  // A train's pointers may be set ahead of time (t): only a later change moves them again.
+  void set_out_rr(uint32_t port, uint32_t v, Cycles t) {
+    if (t < out_rr_t_[port]) return;
+    out_rr_[port] = v;
+    out_rr_t_[port] = t;
+  }
+  void set_in_rr(uint32_t port, uint32_t v, Cycles t) {
+    if (t < in_rr_t_[port]) return;
+    in_rr_[port] = v;
+    in_rr_t_[port] = t;
+  }
   void prune(uint32_t ch, Cycles c);  // drops (and applies) the train uses over at c
 
   // Channels: links [0, L), injection ports [L, L+E), ejection ports [L+E, L+2E).
@@ -228,7 +242,24 @@ class NocEngine {
   void delivered(uint32_t msg, Cycles c);
   void push_event(uint32_t msg, Done::Kind k, Cycles t);
   void finish(uint32_t id);
-  bool detailed_idle() const { return active_flits_ == 0 && inflight_.empty() && inj_list_.empty(); }
+  bool detailed_idle() const { return active_flits_ == 0 && wire_n_ == 0 && inj_list_.empty(); }
+  // Flits on the wires arrive within router_latency cycles: bucket `at % (R + 1)` holds those
+  // arriving at `at`, in the order they were sent (a deque sorted by time, without its cost).
+  // A bucket holds at most one flit per link (a link carries one flit per cycle): fixed storage.
+  struct Wire {
+    std::vector<InFlight> v;
+    uint32_t n = 0;
+    InFlight* begin() { return v.data(); }
+    InFlight* end() { return v.data() + n; }
+    const InFlight* begin() const { return v.data(); }
+    const InFlight* end() const { return v.data() + n; }
+    void push(const InFlight& x) {
+      assert(n < v.size());
+      v[n++] = x;
+    }
+  };
+  Wire& wire(Cycles at) { return wire_[at % wire_.size()]; }
+
 
   NocParams p_;
   NocGraph topo_;
@@ -261,10 +292,14 @@ class NocEngine {
   std::vector<InVc> invc_;                         // [in port * V + vc]
   std::vector<Flit> flits_;
   std::vector<uint32_t> router_flits_;
-  std::vector<uint32_t> active_, next_active_;
+  std::vector<uint32_t> active_;                   // routers holding flits: [0, nactive_)
+  uint32_t nactive_ = 0;
   std::vector<uint8_t> in_active_;
-  std::deque<InFlight> inflight_;
-  std::vector<std::pair<uint32_t, uint32_t>> credit_back_;  // (out port, vc) for the next cycle
+  std::vector<Wire> wire_;
+  uint64_t wire_n_ = 0;                            // flits on the wires
+  Wire* wout_ = nullptr;                             // the bucket of this cycle's switched flits
+  std::vector<uint32_t> credit_back_;  // out port * V + vc, credits for the next cycle
+  uint32_t ncredit_back_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> inj_credit_back_;  // (endpoint, vc)
   uint64_t active_flits_ = 0;
   std::vector<uint32_t> inj_list_;  // endpoints with something to inject
@@ -297,6 +332,7 @@ class NocEngine {
   std::vector<std::vector<TrainUse>> train_use_;   // per channel
   std::vector<uint32_t> scratch_, scratch2_;
   std::vector<LinkUse> uses_;
+  std::vector<LinkId> route_scratch_;
   Cycles cur_ = 0;
   Counters count_;
 

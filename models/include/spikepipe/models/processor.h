@@ -10,6 +10,7 @@
 //      message's injection time (the NoC returns it).
 // Messages are received by `inbox` (no process): the arrival time is known when the transfer
 // starts, so the thread waits either for a message to be announced or for a known arrival time.
+// The spilled part of such a message is written to DRAM at that arrival time (`post_due`).
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
@@ -103,6 +104,22 @@ class SystolicProcessor : public sc_core::sc_module {
                 Cycles after);
   // Holds `bytes` in SRAM for `slot`; the part that does not fit is written to DRAM at now + after.
   void hold(Slot& slot, TensorKind kind, uint64_t bytes, uint64_t to_dram, Cycles after);
+  // Spill writes of data still arriving are issued when the data are in (a min-heap on `at`, ties
+  // in the order they were held): the DRAM channels serve requests in call order, so a write
+  // called at the start of a long transfer for its end would hold up every DRAM request called
+  // after it and ready before it (posted_due_ wakes post_due, a method).
+  struct Posted {
+    Cycles at;
+    uint64_t seq;
+    TensorKind kind;
+    uint64_t address, bytes;
+    bool operator>(const Posted& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  std::vector<Posted> posted_;
+  uint64_t posted_seq_ = 0;
+  sc_core::sc_event posted_due_;
+  void post_due();
+  void issue_posted(Cycles now);
   void inbox_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void sram_changed(Cycles at);
   void check(tlm::tlm_generic_payload& trans, const char* what) const;
