@@ -12,6 +12,8 @@
 // the replay's to the cycle. Ties matter: cifar10-vgg --split on mesh16 ran 8% apart when two
 // processors whose reads tie at one cycle were served the other way round.
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <limits>
 #include <unordered_map>
 
@@ -30,7 +32,7 @@ uint64_t round_up(uint64_t v, uint64_t to) { return (v + to - 1) / to * to; }
 class Machine {
  public:
   Machine(const Schedule& s, const CommModel& c, uint32_t iterations)
-      : s_(s), c_(c), N_(iterations), ci_(s), busy_link_(c.noc->links().size(), 0),
+      : s_(s), c_(c), N_(iterations), ci_(s), reserved_(c.noc->links().size()),
         busy_ch_(std::max<uint32_t>(1, c.dram_channels), 0) {
     const uint32_t P = s.processors;
     done_.assign(s.ops.size(), 0);
@@ -49,6 +51,10 @@ class Machine {
       weight_total_.push_back(p < w.size() ? w[p] : 0);
     }
     announced_.assign(P, 0);
+    posted_.resize(P);
+    post_seq_.assign(P, 0);
+    post_pending_.assign(P, kNone);
+    post_at_.assign(P, 0);
     iteration_end_.assign(N_, 0);
     iteration_start_.assign(N_, kNever);
   }
@@ -62,6 +68,8 @@ class Machine {
   bool run() {
     for (uint32_t p = 0; p < s_.processors; ++p) runnable_.push_back(p);
     for (;;) {
+      for (uint32_t q : methods_) post_due(q);  // the evaluation runs methods before threads
+      methods_.clear();
       for (size_t i = 0; i < runnable_.size(); ++i) resume(runnable_[i]);
       runnable_.clear();
       if (!delta_.empty()) {
@@ -84,7 +92,16 @@ class Machine {
       }
       if (heap_.size() <= 1) break;
       now_ = heap_[1].first;
-      do runnable_.push_back(extract_top()); while (heap_.size() > 1 && heap_[1].first == now_);
+      do {
+        const Timed e = timed_[extract_top()];
+        if (!e.live) continue;  // a notification replaced by an earlier one (sc_event::notify)
+        if (!e.method) {
+          runnable_.push_back(e.proc);
+          continue;
+        }
+        post_pending_[e.proc] = kNone;
+        methods_.push_back(e.proc);
+      } while (heap_.size() > 1 && heap_[1].first == now_);
     }
     for (const Proc& p : procs_)
       if (!p.cur.done()) return false;
@@ -112,14 +129,17 @@ class Machine {
 
   // sc_ppq_base::insert / extract_top / heapify with sc_notify_time_compare (earlier first,
   // strict comparisons), 1-indexed.
-  void insert(Cycles t, uint32_t p) {
-    heap_.push_back({t, p});
+  uint32_t insert(Cycles t, uint32_t p, bool method = false) {
+    const uint32_t id = uint32_t(timed_.size());
+    timed_.push_back({p, method, true});
+    heap_.push_back({t, id});
     size_t i = heap_.size() - 1;
     while (i > 1 && heap_[i / 2].first > t) {
       heap_[i] = heap_[i / 2];
       i /= 2;
     }
-    heap_[i] = {t, p};
+    heap_[i] = {t, id};
+    return id;
   }
   uint32_t extract_top() {
     const uint32_t top = heap_[1].second;
@@ -136,6 +156,30 @@ class Machine {
       i = best;
     }
     return top;
+  }
+  // posted_due_.notify(after): an earlier pending notification stays, a later one is replaced.
+  void notify_post(uint32_t p, Cycles at) {
+    uint32_t& pending = post_pending_[p];
+    if (pending != kNone) {
+      if (post_at_[p] <= at) return;
+      timed_[pending].live = false;
+    }
+    pending = insert(at, p, true);
+    post_at_[p] = at;
+  }
+  // SystolicProcessor::issue_posted / post_due: spill writes of arrived data, earliest first.
+  void issue_posted(uint32_t p, Cycles now) {
+    auto& q = posted_[p];
+    while (!q.empty() && q.front().at <= now) {
+      std::pop_heap(q.begin(), q.end(), std::greater<>());
+      const Posted w = q.back();
+      q.pop_back();
+      write(p, w.address, w.bytes, now);
+    }
+  }
+  void post_due(uint32_t p) {
+    issue_posted(p, now_);
+    if (!posted_[p].empty()) notify_post(p, posted_[p].front().at);
   }
   // wait(t): a timed wait, or a delta one for no time.
   void wait_until(uint32_t p, Cycles t, Stage next) {
@@ -154,8 +198,14 @@ class Machine {
     const Cycles dur = serial_cycles(bytes, c_.link_bytes_per_cycle);
     Cycles head = t0;
     for (LinkId l : route_) {
-      const Cycles start = std::max(head + c_.hop_latency, busy_link_[l.value]);
-      busy_link_[l.value] = start + dur;
+      // NocTiming::send: the first free window of `dur` at or after the head's arrival.
+      auto& w = reserved_[l.value];
+      while (!w.empty() && w.begin()->second <= now_) w.erase(w.begin());  // forget_before(now)
+      Cycles start = head + c_.hop_latency;
+      auto it = w.upper_bound(start);
+      if (it != w.begin()) start = std::max(start, std::prev(it)->second);
+      for (; it != w.end() && it->first < start + dur; ++it) start = std::max(start, it->second);
+      if (dur) w.emplace_hint(it, start, start + dur);
       head = start;
     }
     return {t0 + dur, head + dur};  // injected, arrival
@@ -214,7 +264,10 @@ class Machine {
     Proc& q = procs_[p];
     slot.spill_address = region(p) + kSpillBase + q.spill_cursor % kSpillSpan;
     q.spill_cursor += round_up(slot.held.spilled, 4096);
-    write(p, slot.spill_address, slot.held.spilled, t0);
+    if (t0 <= now_) return write(p, slot.spill_address, slot.held.spilled, now_);
+    posted_[p].push_back({t0, post_seq_[p]++, slot.spill_address, slot.held.spilled});
+    std::push_heap(posted_[p].begin(), posted_[p].end(), std::greater<>());
+    notify_post(p, t0);
   }
   // A message of dep d, iteration k, injected from t0: the receiver takes its buffer now.
   Cycles message(uint32_t d, uint32_t k, Cycles t0) {
@@ -302,6 +355,7 @@ class Machine {
     Proc& pr = procs_[p];
     const Op& op = pr.cur.op();
     const uint32_t k = pr.cur.iteration();
+    issue_posted(p, t);  // a spill written now goes before the read that may fetch it
     Cycles done = t;
     if (op.dram_read_bytes)
       done = std::max(done, read(p, region(p) + (k % 16) * round_up(op.dram_read_bytes, 4096),
@@ -396,7 +450,8 @@ class Machine {
   const CommModel& c_;
   const uint32_t N_;
   const CollectiveIndex ci_;
-  std::vector<Cycles> busy_link_, busy_ch_;
+  std::vector<std::map<Cycles, Cycles>> reserved_;  // per link: booked windows, start -> end
+  std::vector<Cycles> busy_ch_;
   std::vector<uint64_t> share_;
   std::vector<LinkId> route_;
   std::vector<uint32_t> done_;
@@ -412,6 +467,23 @@ class Machine {
   std::vector<uint32_t> runnable_;
   std::vector<std::pair<uint32_t, bool>> delta_, woken_;  // (processor, timeout or announce)
   std::vector<char> announced_;
+  struct Timed {
+    uint32_t proc;
+    bool method;  // the processor's post_due method, else its thread
+    bool live;
+  };
+  std::vector<Timed> timed_;  // every timed notification made (the heap holds their ids)
+  std::vector<uint32_t> methods_;
+  struct Posted {
+    Cycles at;
+    uint64_t seq, address, bytes;
+    bool operator>(const Posted& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  std::vector<std::vector<Posted>> posted_;
+  std::vector<uint64_t> post_seq_;
+  std::vector<uint32_t> post_pending_;
+  std::vector<Cycles> post_at_;
+  static constexpr uint32_t kNone = ~uint32_t(0);
   std::vector<Cycles> iteration_end_, iteration_start_;
 };
 
