@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The planner against the simulator (docs/RESULTS.md "Simulated against predicted"): `spikepipe
-# compare` on the shipped networks and the mesh4 / mesh8 presets as shipped (4 MiB SRAM), then one
+# compare` on the shipped networks and the mesh4 / mesh8 / mesh16 presets as shipped (4 MiB SRAM), then one
 # Markdown table of simulated / predicted period per scheduler x preset (`~`: the run did not
 # reach a steady state), with the SRAM need and the spilled bytes of each run.
 # Usage: scripts/sim_vs_pred.sh [build/spikepipe] [outdir] [extra compare flags...]
@@ -11,7 +11,7 @@ OUT=${2:-traces/sim-vs-pred}
 shift $(( $# < 2 ? $# : 2 ))
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 for n in mnist-fc fmnist-conv cifar10-vgg; do
-  for p in mesh4 mesh8; do
+  for p in mesh4 mesh8 mesh16; do
     [[ -f "$OUT/$n-$p/compare.csv" ]] ||
       "$BIN" compare --network "$n" --platform "$p" --no-trace --csv --out "$OUT/$n-$p" "$@" >/dev/null
   done
@@ -22,7 +22,7 @@ out = sys.argv[1]
 rows = {}
 scheds = []
 for n in ["mnist-fc", "fmnist-conv", "cifar10-vgg"]:
-    for p in ["mesh4", "mesh8"]:
+    for p in ["mesh4", "mesh8", "mesh16"]:
         f = os.path.join(out, f"{n}-{p}", "compare.csv")
         if not os.path.exists(f):
             continue
@@ -35,7 +35,7 @@ print("| network | preset | " + " | ".join(scheds) + " |")
 print("|---|---|" + "---|" * len(scheds))
 worst = 0.0
 for n in ["mnist-fc", "fmnist-conv", "cifar10-vgg"]:
-    for p in ["mesh4", "mesh8"]:
+    for p in ["mesh4", "mesh8", "mesh16"]:
         cells = []
         for s in scheds:
             r = rows.get((n, p, s))
@@ -51,7 +51,7 @@ print(f"\nlargest |sim/pred - 1|: {worst:.3f}\n")
 print("| network | preset | scheduler | period | predicted | SRAM need / capacity KiB | spilled KiB per iteration |")
 print("|---|---|---|---|---|---|---|")
 for n in ["mnist-fc", "fmnist-conv", "cifar10-vgg"]:
-    for p in ["mesh4", "mesh8"]:
+    for p in ["mesh4", "mesh8", "mesh16"]:
         for s in scheds:
             r = rows.get((n, p, s))
             if not r or not r.get("period_cycles"):

@@ -20,6 +20,8 @@ CommModel CommModel::of(const PlatformParams& p) {
   c.dram_channels = p.memory.channels;
   c.dram_interleave = p.memory.interleave_bytes;
   c.sram_bytes = p.processor.sram_bytes;
+  c.ideal_machine = p.noc.model == NocModel::Ideal && p.memory.model == DramModel::Simple &&
+                    !p.processor.overlap_units;
   auto g = std::make_shared<NocGraph>(p.noc);
   const std::vector<uint32_t> ctrls = p.memory.controllers();
   const uint32_t P = p.processors;

@@ -168,4 +168,19 @@ void finalize_with_waits(Schedule& s, const CommModel& c_alone, bool memory,
   if (memory) s.sram_peak = predict_sram(s, r).peak;
 }
 
+void replay_prediction(Schedule& s, const CommModel& c) {
+  if (!c.ideal_machine) return;
+  // A budget of op and dep instances: the replay is the simulation, and sequential or
+  // data-parallel at P >= 256 (60,000+ ops x 13 iterations, every link's calendar long) would
+  // take seconds per candidate; those keep the terms.
+  const uint64_t iterations = 5ull * replay_drain(s) + 9;
+  if ((s.ops.size() + s.deps.size()) * iterations > kReplayBudget) return;
+  CommModel alone = c;
+  alone.op_wait.clear();
+  const MachineReplay m = replay_machine(s, alone);
+  if (!m.ok) return;
+  s.predicted_period = static_cast<Cycles>(std::ceil(m.period - 1e-6));
+  s.predicted_latency = static_cast<Cycles>(std::llround(m.latency));
+}
+
 }  // namespace spikepipe

@@ -5,7 +5,9 @@
 // ran 1.25x over its prediction (it spilled unplanned).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
+#include <ostream>
 
 #include "spikepipe/platform/config.h"
 #include "spikepipe/platform/metrics.h"
@@ -55,7 +57,8 @@ TEST_F(SimVsPrediction, CollectiveAfterPointToPointSendsOnFmnistSplit) {
 // controller's node of a 3x1 mesh), F (1000 cycles) -> D (1000 cycles, two rounds behind) with a
 // 25,600-byte stash, SRAM 60,000 bytes. --memory spill writes 6,720 bytes of each stash to DRAM
 // (posted by F) and reads them back before D; the read waits for F's write, which crosses the NoC
-// to the controller first (the channels serve in call order). Predicted: 2000 + 310 + 343.
+// to the controller first (the channels serve in call order). The machine replay predicts the
+// run to the cycle: 2000 + 650.
 class PlannedSpill : public SystemCTest {};
 
 TEST_F(PlannedSpill, SimulatedPeriodIsThePredictedOne) {
@@ -88,19 +91,88 @@ TEST_F(PlannedSpill, SimulatedPeriodIsThePredictedOne) {
   o.memory = MemoryMode::Spill;
   const Schedule planned = plan_memory(s, TaskGraph{}, o, nullptr);
   ASSERT_EQ(planned.deps[0].spill_bytes, 6720u);
-  EXPECT_EQ(planned.predicted_period, 2653u);
+  EXPECT_EQ(planned.predicted_period, 2650u);
   SimOptions opt;
   opt.iterations = 16;
   EventLog log;
   const SimResult r = simulate(p, planned, opt, log);
-  // Steady state: every completion interval after the fill is one period, 2650 cycles: the
-  // planner rounds the write's channel part to its larger share (3,392 bytes, 133 cycles) and
-  // starts the read there, where the read's first bytes leave the other channel 3 cycles sooner.
+  // Steady state: every completion interval after the fill is one period, 2650 cycles (the
+  // first-order terms say 2653: they round the write's channel part to its larger share, where
+  // the read's first bytes leave the other channel 3 cycles sooner).
   for (uint32_t k = 6; k + 3 < opt.iterations; ++k) {
     const Cycles interval = r.iteration_end[k + 1] - r.iteration_end[k];
     EXPECT_EQ(interval, 2650u) << k;
-    EXPECT_LE(planned.predicted_period - interval, 3u) << k;
+    EXPECT_EQ(planned.predicted_period, interval) << k;
   }
+}
+
+// Runs that moved hundreds of MB per iteration through DRAM while other traffic crossed the NoC,
+// which the first-order terms (dram_waits, shared_loads) missed before the reported period became
+// the machine replay's (replay_machine): sim/pred was 0.83, 1.11, 1.07 and 1.15.
+struct Missed {
+  const char* preset;
+  const char* network;
+  const char* scheduler;
+  bool split;
+  double bound;  // |sim/pred - 1|: 10%, spikepipe 5% (issue 10)
+};
+void PrintTo(const Missed& c, std::ostream* os) {
+  *os << c.network << " " << c.preset << " " << c.scheduler << (c.split ? " --split" : "");
+}
+class SimVsPredictionMissed : public SystemCTest, public ::testing::WithParamInterface<Missed> {};
+
+TEST_P(SimVsPredictionMissed, WithinTheIssueBound) {
+  const Missed& c = GetParam();
+  const test::MeasuredRun run = test::measure_run(c.preset, c.network, c.scheduler, c.split, 8);
+  const double ratio = run.sim_over_predicted();
+  std::printf("%s %s %s%s: simulated %.0f, predicted %llu, sim/pred %.4f\n", c.network, c.preset,
+              c.scheduler, c.split ? " --split" : "", run.metrics.period_cycles,
+              static_cast<unsigned long long>(run.schedule.predicted_period), ratio);
+  EXPECT_TRUE(run.metrics.steady);
+  EXPECT_LT(std::fabs(ratio - 1), c.bound);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shipped, SimVsPredictionMissed,
+    ::testing::Values(Missed{"mesh8", "cifar10-vgg", "pipedream", false, 0.10},
+                      Missed{"mesh4", "cifar10-vgg", "spikepipe", false, 0.05},
+                      Missed{"mesh8", "fmnist-conv", "spikepipe", false, 0.05},
+                      Missed{"mesh16", "fmnist-conv", "spikepipe", true, 0.05}),
+    [](const ::testing::TestParamInfo<Missed>& i) {
+      std::string n = std::string(i.param.network) + "_" + i.param.preset + "_" +
+                      i.param.scheduler + (i.param.split ? "_split" : "");
+      for (char& ch : n)
+        if (ch == '-') ch = '_';
+      return n;
+    });
+
+// Nothing spills (1 GiB of SRAM): pipedream's replicated stages exchange weights over shared
+// links, where a message waits for the links reserved by sends issued before it; the terms
+// predicted 114,770 cycles for a run of 143,365 (1.25). The replay serves the links in the same
+// order as the ideal NoC: here the two agree to the cycle.
+TEST_F(SimVsPrediction, LinkQueuesOfPipedreamWeightsWithoutSpills) {
+  PlatformParams p = load_platform("mesh16");
+  p.processor.sram_bytes = 1ull << 30;
+  const TaskGraph g = build_task_graph(load_network("mnist-fc"), p.processor.array);
+  const Schedule s = make_schedule("pipedream", g, SchedulerOptions::for_platform(p));
+  const IterationPlan plan = plan_iterations(s, 8, -1);
+  SimOptions opt;
+  opt.iterations = plan.total();
+  EventLog log;
+  simulate(p, s, opt, log);
+  log.sort();
+  const Metrics m = compute_metrics({p, s, g, log, plan, 0, {}});
+  EXPECT_TRUE(m.steady);
+  EXPECT_NEAR(m.period_cycles, double(s.predicted_period), 1.0);
+}
+
+// Two processors whose DRAM reads tie at one cycle: the simulator serves them in the order its
+// SystemC kernel wakes the threads (delta notifications triggered last made first), and served
+// the other way round this run ends 8% apart. The replay orders ties as the kernel does.
+TEST_F(SimVsPrediction, TiesOfCifarSplitMesh16ToTheCycle) {
+  const test::MeasuredRun run = test::measure_run("mesh16", "cifar10-vgg", "spikepipe", true, 8);
+  EXPECT_TRUE(run.metrics.steady);
+  EXPECT_NEAR(run.metrics.period_cycles, double(run.schedule.predicted_period), 1.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, SimVsPrediction, ::testing::ValuesIn(test::scheduler_variants()),

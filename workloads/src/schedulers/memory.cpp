@@ -188,7 +188,10 @@ Schedule sched::plan_memory(Schedule s, const TaskGraph& g, const SchedulerOptio
   auto tag = [](Schedule& x, const char* how) {
     x.note += std::string(x.note.empty() ? "" : "; ") + "memory: " + how;
   };
-  if (fits) return s;
+  if (fits) {
+    replay_prediction(s, c);
+    return s;
+  }
   if (o.memory == MemoryMode::Fit)
     fail("--memory fit", describe_need(s, s.sram_peak, cap),
          "--memory spill, recompute or auto; a larger --sram-bytes; or more processors");
@@ -217,14 +220,21 @@ Schedule sched::plan_memory(Schedule s, const TaskGraph& g, const SchedulerOptio
     }
     return x;
   };
+  // What is returned or compared is timed on the machine (replay_prediction), once each.
   if (o.memory == MemoryMode::Spill) {
     Schedule x = spill(s);
     tag(x, "spill");
+    replay_prediction(x, c);
     return x;
   }
-  if (o.memory == MemoryMode::Recompute) return recompute();
+  if (o.memory == MemoryMode::Recompute) {
+    Schedule x = recompute();
+    replay_prediction(x, c);
+    return x;
+  }
   Schedule a = spill(s);
   tag(a, "spill (auto)");
+  replay_prediction(a, c);
   if (!rebuild_recompute) {
     // Nothing to re-materialise: the recompute variant would be s again, spilled the same way,
     // and a tie keeps the spill variant, so it cannot win.
@@ -233,6 +243,7 @@ Schedule sched::plan_memory(Schedule s, const TaskGraph& g, const SchedulerOptio
   }
   Schedule b = recompute();
   b.note += " (auto)";
+  replay_prediction(b, c);
   return b.predicted_period < a.predicted_period ? b : a;
 }
 

@@ -82,6 +82,7 @@ Schedule make_schedule(const std::string& name, const TaskGraph& g, const Schedu
           q.processors = o.processors;
           q.programs.resize(o.processors);
           finalize_schedule(q, o.comm, true);
+          replay_prediction(q, o.comm);
           q.note += std::string(q.note.empty() ? "" : "; ") + "on " +
                     std::to_string(fewer.processors) + " of " + std::to_string(o.processors) +
                     " processors: using all was predicted slower (" +

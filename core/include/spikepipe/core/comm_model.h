@@ -39,6 +39,9 @@ struct CommModel {
   // of it on the shared channels (workloads/analysis.h dram_waits; finalize_schedule fills it).
   // Empty (or sized for another schedule): uncontended reads.
   std::vector<Cycles> op_wait;
+  // The simulated machine is the one replay_machine() (workloads/analysis.h) replays: the ideal
+  // NoC, the simple DRAM model and overlap-units off (of() sets it from the platform).
+  bool ideal_machine = false;
 
   static CommModel of(const PlatformParams& p);
   Cycles inject(uint64_t bytes) const;  // serial_cycles at the link rate: the sender is busy

@@ -78,6 +78,31 @@ struct PredictedRun {
 // Runs `iterations` iterations (0: enough for the steady state, from the largest offset).
 PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
 
+// The run the simulator makes of s on the machine c describes when c.ideal_machine (the ideal
+// NoC: links reserved per message in call order; the simple DRAM: each channel serves in call
+// order; overlap-units off): every processor's waits, DRAM reads, compute, posted writes, run-time
+// spills and sends replayed in time order with the models' rules (analysis_replay.cpp), over the
+// iterations `spikepipe run` simulates by default (warm-up 4 x the pipeline depth, `measured`,
+// drain), the period measured as the metrics do (the last whole cycles of the completion
+// intervals). ok = false when it cannot tell (no NoC layout, a deadlock).
+struct MachineReplay {
+  bool ok = false;
+  bool steady = false;  // the measured intervals repeat (metrics.h steady)
+  uint32_t iterations = 0;
+  double period = 0, latency = 0;
+};
+MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured = 8);
+// The schedule as chosen on the machine that runs it: when c.ideal_machine, its predicted period
+// and latency become replay_machine()'s (the contention that finalize_schedule's terms only
+// bound, replayed). make_schedule applies it to what plan_memory returns or compares (the
+// schedule, or its spill and recompute variants) and to the P/4 candidate; searches keep the
+// fast terms.
+// Only within kReplayBudget op + dep instances (replay_drain: the schedule's drain, as
+// plan_iterations counts it; a run simulates about 5 x drain + 8 iterations).
+void replay_prediction(Schedule& s, const CommModel& c);
+inline constexpr uint64_t kReplayBudget = 100000;
+uint32_t replay_drain(const Schedule& s);
+
 // The exact steady-state period of predict_run()'s execution (the maximum cycle ratio of its
 // max-plus recursion over rounds; no transient to wait out). Throws Error on a deadlock cycle.
 double steady_period(const Schedule& s, const CommModel& c);

@@ -1,0 +1,544 @@
+// The machine replay: the run the simulator makes of a schedule on the ideal NoC and the simple
+// DRAM model, without SystemC. Those two serve their resources in call order (a link is reserved
+// for a whole message when its send is issued, a DRAM channel is busy until its last access
+// ends), so the order in which accesses contend is the order in which the processors issue them;
+// replaying the processors' calls in time order with the same rules gives the same times. The
+// rules are those of models/src/processor.cpp (wait, read, compute, finish, sends),
+// models/src/noc.cpp (NocTiming::send, reads and writes through the controller) and
+// models/src/dram.cpp (DramTiming::access, split): a change there must be made here too
+// (tests/unit/platform/test_sim_vs_prediction.cpp compares both). Calls at the same cycle are
+// ordered as SystemC 2.3's kernel orders its threads (the run queue, the delta notifications
+// triggered last made first, the timed-event heap): on the shipped presets every run's period is
+// the replay's to the cycle. Ties matter: cifar10-vgg --split on mesh16 ran 8% apart when two
+// processors whose reads tie at one cycle were served the other way round.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <limits>
+#include <unordered_map>
+
+#include "spikepipe/core/sram.h"
+#include "spikepipe/workloads/analysis.h"
+
+namespace spikepipe {
+namespace {
+
+constexpr Cycles kNever = std::numeric_limits<Cycles>::max();
+// models/src/processor.cpp: the address map of a processor's DRAM region.
+constexpr uint64_t kRegionBits = 40, kSpillBase = 1ull << 38, kSpillSpan = 1ull << 37;
+constexpr uint64_t kWeightBase = 1ull << 37, kOutputBase = 1ull << 39;
+uint64_t round_up(uint64_t v, uint64_t to) { return (v + to - 1) / to * to; }
+
+class Machine {
+ public:
+  Machine(const Schedule& s, const CommModel& c, uint32_t iterations)
+      : s_(s), c_(c), N_(iterations), ci_(s), reserved_(c.noc->links().size()),
+        busy_ch_(std::max<uint32_t>(1, c.dram_channels), 0) {
+    const uint32_t P = s.processors;
+    done_.assign(s.ops.size(), 0);
+    in_.resize(s.ops.size());
+    out_.resize(s.ops.size());
+    for (uint32_t d = 0; d < s.deps.size(); ++d) {
+      const Dep& dep = s.deps[d];
+      in_[dep.dst.value].push_back(d);
+      if (sent_by_processor(dep) && s.remote(dep)) out_[dep.src.value].push_back(d);
+      else if (sent_by_processor(dep)) local_out_[dep.src.value].push_back(d);
+    }
+    const std::vector<uint64_t> w = resident_weight_bytes(s);
+    for (uint32_t p = 0; p < P; ++p) {
+      procs_.push_back(Proc{ProgramCursor(s, ProcessorId(p), N_)});
+      sram_.emplace_back(c.sram_bytes ? c.sram_bytes : ~uint64_t(0) / 2, p < w.size() ? w[p] : 0);
+      weight_total_.push_back(p < w.size() ? w[p] : 0);
+    }
+    announced_.assign(P, 0);
+    posted_.resize(P);
+    post_seq_.assign(P, 0);
+    post_pending_.assign(P, kNone);
+    post_at_.assign(P, 0);
+    iteration_end_.assign(N_, 0);
+    iteration_start_.assign(N_, kNever);
+  }
+
+  // The kernel's loop as SystemC runs it: the threads made runnable run in order; then the delta
+  // notifications of that evaluation wake their threads, the last made first (sc_simcontext::
+  // crunch walks m_delta_events backwards); then time
+  // advances to the earliest timed wait, and every wait that ends then wakes its thread in the
+  // order the kernel's event heap gives them (sc_ppq: the same binary heap, so equal times
+  // come out in SystemC's order).
+  bool run() {
+    for (uint32_t p = 0; p < s_.processors; ++p) runnable_.push_back(p);
+    for (;;) {
+      for (uint32_t q : methods_) post_due(q);  // the evaluation runs methods before threads
+      methods_.clear();
+      for (size_t i = 0; i < runnable_.size(); ++i) resume(runnable_[i]);
+      runnable_.clear();
+      if (!delta_.empty()) {
+        std::swap(delta_, woken_);
+        delta_.clear();
+        for (auto it = woken_.rbegin(); it != woken_.rend(); ++it) {
+          const auto [q, timeout] = *it;
+          if (timeout) {
+            runnable_.push_back(q);
+            continue;
+          }
+          announced_[q] = 0;
+          if (procs_[q].blocked) {
+            procs_[q].blocked = false;
+            runnable_.push_back(q);
+          }
+        }
+        woken_.clear();
+        continue;
+      }
+      if (heap_.size() <= 1) break;
+      now_ = heap_[1].first;
+      do {
+        const Timed e = timed_[extract_top()];
+        if (!e.live) continue;  // a notification replaced by an earlier one (sc_event::notify)
+        if (!e.method) {
+          runnable_.push_back(e.proc);
+          continue;
+        }
+        post_pending_[e.proc] = kNone;
+        methods_.push_back(e.proc);
+      } while (heap_.size() > 1 && heap_[1].first == now_);
+    }
+    for (const Proc& p : procs_)
+      if (!p.cur.done()) return false;
+    return true;
+  }
+
+  const std::vector<Cycles>& iteration_end() const { return iteration_end_; }
+  const std::vector<Cycles>& iteration_start() const { return iteration_start_; }
+
+ private:
+  enum class Stage { Wait, Read, Compute, Finish, Send };
+  struct Proc {
+    ProgramCursor cur;
+    Stage stage = Stage::Wait;
+    bool blocked = false;  // waits for its announced_ event
+    size_t next_send = 0;
+    Cycles start = 0;
+    uint64_t spill_cursor = 0;
+  };
+  struct Slot {
+    Cycles arrival = kNever;
+    SramModel::Hold held;
+    uint64_t spill_address = 0;
+  };
+
+  // sc_ppq_base::insert / extract_top / heapify with sc_notify_time_compare (earlier first,
+  // strict comparisons), 1-indexed.
+  uint32_t insert(Cycles t, uint32_t p, bool method = false) {
+    const uint32_t id = uint32_t(timed_.size());
+    timed_.push_back({p, method, true});
+    heap_.push_back({t, id});
+    size_t i = heap_.size() - 1;
+    while (i > 1 && heap_[i / 2].first > t) {
+      heap_[i] = heap_[i / 2];
+      i /= 2;
+    }
+    heap_[i] = {t, id};
+    return id;
+  }
+  uint32_t extract_top() {
+    const uint32_t top = heap_[1].second;
+    heap_[1] = heap_.back();
+    heap_.pop_back();
+    const size_t n = heap_.size() - 1;
+    for (size_t i = 1;;) {
+      const size_t l = 2 * i, r = l + 1;
+      if (l > n) break;
+      size_t best = heap_[l].first < heap_[i].first ? l : i;
+      if (r <= n && heap_[r].first < heap_[best].first) best = r;
+      if (best == i) break;
+      std::swap(heap_[i], heap_[best]);
+      i = best;
+    }
+    return top;
+  }
+  // posted_due_.notify(after): an earlier pending notification stays, a later one is replaced.
+  void notify_post(uint32_t p, Cycles at) {
+    uint32_t& pending = post_pending_[p];
+    if (pending != kNone) {
+      if (post_at_[p] <= at) return;
+      timed_[pending].live = false;
+    }
+    pending = insert(at, p, true);
+    post_at_[p] = at;
+  }
+  // SystolicProcessor::issue_posted / post_due: spill writes of arrived data, earliest first.
+  void issue_posted(uint32_t p, Cycles now) {
+    auto& q = posted_[p];
+    while (!q.empty() && q.front().at <= now) {
+      std::pop_heap(q.begin(), q.end(), std::greater<>());
+      const Posted w = q.back();
+      q.pop_back();
+      write(p, w.address, w.bytes, now);
+    }
+  }
+  void post_due(uint32_t p) {
+    issue_posted(p, now_);
+    if (!posted_[p].empty()) notify_post(p, posted_[p].front().at);
+  }
+  // wait(t): a timed wait, or a delta one for no time.
+  void wait_until(uint32_t p, Cycles t, Stage next) {
+    procs_[p].stage = next;
+    if (t > now_) insert(t, p);
+    else delta_.push_back({p, true});
+  }
+  uint64_t key(uint32_t d, uint32_t k) const { return (uint64_t(d) << 32) | k; }
+  uint64_t region(uint32_t p) const { return uint64_t(p + 1) << kRegionBits; }
+  uint32_t node(uint32_t p) const { return c_.node[p]; }
+
+  // NocTiming::send: each link of the route reserved for the whole message, in call order.
+  std::pair<Cycles, Cycles> noc(uint32_t a, uint32_t b, uint64_t bytes, Cycles t0) {
+    route_.clear();
+    c_.noc->route(a, b, route_);
+    const Cycles dur = serial_cycles(bytes, c_.link_bytes_per_cycle);
+    Cycles head = t0;
+    for (LinkId l : route_) {
+      // NocTiming::send: the first free window of `dur` at or after the head's arrival.
+      auto& w = reserved_[l.value];
+      while (!w.empty() && w.begin()->second <= now_) w.erase(w.begin());  // forget_before(now)
+      Cycles start = head + c_.hop_latency;
+      auto it = w.upper_bound(start);
+      if (it != w.begin()) start = std::max(start, std::prev(it)->second);
+      for (; it != w.end() && it->first < start + dur; ++it) start = std::max(start, it->second);
+      if (dur) w.emplace_hint(it, start, start + dur);
+      head = start;
+    }
+    return {t0 + dur, head + dur};  // injected, arrival
+  }
+
+  // DramTiming::split + access: the bytes interleaved over the channels, each served in order.
+  std::pair<Cycles, Cycles> dram(uint64_t address, uint64_t bytes, Cycles t) {
+    const uint64_t il = std::max<uint64_t>(1, c_.dram_interleave), ch = busy_ch_.size();
+    share_.assign(ch, 0);
+    uint64_t a = address, left = bytes;
+    const uint64_t head = std::min(left, il - a % il);
+    share_[(a / il) % ch] += head;
+    a += head;
+    left -= head;
+    const uint64_t rounds = left / il / ch;
+    if (rounds) {
+      for (auto& v : share_) v += rounds * il;
+      a += rounds * ch * il;
+      left -= rounds * ch * il;
+    }
+    while (left > 0) {
+      const uint64_t take = std::min(left, il);
+      share_[(a / il) % ch] += take;
+      a += take;
+      left -= take;
+    }
+    Cycles first = kNever, done = 0;
+    for (size_t i = 0; i < ch; ++i) {
+      if (!share_[i]) continue;
+      const Cycles start = std::max(t + c_.dram_latency, busy_ch_[i]);
+      busy_ch_[i] = start + serial_cycles(share_[i], c_.dram_bytes_per_cycle);
+      first = std::min(first, start);
+      done = std::max(done, busy_ch_[i]);
+    }
+    if (first == kNever) first = done = t + c_.dram_latency;
+    return {first, done};
+  }
+
+  // Noc MemoryRead: the header to the controller, the channels, the data back. Its arrival.
+  Cycles read(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {
+    const uint32_t ctrl = c_.controller[p];
+    const Cycles t1 = t0 + Cycles(c_.noc->hops(node(p), ctrl)) * c_.hop_latency;
+    const auto [first, done] = dram(address, bytes, t1);
+    const Cycles ser = serial_cycles(bytes, c_.link_bytes_per_cycle);
+    const Cycles start = std::max(first, done > ser ? done - ser : 0);
+    return std::max(noc(ctrl, node(p), bytes, start).second, done);
+  }
+  // Noc MemoryWrite (posted): to the controller, then the channels, reserved now.
+  void write(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {
+    dram(address, bytes, noc(node(p), c_.controller[p], bytes, t0).second);
+  }
+  // SystolicProcessor::hold: what does not fit (or is planned to) streams to DRAM.
+  void hold(uint32_t p, Slot& slot, uint64_t bytes, uint64_t to_dram, Cycles t0) {
+    slot.held = sram_[p].hold(bytes, to_dram);
+    if (!slot.held.spilled) return;
+    Proc& q = procs_[p];
+    slot.spill_address = region(p) + kSpillBase + q.spill_cursor % kSpillSpan;
+    q.spill_cursor += round_up(slot.held.spilled, 4096);
+    if (t0 <= now_) return write(p, slot.spill_address, slot.held.spilled, now_);
+    posted_[p].push_back({t0, post_seq_[p]++, slot.spill_address, slot.held.spilled});
+    std::push_heap(posted_[p].begin(), posted_[p].end(), std::greater<>());
+    notify_post(p, t0);
+  }
+  // A message of dep d, iteration k, injected from t0: the receiver takes its buffer now.
+  Cycles message(uint32_t d, uint32_t k, Cycles t0) {
+    const Dep& dep = s_.deps[d];
+    const uint32_t q = s_.op(dep.dst).proc.value;
+    const auto [injected, arrival] =
+        noc(node(s_.op(dep.src).proc.value), node(q), dep.bytes, t0);
+    if (has_consumer(dep, k, N_)) {
+      Slot& slot = slots_[key(d, k)];
+      slot.arrival = arrival;
+      if (occupies_sram(dep)) hold(q, slot, dep.bytes, dep.spill_bytes, arrival);
+      wake(q, t0);
+    }
+    return injected;
+  }
+  // announced_.notify(SC_ZERO_TIME): one pending delta notification per processor.
+  void wake(uint32_t q, Cycles) {
+    if (announced_[q]) return;
+    announced_[q] = 1;
+    delta_.push_back({q, false});
+  }
+
+  // The thread of processor p from where it waits until it waits again.
+  void resume(uint32_t p) {
+    Proc& pr = procs_[p];
+    for (;;) {
+      if (pr.cur.done()) return;
+      switch (pr.stage) {
+        case Stage::Wait:
+          if (!wait_inputs(p, now_)) return;
+          break;
+        case Stage::Read:
+          if (!read_memory(p, now_)) return;
+          break;
+        case Stage::Compute: {
+          const Op& op = pr.cur.op();
+          pr.start = now_;
+          iteration_start_[pr.cur.iteration()] =
+              std::min(iteration_start_[pr.cur.iteration()], now_);
+          return wait_until(p, now_ + op.array_cycles + op.vector_cycles, Stage::Finish);
+        }
+        case Stage::Finish:
+          finish(p, now_);
+          break;
+        case Stage::Send:
+          if (!send(p, now_)) return;
+          break;
+      }
+    }
+  }
+
+  // Whether the thread goes on now (false: it waits).
+  bool wait_inputs(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    const Op& op = pr.cur.op();
+    const uint32_t k = pr.cur.iteration();
+    Cycles ready = t;
+    for (uint32_t d : in_[op.id.value]) {
+      const Dep& dep = s_.deps[d];
+      const auto j = producer_iteration(dep, k);
+      if (!j) continue;
+      if (!s_.remote(dep) && sent_by_processor(dep)) {
+        if (done_[dep.src.value] <= *j) {
+          pr.blocked = true;  // a local producer that has not run: a deadlock, as in the model
+          return false;
+        }
+        continue;
+      }
+      auto it = slots_.find(key(d, *j));
+      if (it == slots_.end() || it->second.arrival == kNever) {
+        pr.blocked = true;
+        return false;
+      }
+      ready = std::max(ready, it->second.arrival);
+    }
+    pr.stage = Stage::Read;
+    if (ready > t) {
+      wait_until(p, ready, Stage::Read);
+      return false;
+    }
+    return true;
+  }
+
+  bool read_memory(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    const Op& op = pr.cur.op();
+    const uint32_t k = pr.cur.iteration();
+    issue_posted(p, t);  // a spill written now goes before the read that may fetch it
+    Cycles done = t;
+    if (op.dram_read_bytes)
+      done = std::max(done, read(p, region(p) + (k % 16) * round_up(op.dram_read_bytes, 4096),
+                                 op.dram_read_bytes, t));
+    for (uint32_t d : in_[op.id.value]) {
+      const auto j = producer_iteration(s_.deps[d], k);
+      if (!j) continue;
+      auto it = slots_.find(key(d, *j));
+      if (it == slots_.end() || !it->second.held.spilled) continue;
+      done = std::max(done, read(p, it->second.spill_address, it->second.held.spilled, t));
+    }
+    const uint64_t excess = sram_[p].weight_excess();
+    if (excess && holds_weights(op) && weight_total_[p]) {
+      const auto bytes = static_cast<uint64_t>(double(op.weight_bytes) * double(excess) /
+                                               double(weight_total_[p]));
+      if (bytes)
+        done = std::max(done, read(p,
+                                   region(p) + kWeightBase + (uint64_t(op.layer) << 28) +
+                                       (uint64_t(op.part) << 24),
+                                   bytes, t));
+    }
+    pr.stage = Stage::Compute;
+    if (done > t) {
+      wait_until(p, done, Stage::Compute);
+      return false;
+    }
+    return true;
+  }
+
+  void finish(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    const Op& op = pr.cur.op();
+    const uint32_t k = pr.cur.iteration();
+    iteration_end_[k] = std::max(iteration_end_[k], t);
+    ++done_[op.id.value];
+    if (op.dram_write_bytes)
+      write(p, region(p) + kOutputBase + (k % 16) * round_up(op.dram_write_bytes, 4096),
+            op.dram_write_bytes, t);
+    for (uint32_t d : in_[op.id.value]) {  // inputs consumed
+      const auto j = producer_iteration(s_.deps[d], k);
+      if (!j) continue;
+      auto it = slots_.find(key(d, *j));
+      if (it == slots_.end()) continue;
+      sram_[p].release(it->second.held);
+      slots_.erase(it);
+    }
+    if (auto lo = local_out_.find(op.id.value); lo != local_out_.end())
+      for (uint32_t d : lo->second) {  // outputs kept for local consumers
+        const Dep& dep = s_.deps[d];
+        if (!occupies_sram(dep) || !has_consumer(dep, k, N_)) continue;
+        Slot& slot = slots_[key(d, k)];
+        slot.arrival = t;
+        hold(p, slot, dep.bytes, dep.spill_bytes, t);
+      }
+    for (uint32_t g : ci_.of_src[op.id.value]) {  // docs/EXECUTION.md §7
+      auto it = open_.find(key(g, k));
+      if (it == open_.end())
+        it = open_.emplace(key(g, k), std::make_pair(uint32_t(s_.collectives[g].srcs.size()),
+                                                     Cycles(0))).first;
+      it->second.second = std::max(it->second.second, t);
+      if (--it->second.first) continue;
+      const Cycles S = it->second.second;
+      open_.erase(it);
+      for (uint32_t d : ci_.members[g]) {
+        const Dep& dep = s_.deps[d];
+        if (s_.remote(dep)) {
+          message(d, k, std::max(S, t));
+        } else if (has_consumer(dep, k, N_)) {
+          slots_[key(d, k)].arrival = S;
+          wake(s_.op(dep.dst).proc.value, t);
+        }
+      }
+    }
+    pr.next_send = 0;
+    pr.stage = Stage::Send;
+  }
+
+  bool send(uint32_t p, Cycles t) {
+    Proc& pr = procs_[p];
+    const std::vector<uint32_t>& outs = out_[pr.cur.op().id.value];
+    if (pr.next_send < outs.size()) {
+      const Cycles injected = message(outs[pr.next_send++], pr.cur.iteration(), t);
+      wait_until(p, injected, Stage::Send);
+      return false;
+    }
+    pr.cur.next();
+    pr.stage = Stage::Wait;
+    return true;
+  }
+
+  const Schedule& s_;
+  const CommModel& c_;
+  const uint32_t N_;
+  const CollectiveIndex ci_;
+  std::vector<std::map<Cycles, Cycles>> reserved_;  // per link: booked windows, start -> end
+  std::vector<Cycles> busy_ch_;
+  std::vector<uint64_t> share_;
+  std::vector<LinkId> route_;
+  std::vector<uint32_t> done_;
+  std::vector<std::vector<uint32_t>> in_, out_;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> local_out_;
+  std::vector<Proc> procs_;
+  std::vector<SramModel> sram_;
+  std::vector<uint64_t> weight_total_;
+  std::unordered_map<uint64_t, Slot> slots_;
+  std::unordered_map<uint64_t, std::pair<uint32_t, Cycles>> open_;
+  Cycles now_ = 0;
+  std::vector<std::pair<Cycles, uint32_t>> heap_{{0, 0}};  // [0] unused, as in sc_ppq
+  std::vector<uint32_t> runnable_;
+  std::vector<std::pair<uint32_t, bool>> delta_, woken_;  // (processor, timeout or announce)
+  std::vector<char> announced_;
+  struct Timed {
+    uint32_t proc;
+    bool method;  // the processor's post_due method, else its thread
+    bool live;
+  };
+  std::vector<Timed> timed_;  // every timed notification made (the heap holds their ids)
+  std::vector<uint32_t> methods_;
+  struct Posted {
+    Cycles at;
+    uint64_t seq, address, bytes;
+    bool operator>(const Posted& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  std::vector<std::vector<Posted>> posted_;
+  std::vector<uint64_t> post_seq_;
+  std::vector<uint32_t> post_pending_;
+  std::vector<Cycles> post_at_;
+  static constexpr uint32_t kNone = ~uint32_t(0);
+  std::vector<Cycles> iteration_end_, iteration_start_;
+};
+
+}  // namespace
+
+uint32_t replay_drain(const Schedule& s) {
+  // platform/src/metrics/plan.cpp plan_iterations: the pipeline depth or the longest distance.
+  if (s.ops.empty()) return 0;
+  int32_t lo = s.ops.front().offset, hi = lo;
+  for (const Op& op : s.ops) {
+    lo = std::min(lo, op.offset);
+    hi = std::max(hi, op.offset);
+  }
+  uint32_t drain = uint32_t(hi - lo);
+  for (const Dep& d : s.deps) drain = std::max(drain, d.distance);
+  return drain;
+}
+
+MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured) {
+  MachineReplay r;
+  if (!c.noc || c.node.size() < s.processors || s.ops.empty() || !measured) return r;
+  // The automatic warm-up of plan_iterations.
+  const uint32_t drain = replay_drain(s);
+  const uint32_t W = std::max<uint32_t>(4 * drain, 1), N = W + measured + drain;
+  Machine m(s, c, N);
+  if (!m.run()) return r;
+  const auto& end = m.iteration_end();
+  // platform/src/metrics/iterations.cpp steady_state: the last whole cycles of the intervals.
+  std::vector<double> iv;
+  double mean = 0;
+  for (uint32_t k = W; k < W + measured; ++k) {
+    iv.push_back(double(end[k] > end[k - 1] ? end[k] - end[k - 1] : 0));
+    mean += iv.back() / measured;
+  }
+  uint32_t cycle = 0;
+  for (uint32_t cl = 1; cl <= measured / 2 && !cycle; ++cl) {
+    bool repeats = true;
+    for (uint32_t k = 0; k + cl < measured; ++k)
+      repeats = repeats && std::abs(iv[k + cl] - iv[k]) <= 0.005 * mean;
+    if (repeats) cycle = cl;
+  }
+  uint32_t from = W, used = measured;
+  if (cycle > 1) {
+    used = (measured / cycle) * cycle;
+    from += measured - used;
+  }
+  if (end[from + used - 1] <= end[from - 1]) return r;
+  r.ok = true;
+  r.steady = cycle != 0 || measured == 1;
+  r.iterations = N;
+  r.period = double(end[from + used - 1] - end[from - 1]) / double(used);
+  double lat = 0;
+  for (uint32_t k = from; k < from + used; ++k) lat += double(end[k] - m.iteration_start()[k]);
+  r.latency = lat / double(used);
+  return r;
+}
+
+}  // namespace spikepipe
