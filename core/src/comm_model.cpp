@@ -14,6 +14,7 @@ CommModel CommModel::of(const PlatformParams& p) {
   CommModel c;
   c.link_bytes_per_cycle = p.noc.link_bytes_per_cycle;
   c.hop_latency = p.noc.router_latency;
+  c.terminal_latency = p.noc.terminal_latency;
   c.mean_hops = spikepipe::mean_hops(p);
   c.dram_latency = p.memory.latency;
   c.dram_bytes_per_cycle = p.memory.channel_bytes_per_cycle;
@@ -60,7 +61,8 @@ Cycles CommModel::inject(uint64_t bytes) const {
 }
 
 Cycles CommModel::flight() const {
-  return static_cast<Cycles>(std::llround(mean_hops * static_cast<double>(hop_latency)));
+  return static_cast<Cycles>(std::llround(mean_hops * static_cast<double>(hop_latency))) +
+         terminal_latency;
 }
 
 uint32_t CommModel::hops(ProcessorId a, ProcessorId b) const {
@@ -75,7 +77,7 @@ Cycles CommModel::flight(ProcessorId a, ProcessorId b) const {
   if (a == b) return 0;
   const size_t P = node.size();
   if (a.value < P && b.value < P && hop_table.size() == P * P)
-    return Cycles(hop_table[size_t(a.value) * P + b.value]) * hop_latency;
+    return Cycles(hop_table[size_t(a.value) * P + b.value]) * hop_latency + terminal_latency;
   return flight();
 }
 
@@ -100,7 +102,7 @@ Cycles CommModel::dram_read(uint64_t bytes, ProcessorId p) const {
   const Cycles h = Cycles(controller_hops(p)) * hop_latency;
   const Cycles data = serial_cycles(channel_share(bytes), dram_bytes_per_cycle);
   const Cycles link = serial_cycles(bytes, link_bytes_per_cycle);
-  return 2 * h + dram_latency + std::max(data, link);
+  return 2 * h + dram_latency + std::max(data, link) + terminal_latency;
 }
 
 Cycles CommModel::dram(uint64_t bytes) const {

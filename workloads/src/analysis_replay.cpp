@@ -208,7 +208,7 @@ class Machine {
       if (dur) w.emplace_hint(it, start, start + dur);
       head = start;
     }
-    return {t0 + dur, head + dur};  // injected, arrival
+    return {t0 + dur, head + dur + c_.terminal_latency};  // injected, arrival
   }
 
   // DramTiming::split + access: the bytes interleaved over the channels, each served in order.

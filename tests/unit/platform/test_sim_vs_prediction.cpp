@@ -175,6 +175,26 @@ TEST_F(SimVsPrediction, TiesOfCifarSplitMesh16ToTheCycle) {
   EXPECT_NEAR(run.metrics.period_cycles, double(run.schedule.predicted_period), 1.0);
 }
 
+// noc-terminal-latency (a BookSim-like delay at every message's end, docs/VALIDATION.md) is part
+// of the machine the planner replays: every message and every DRAM read's data arrive D later.
+TEST_F(SimVsPrediction, TerminalLatencyIsInThePrediction) {
+  PlatformParams p = load_platform("mesh8");
+  p.noc.terminal_latency = 6;
+  const TaskGraph g = build_task_graph(load_network("fmnist-conv"), p.processor.array);
+  SchedulerOptions o = SchedulerOptions::for_platform(p);
+  o.split = true;
+  const Schedule s = make_schedule("spikepipe", g, o);
+  const IterationPlan plan = plan_iterations(s, 8, -1);
+  SimOptions opt;
+  opt.iterations = plan.total();
+  EventLog log;
+  simulate(p, s, opt, log);
+  log.sort();
+  const Metrics m = compute_metrics({p, s, g, log, plan, 0, {}});
+  EXPECT_TRUE(m.steady);
+  EXPECT_NEAR(m.period_cycles, double(s.predicted_period), 1.0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Shipped, SimVsPrediction, ::testing::ValuesIn(test::scheduler_variants()),
                          test::variant_name);
 

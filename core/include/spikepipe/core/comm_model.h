@@ -23,6 +23,7 @@ namespace spikepipe {
 struct CommModel {
   double link_bytes_per_cycle = 32.0;  // noc-link-bytes
   Cycles hop_latency = 2;              // noc-router-latency
+  Cycles terminal_latency = 0;         // noc-terminal-latency: added to every message's arrival
   double mean_hops = 1.0;              // over ordered pairs of distinct processors
   Cycles dram_latency = 100;           // dram-latency (ddr4/hbm2: tRCD + CL of the device)
   double dram_bytes_per_cycle = 25.6;  // dram-channel-bytes (ddr4/hbm2: the peak of a channel)
@@ -45,8 +46,9 @@ struct CommModel {
 
   static CommModel of(const PlatformParams& p);
   Cycles inject(uint64_t bytes) const;  // serial_cycles at the link rate: the sender is busy
-  Cycles flight() const;                // head latency: round(mean_hops * hop_latency)
-  // Head latency from processor a to processor b: hops(a, b) * hop_latency.
+  // head latency: round(mean_hops * hop_latency) + terminal_latency
+  Cycles flight() const;
+  // Head latency from processor a to processor b: hops(a, b) * hop_latency + terminal_latency.
   Cycles flight(ProcessorId a, ProcessorId b) const;
   uint32_t hops(ProcessorId a, ProcessorId b) const;
   uint32_t controller_hops(ProcessorId p) const;  // processor -> its memory controller
@@ -54,8 +56,9 @@ struct CommModel {
   // A read of `bytes` by processor p on the ideal NoC and the simple DRAM, uncontended, as
   // models/src/noc.cpp times it: the request header to the controller (hops x router latency),
   // the DRAM latency, the data on the channels (each its interleaved share) and back over the
-  // NoC (serialised at the link rate, hops x router latency): 2 h R + latency + max(link
-  // serialisation, largest channel share / channel rate). 0 for no bytes.
+  // NoC (serialised at the link rate, hops x router latency, then the terminal latency; the
+  // request header goes side band without it): 2 h R + latency + max(link serialisation, largest
+  // channel share / channel rate) + terminal latency. 0 for no bytes.
   Cycles dram_read(uint64_t bytes, ProcessorId p) const;
   // The largest share of `bytes` (contiguous, interleaved from a unit boundary) on one channel.
   uint64_t channel_share(uint64_t bytes) const;
