@@ -46,9 +46,9 @@ inline std::string variant_name(const ::testing::TestParamInfo<std::pair<std::st
   return n;
 }
 
-inline MeasuredRun measure_run(const std::string& preset, const std::string& network,
+// On a platform changed from its preset (a key set by the test).
+inline MeasuredRun measure_run(const PlatformParams& p, const std::string& network,
                                const std::string& scheduler, bool split, uint32_t measured) {
-  const PlatformParams p = load_platform(preset);
   const TaskGraph g = build_task_graph(load_network(network), p.processor.array);
   SchedulerOptions o = SchedulerOptions::for_platform(p);
   o.split = split;
@@ -61,6 +61,11 @@ inline MeasuredRun measure_run(const std::string& preset, const std::string& net
   r.log.sort();
   r.metrics = compute_metrics({p, r.schedule, g, r.log, plan, 0, {}});
   return r;
+}
+
+inline MeasuredRun measure_run(const std::string& preset, const std::string& network,
+                               const std::string& scheduler, bool split, uint32_t measured) {
+  return measure_run(load_platform(preset), network, scheduler, split, measured);
 }
 
 }  // namespace spikepipe::test

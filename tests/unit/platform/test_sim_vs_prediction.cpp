@@ -153,17 +153,9 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(SimVsPrediction, LinkQueuesOfPipedreamWeightsWithoutSpills) {
   PlatformParams p = load_platform("mesh16");
   p.processor.sram_bytes = 1ull << 30;
-  const TaskGraph g = build_task_graph(load_network("mnist-fc"), p.processor.array);
-  const Schedule s = make_schedule("pipedream", g, SchedulerOptions::for_platform(p));
-  const IterationPlan plan = plan_iterations(s, 8, -1);
-  SimOptions opt;
-  opt.iterations = plan.total();
-  EventLog log;
-  simulate(p, s, opt, log);
-  log.sort();
-  const Metrics m = compute_metrics({p, s, g, log, plan, 0, {}});
-  EXPECT_TRUE(m.steady);
-  EXPECT_NEAR(m.period_cycles, double(s.predicted_period), 1.0);
+  const test::MeasuredRun run = test::measure_run(p, "mnist-fc", "pipedream", false, 8);
+  EXPECT_TRUE(run.metrics.steady);
+  EXPECT_NEAR(run.metrics.period_cycles, double(run.schedule.predicted_period), 1.0);
 }
 
 // Two processors whose DRAM reads tie at one cycle: the simulator serves them in the order its
@@ -180,19 +172,9 @@ TEST_F(SimVsPrediction, TiesOfCifarSplitMesh16ToTheCycle) {
 TEST_F(SimVsPrediction, TerminalLatencyIsInThePrediction) {
   PlatformParams p = load_platform("mesh8");
   p.noc.terminal_latency = 6;
-  const TaskGraph g = build_task_graph(load_network("fmnist-conv"), p.processor.array);
-  SchedulerOptions o = SchedulerOptions::for_platform(p);
-  o.split = true;
-  const Schedule s = make_schedule("spikepipe", g, o);
-  const IterationPlan plan = plan_iterations(s, 8, -1);
-  SimOptions opt;
-  opt.iterations = plan.total();
-  EventLog log;
-  simulate(p, s, opt, log);
-  log.sort();
-  const Metrics m = compute_metrics({p, s, g, log, plan, 0, {}});
-  EXPECT_TRUE(m.steady);
-  EXPECT_NEAR(m.period_cycles, double(s.predicted_period), 1.0);
+  const test::MeasuredRun run = test::measure_run(p, "fmnist-conv", "spikepipe", true, 8);
+  EXPECT_TRUE(run.metrics.steady);
+  EXPECT_NEAR(run.metrics.period_cycles, double(run.schedule.predicted_period), 1.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, SimVsPrediction, ::testing::ValuesIn(test::scheduler_variants()),
