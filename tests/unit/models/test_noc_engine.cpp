@@ -13,24 +13,13 @@
 #include <random>
 
 #include "spikepipe/models/noc_engine.h"
+#include "support/noc_collect.h"
 
 namespace spikepipe {
 namespace {
 
-struct Collect : NocEngine::Listener {
-  std::map<uint64_t, Cycles> injected, arrived;
-  std::map<uint64_t, std::vector<NocEngine::LinkUse>> uses;
-  void done(const NocEngine::Done& d) override {
-    (d.kind == NocEngine::Done::Injected ? injected : arrived)[d.tag] = d.time;
-  }
-  void links(uint32_t, uint64_t tag, const std::vector<NocEngine::LinkUse>& u) override {
-    uses[tag] = u;
-  }
-};
-
-void run(NocEngine& e, Collect& c) {
-  for (Cycles t = e.next_time(); t != NocEngine::kNever; t = e.next_time()) e.advance(t, c);
-}
+using test::Collect;
+using test::run;
 
 std::vector<uint32_t> all_nodes(const NocParams& p) {
   std::vector<uint32_t> v;

@@ -11,25 +11,14 @@
 #include "spikepipe/core/error.h"
 #include "spikepipe/models/noc.h"
 #include "spikepipe/models/noc_engine.h"
+#include "support/noc_collect.h"
 #include "support/recording_probe.h"
 
 namespace spikepipe {
 namespace {
 
-struct Collect : NocEngine::Listener {
-  std::map<uint64_t, Cycles> injected, arrived;
-  std::map<uint64_t, std::vector<NocEngine::LinkUse>> uses;
-  void done(const NocEngine::Done& d) override {
-    (d.kind == NocEngine::Done::Injected ? injected : arrived)[d.tag] = d.time;
-  }
-  void links(uint32_t, uint64_t tag, const std::vector<NocEngine::LinkUse>& u) override {
-    uses[tag] = u;
-  }
-};
-
-void run(NocEngine& e, Collect& c) {
-  for (Cycles t = e.next_time(); t != NocEngine::kNever; t = e.next_time()) e.advance(t, c);
-}
+using test::Collect;
+using test::run;
 
 NocParams mesh(uint32_t k, Cycles router_latency, Cycles terminal) {
   NocParams p;
