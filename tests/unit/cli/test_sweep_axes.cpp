@@ -8,6 +8,7 @@
 
 #include "spikepipe/cli/sweep.h"
 #include "spikepipe/core/error.h"
+#include "support/sweep_spec.h"
 
 using namespace spikepipe;
 using namespace spikepipe::sweep;
@@ -15,20 +16,8 @@ using Strings = std::vector<std::string>;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-Spec spec_of(const Strings& args) {
-  auto s = parse_spec(args, "spikepipe sweep");
-  EXPECT_TRUE(s.has_value());
-  return *s;
-}
+using test::error_of;
+using test::spec_of;
 
 }  // namespace
 
