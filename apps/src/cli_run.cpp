@@ -52,11 +52,13 @@ std::string joined(const Args& args) {
 
 po::options_description run_measure_options() {
   po::options_description o("Run");
-  o.add_options()("iterations", whole<int64_t>(1, kMaxIterations)->default_value(8),
-                  "iterations measured in steady state (the period is their mean interval); 1 .. 1000000")(
+  o.add_options()("iterations", whole<int64_t>(1, kMaxIterations),
+                  "iterations measured in steady state (the period is their mean interval); 1 .. "
+                  "1000000 (default: automatic: max(8, twice the pattern the planner's replay "
+                  "repeats), or 8 without a prediction)")(
       "warmup", whole<int64_t>(-1, kMaxIterations)->default_value(-1),
-      "iterations simulated before the measured ones (-1 = automatic: 4x the pipeline depth or the "
-      "longest dependency distance), or 0 .. 1000000")("trace-window", po::value<std::string>(),
+      "iterations simulated before the measured ones (-1 = automatic: the replay's transient, at "
+      "least 4x the pipeline depth or the longest dependency distance), or 0 .. 1000000")("trace-window", po::value<std::string>(),
                                       "FIRST:LAST: traces show only the time of these iterations")(
       "no-trace", po::bool_switch(),
       "write no VCD / GTKWave / Perfetto traces (summary and CSV only)")(
@@ -68,8 +70,10 @@ po::options_description run_measure_options() {
 RunSettings run_settings_from(const po::variables_map& vm) {
   RunSettings r;
   // Read as signed 64-bit so that -1 or 4294967295 get the range error, not a wrapped count.
-  const int64_t iterations = vm["iterations"].as<int64_t>(), warmup = vm["warmup"].as<int64_t>();
-  check_iteration_counts(iterations, warmup);
+  // No --iterations: 0, automatic (plan_iterations).
+  const int64_t iterations = vm.count("iterations") ? vm["iterations"].as<int64_t>() : 0;
+  const int64_t warmup = vm["warmup"].as<int64_t>();
+  check_iteration_counts(iterations == 0 ? 1 : iterations, warmup);
   r.iterations = static_cast<uint32_t>(iterations);
   r.warmup = static_cast<int>(warmup);
   if (vm.count("trace-window")) r.window = parse_trace_window(vm["trace-window"].as<std::string>());

@@ -134,7 +134,8 @@ nlohmann::ordered_json to_json(const Metrics& m) {
   j["iterations"] = {{"warmup", m.plan.warmup},
                      {"measured", m.plan.measured},
                      {"drain", m.plan.drain},
-                     {"simulated", m.plan.total()}};
+                     {"simulated", m.plan.total()},
+                     {"chosen_by", m.plan.basis}};
   j["period_cycles"] = full(m.period_cycles);
   j["steady_state_reached"] = m.steady;
   j["steady_state_cycle_iterations"] = m.cycle;
@@ -255,7 +256,7 @@ std::string summary_text(const Metrics& m) {
   std::ostringstream os;
   const auto& pl = m.plan;
   os << "iterations: " << pl.warmup << " warm-up + " << pl.measured << " measured + " << pl.drain
-     << " drain = " << pl.total() << " simulated\n";
+     << " drain = " << pl.total() << " simulated (" << pl.basis << ")\n";
   os << "  iteration       start         end     latency\n";
   for (size_t k = 0; k < m.iteration_start.size(); ++k) {
     const bool measured = k >= m.measured_from && k < m.measured_from + m.measured_used;

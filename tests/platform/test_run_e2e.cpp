@@ -371,3 +371,23 @@ TEST(RunE2E, CompareRejectsASchedulerChoice) {
   EXPECT_NE(r.err.find("every scheduler"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "cmp"));
 }
+
+// cifar10-vgg spikepipe on mesh16 repeats its completion intervals every 11 iterations: by
+// default the run measures the planner's predicted 22 and is steady; --iterations given wins
+// (and 8 cannot show the pattern). summary.json says how the counts were chosen.
+TEST(RunE2E, DefaultRunLengthIsThePredictedOneAndIterationsGivenWin) {
+  const fs::path dir = scratch("run_length");
+  const std::string args = "run --network cifar10-vgg --platform mesh16 --no-trace --quiet --out ";
+  ASSERT_EQ(sh(args + (dir / "auto").string(), dir).rc, 0);
+  const json a = json::parse(read(dir / "auto" / "summary.json"));
+  EXPECT_EQ(a["iterations"]["measured"], 22);
+  EXPECT_EQ(a["iterations"]["chosen_by"], "predicted steady state");
+  EXPECT_EQ(a["steady_state_reached"], true);
+  EXPECT_EQ(a["period_cycles"].get<double>(), a["predicted_period_cycles"].get<double>());
+  ASSERT_EQ(sh(args + (dir / "given").string() + " --iterations 8 --warmup 30", dir).rc, 0);
+  const json g = json::parse(read(dir / "given" / "summary.json"));
+  EXPECT_EQ(g["iterations"]["measured"], 8);
+  EXPECT_EQ(g["iterations"]["warmup"], 30);
+  EXPECT_EQ(g["iterations"]["chosen_by"], "given");
+  EXPECT_EQ(g["steady_state_reached"], false);
+}

@@ -1,6 +1,7 @@
 #pragma once
 // One shipped network, scheduled and simulated on a preset, measured as `spikepipe run` measures
-// it (warm-up, measured iterations, drain: platform/metrics.h). For the tests that compare a
+// it (warm-up, measured iterations, drain: platform/metrics.h; measured 0 = automatic, as
+// `spikepipe run` without --iterations). For the tests that compare a
 // simulated period with a schedule's prediction or bounds.
 #include <gtest/gtest.h>
 

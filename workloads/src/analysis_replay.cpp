@@ -502,12 +502,14 @@ uint32_t replay_drain(const Schedule& s) {
   return drain;
 }
 
-MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured) {
+MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured,
+                             int warmup) {
   MachineReplay r;
   if (!c.noc || c.node.size() < s.processors || s.ops.empty() || !measured) return r;
-  // The automatic warm-up of plan_iterations.
+  // The automatic warm-up of plan_iterations when none is given.
   const uint32_t drain = replay_drain(s);
-  const uint32_t W = std::max<uint32_t>(4 * drain, 1), N = W + measured + drain;
+  const uint32_t W = warmup < 1 ? std::max<uint32_t>(4 * drain, 1) : uint32_t(warmup);
+  const uint32_t N = W + measured + drain;
   Machine m(s, c, N);
   if (!m.run()) return r;
   const auto& end = m.iteration_end();
@@ -538,6 +540,7 @@ MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t mea
   double lat = 0;
   for (uint32_t k = from; k < from + used; ++k) lat += double(end[k] - m.iteration_start()[k]);
   r.latency = lat / double(used);
+  r.completion = end;
   return r;
 }
 

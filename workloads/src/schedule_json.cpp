@@ -115,6 +115,10 @@ json schedule_to_json(const Schedule& s) {
   j["predicted_latency_cycles"] = s.predicted_latency;
   j["lower_bound_cycles"] = s.lower_bound;
   j["schedule_bound_cycles"] = s.schedule_bound;
+  if (s.run_measured) {
+    j["run_warmup_iterations"] = s.run_warmup;
+    j["run_measured_iterations"] = s.run_measured;
+  }
   j["delays"] = s.delays;
   j["weight_versions"] = s.weight_versions;
   j["loads_cycles"] = s.loads;
@@ -191,6 +195,8 @@ Schedule schedule_from_json(const json& j, const std::string& where) {
   s.predicted_latency = whole<Cycles>(j, "predicted_latency_cycles", where);
   s.lower_bound = whole<Cycles>(j, "lower_bound_cycles", where);
   s.schedule_bound = whole_or<Cycles>(j, "schedule_bound_cycles", 0, where);
+  s.run_warmup = whole_or<uint32_t>(j, "run_warmup_iterations", 0, where);
+  s.run_measured = whole_or<uint32_t>(j, "run_measured_iterations", 0, where);
   list(j, "delays", where);
   s.delays = wholes_or<uint32_t>(j, "delays", where);
   s.weight_versions = wholes_or<uint32_t>(j, "weight_versions", where);

@@ -201,13 +201,41 @@ TEST(Metrics, PlanCoversTheLongestDependencyAndThePipelineDepth) {
   EXPECT_EQ(p.drain, 4u);
   EXPECT_EQ(p.first_measured(), 2u);
   EXPECT_EQ(p.last_measured(), 9u);
-  EXPECT_THROW(plan_iterations(s, 0, -1), Error);
+  // 0 measured is automatic: 8 without a prediction.
+  EXPECT_EQ(plan_iterations(s, 0, -1).measured, 8u);
+  EXPECT_EQ(plan_iterations(s, 0, -1).basis, "default");
   // Counts that would overflow warm-up + measured + drain are refused, naming the flag.
   EXPECT_THROW(plan_iterations(s, 4294967295u, -1), Error);
   EXPECT_THROW(plan_iterations(s, 8, 2147483647), Error);
   EXPECT_THROW(plan_iterations(s, 8, -2), Error);
   EXPECT_EQ(plan_iterations(s, kMaxIterations, static_cast<int>(kMaxIterations)).total(),
             2 * kMaxIterations + 4);
+}
+
+// A schedule whose planner predicted its steady state (Schedule::run_warmup / run_measured):
+// the automatic counts are its, and --iterations / --warmup given still win, each on its own.
+TEST(Metrics, PlanTakesThePredictedRunUnlessGiven) {
+  Schedule s = two_stage();
+  s.run_warmup = 30;
+  s.run_measured = 22;
+  IterationPlan p = plan_iterations(s, 0, -1);
+  EXPECT_EQ(p.warmup, 30u);
+  EXPECT_EQ(p.measured, 22u);
+  EXPECT_EQ(p.drain, 1u);
+  EXPECT_EQ(p.basis, "predicted steady state");
+  p = plan_iterations(s, 8, -1);
+  EXPECT_EQ(p.warmup, 30u);
+  EXPECT_EQ(p.measured, 8u);
+  p = plan_iterations(s, 0, 2);
+  EXPECT_EQ(p.warmup, 2u);
+  EXPECT_EQ(p.measured, 22u);
+  p = plan_iterations(s, 5, 3);
+  EXPECT_EQ(p.warmup, 3u);
+  EXPECT_EQ(p.measured, 5u);
+  EXPECT_EQ(p.basis, "given");
+  // A schedule file's counts are checked like the flags.
+  s.run_measured = kMaxIterations + 1;
+  EXPECT_THROW(plan_iterations(s, 0, -1), Error);
 }
 
 // summary.json keeps every digit: integral figures as integers, others as the shortest decimal

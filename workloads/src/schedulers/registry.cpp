@@ -58,7 +58,9 @@ const SchedulerEntry* find_scheduler(const std::string& name) {
   return nullptr;
 }
 
-Schedule make_schedule(const std::string& name, const TaskGraph& g, const SchedulerOptions& o) {
+namespace {
+
+Schedule make_chosen(const std::string& name, const TaskGraph& g, const SchedulerOptions& o) {
   std::string known;
   for (const SchedulerEntry& e : schedulers()) {
     if (name == e.name) {
@@ -77,7 +79,7 @@ Schedule make_schedule(const std::string& name, const TaskGraph& g, const Schedu
         SchedulerOptions fewer = o;
         fewer.processors = o.processors / 4;
         fewer.progress = nullptr;
-        Schedule q = make_schedule(name, g, fewer);
+        Schedule q = make_chosen(name, g, fewer);
         if (q.predicted_period < s.predicted_period) {
           q.processors = o.processors;
           q.programs.resize(o.processors);
@@ -96,6 +98,15 @@ Schedule make_schedule(const std::string& name, const TaskGraph& g, const Schedu
     known += (known.empty() ? "" : ", ") + std::string(e.name);
   }
   fail("--scheduler", "unknown scheduler '" + name + "'", known);
+}
+
+}  // namespace
+
+Schedule make_schedule(const std::string& name, const TaskGraph& g, const SchedulerOptions& o) {
+  Schedule s = make_chosen(name, g, o);
+  // Once, for the schedule returned: how long a run must be to see its steady state.
+  plan_run_length(s, o.comm);
+  return s;
 }
 
 }  // namespace spikepipe

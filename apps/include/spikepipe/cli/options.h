@@ -54,8 +54,8 @@ po::options_description run_measure_options();
 // Those options checked (ranges of --iterations and --warmup, syntax of --trace-window), so that
 // run and compare refuse a bad value the same way before creating anything.
 struct RunSettings {
-  uint32_t iterations = 8;
-  int warmup = -1;  // -1: automatic
+  uint32_t iterations = 0;  // 0: automatic (plan_iterations)
+  int warmup = -1;          // -1: automatic
   TraceWindow window;
   bool trace = true;
   EnergyTable energy;  // --energy FILE over the built-in table (docs/ENERGY.md)

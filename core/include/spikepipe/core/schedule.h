@@ -93,6 +93,11 @@ struct Schedule {
   // This schedule's own bound: max(op time / P, largest op, T-inf with its placement and delays)
   // (workloads/analysis.h schedule_bound). Another schedule can beat it.
   Cycles schedule_bound = 0;
+  // How many iterations a run needs to measure this schedule's steady state, from the machine
+  // replay (workloads/analysis.h plan_run_length): a warm-up past its transient and a measured
+  // count covering its repeating pattern twice. 0 = no prediction (plan_iterations then keeps
+  // 4 x the depth and 8).
+  uint32_t run_warmup = 0, run_measured = 0;
   std::vector<Cycles> loads;             // per processor: compute + its communication, per period
   std::vector<uint64_t> sram_peak;       // per processor: predicted SRAM need (analysis.h)
   std::array<uint64_t, kTensorKinds> bytes_by_kind{};  // inter-processor bytes per iteration

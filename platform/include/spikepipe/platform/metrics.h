@@ -23,6 +23,9 @@ struct IterationPlan {
   uint32_t warmup = 0;    // iterations before the measured ones
   uint32_t measured = 8;  // iterations whose completions define the period
   uint32_t drain = 0;     // iterations simulated after them (the pipeline depth)
+  // How warm-up and measured were chosen: "given" (both flags), "predicted steady state" (the
+  // schedule's run_warmup / run_measured for what was not given) or "default".
+  std::string basis = "default";
   uint32_t total() const { return warmup + measured + drain; }
   uint32_t first_measured() const { return warmup; }
   uint32_t last_measured() const { return warmup + measured - 1; }
@@ -30,8 +33,9 @@ struct IterationPlan {
 
 // Pipeline depth in rounds: the largest op offset minus the smallest.
 uint32_t pipeline_depth(const Schedule& s);
-// drain: the pipeline depth or the longest dependency distance, whichever is larger; warmup < 0
-// means automatic: four times the drain.
+// drain: the pipeline depth or the longest dependency distance, whichever is larger. Automatic
+// (measured 0, warmup < 0): the schedule's predicted run (Schedule::run_measured, run_warmup)
+// when it has one, else 8 measured after a warm-up of four times the drain.
 IterationPlan plan_iterations(const Schedule& s, uint32_t measured, int warmup);
 // The accepted --iterations (1..kMaxIterations) and --warmup (-1 = automatic, or
 // 0..kMaxIterations); throws Error naming the flag and the range. plan_iterations checks them too.

@@ -90,8 +90,12 @@ struct MachineReplay {
   bool steady = false;  // the measured intervals repeat (metrics.h steady)
   uint32_t iterations = 0;
   double period = 0, latency = 0;
+  std::vector<Cycles> completion;  // per simulated iteration: its last op end
 };
-MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured = 8);
+// warmup < 1: the automatic 4 x drain (a warm-up of 0 would leave no interval before the first
+// measured iteration).
+MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured = 8,
+                             int warmup = -1);
 // The schedule as chosen on the machine that runs it: when c.ideal_machine, its predicted period
 // and latency become replay_machine()'s (the contention that finalize_schedule's terms only
 // bound, replayed). make_schedule applies it to what plan_memory returns or compares (the
@@ -102,6 +106,24 @@ MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t mea
 void replay_prediction(Schedule& s, const CommModel& c);
 inline constexpr uint64_t kReplayBudget = 100000;
 uint32_t replay_drain(const Schedule& s);
+
+// Where a sequence of completions settles: from iteration `from` on, every completion interval
+// equals (within the metrics' 0.5% of the mean) the one `cycle` iterations later, seen over at
+// least three patterns; the smallest such cycle up to max_cycle. found = false when none.
+struct SteadyPattern {
+  bool found = false;
+  uint32_t from = 0, cycle = 0;
+};
+SteadyPattern find_steady_pattern(const std::vector<Cycles>& completion, uint32_t max_cycle);
+// Sets s.run_warmup and s.run_measured (Schedule) from the machine replay run kSteadySearch
+// iterations past the default warm-up: warm-up max(4 x drain, the transient), measured
+// max(8, 2 x the pattern); when that differs from the default run, the predicted period and
+// latency become the replay of that run. Nothing when c is not the ideal machine, when the
+// replay is over kSteadyBudget op + dep instances, or when no pattern of up to kMaxSteadyCycle
+// iterations shows (a run then keeps the default and says whether it settled).
+void plan_run_length(Schedule& s, const CommModel& c);
+inline constexpr uint32_t kSteadySearch = 96, kMaxSteadyCycle = 32;
+inline constexpr uint64_t kSteadyBudget = 1000000;
 
 // The exact steady-state period of predict_run()'s execution (the maximum cycle ratio of its
 // max-plus recursion over rounds; no transient to wait out). Throws Error on a deadlock cycle.
