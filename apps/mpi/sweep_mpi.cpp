@@ -124,7 +124,9 @@ int sc_main(int argc, char* argv[]) {
       sw::RunOptions o;
       o.rank = rank;
       o.ranks = ranks;
-      results = sw::run_points(spec, points, sw::process_runner(sw::spikepipe_binary()), o);
+      const auto binary = sw::spikepipe_binary();
+      o.build = sw::binary_stamp(binary);
+      results = sw::run_points(spec, points, sw::process_runner(binary), o);
     }
   } catch (const std::exception& e) {
     error = e.what();

@@ -19,8 +19,10 @@ int sweep(const Args& args) {
   }
   interrupts::install();
   const ResumableDir out(spec->out, "sweep");  // refuses a directory of the user's or a locked one
-  const auto results =
-      sweep::run_points(*spec, points, sweep::process_runner(sweep::spikepipe_binary()));
+  const auto binary = sweep::spikepipe_binary();
+  sweep::RunOptions options;
+  options.build = sweep::binary_stamp(binary);
+  const auto results = sweep::run_points(*spec, points, sweep::process_runner(binary), options);
   return sweep::finish(*spec, results);
 }
 

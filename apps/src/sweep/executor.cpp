@@ -38,6 +38,18 @@ std::string args_text(const std::vector<std::string>& args) {
   return s;
 }
 
+}  // namespace
+
+std::string binary_stamp(const fs::path& binary) {
+  std::error_code ec;
+  const auto size = fs::file_size(binary, ec);
+  const auto time = fs::last_write_time(binary, ec);
+  if (ec) return "";
+  return std::to_string(size) + " " + std::to_string(time.time_since_epoch().count()) + "\n";
+}
+
+namespace {
+
 std::string clock_text(double seconds) {
   const long s = static_cast<long>(seconds);
   char buf[32];
@@ -135,6 +147,7 @@ std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& point
   std::vector<Result> results;
   std::vector<Job> jobs;
   std::vector<size_t> todo;  // indices into results
+  size_t rebuilt = 0;         // finished points of another build, run again
   for (const auto& p : points) {
     if (p.index % static_cast<size_t>(options.ranks) != static_cast<size_t>(options.rank)) continue;
     Result r;
@@ -150,7 +163,13 @@ std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& point
              "already holds a point run with other arguments (see " + args_file.string() + ")",
              "the same command to resume, or another --out");
       }
-      r.ok = r.resumed = true;
+      const fs::path build_file = spec.out / "logs" / (p.id + ".build");
+      if (options.build.empty() || (fs::exists(build_file) && read_text(build_file) == options.build)) {
+        r.ok = r.resumed = true;
+      } else {
+        ++rebuilt;
+        todo.push_back(results.size());
+      }
     } else {
       todo.push_back(results.size());
     }
@@ -158,6 +177,9 @@ std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& point
     jobs.push_back(std::move(job));
   }
   for (size_t i = 0; i < jobs.size(); ++i) jobs[i].point = &results[i].point;
+  if (rebuilt && options.progress)
+    std::cerr << "sweep: " << rebuilt << " finished point(s) were run by another build of "
+              << "spikepipe: running them again\n";
 
   Progress progress(results.size(), results.size() - todo.size(), options);
   // An interrupt reaches the running points (interrupts.h) and starts no new one.
@@ -175,6 +197,9 @@ std::vector<Result> run_points(const Spec& spec, const std::vector<Point>& point
         fs::create_directories(job.log.parent_path());
         std::ofstream(spec.out / "logs" / (results[i].point.id + ".args"), std::ios::binary)
             << args_text(jobs[i].args);
+        if (!options.build.empty())
+          std::ofstream(spec.out / "logs" / (results[i].point.id + ".build"), std::ios::binary)
+              << options.build;
         o = runner(job);
         if (!o.ok && interrupts::received()) o.error = "interrupted";
       } catch (const std::exception& e) {

@@ -181,6 +181,7 @@ void write_sweep_manifest(const Spec& spec, const std::vector<Result>& results) 
     const std::string& id = r.point.id;
     add("logs/" + id + ".log");
     add("logs/" + id + ".args");
+    if (fs::exists(spec.out / "logs" / (id + ".build"))) add("logs/" + id + ".build");
     const std::string dir = "points/" + id + "/";
     if (const auto m = manifest(spec.out / dir)) {
       add(dir + kManifestFile);

@@ -153,6 +153,25 @@ TEST_F(SweepRun, ResumeRunsOnlyTheMissingPointsAndWritesTheSameBytes) {
   EXPECT_EQ(third.calls, 0);
 }
 
+// A rebuilt simulator must not show the figures of the old one: points that another build ran
+// are run again, those of the same build are kept.
+TEST_F(SweepRun, PointsOfAnotherBuildRunAgain) {
+  Spec s = spec(1);
+  const auto points = expand(s.axes);
+  RunOptions old_build = quiet(), new_build = quiet();
+  old_build.build = "1000 1\n";
+  new_build.build = "2000 2\n";
+  FakeRun first;
+  run_points(s, points, first.runner(), old_build);
+  FakeRun second;
+  const auto results = run_points(s, points, second.runner(), new_build);
+  EXPECT_EQ(second.calls, static_cast<int>(points.size()));
+  for (const auto& r : results) EXPECT_FALSE(r.resumed);
+  FakeRun third;
+  run_points(s, points, third.runner(), new_build);
+  EXPECT_EQ(third.calls, 0);
+}
+
 TEST_F(SweepRun, ResumingWithOtherArgumentsIsRefusedBeforeAnythingRuns) {
   FakeRun first;
   Spec s = spec(1);

@@ -119,10 +119,16 @@ struct RunOptions {
   int rank = 0;  // run only the points with index % ranks == rank
   int ranks = 1;
   bool progress = true;  // a progress line on stderr
+  // The build of spikepipe that runs the points (binary_stamp); a kept point run by another
+  // build is run again, so that a rebuilt simulator never shows old figures. Empty: not checked.
+  std::string build;
 };
 
+// Size and modification time of the executable: what tells one build from another.
+std::string binary_stamp(const std::filesystem::path& binary);
+
 // Runs the points of this rank, spec.jobs at a time. A point whose summary.json exists is kept,
-// not run again; if it was run with other arguments this throws Error before anything runs.
+// not run again, unless another build ran it (RunOptions::build); if it was run with other arguments this throws Error before anything runs.
 // One failing point does not stop the others. Results come back in point order.
 // SIGINT/SIGTERM/SIGHUP (with interrupts::install()) stop it: the running points' processes get
 // the signal and are waited for, no new point starts; finish() then ends the process.
