@@ -311,14 +311,28 @@ Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o) {
     best_estimate = e;
   }
   if (plans.empty()) fail("pipedream", "no plan found");
-  // No period is below the largest processor load: the exact steady state (the costly part) is
-  // computed only for candidates whose largest load could still beat the best period so far.
+  // No period is below the largest processor load, nor (above 64 processors, where it is worth
+  // its cost) below the link, DRAM channel and NoC interface loads (finalize_schedule): the exact
+  // steady state (the costly part) is computed in the order of that bound, and only while the
+  // bound could still beat the best period so far. At 1024 processors the plans with the least
+  // processor load are the DRAM-bound ones, so ordering by the load alone evaluated them first.
   std::vector<std::pair<Cycles, size_t>> order;
   std::vector<Schedule> built;
   for (size_t i = 0; i < plans.size(); ++i) {
     built.push_back(build(g, o, plans[i]));
-    const std::vector<Cycles> loads = processor_loads(built.back(), o.comm);
-    order.push_back({*std::max_element(loads.begin(), loads.end()), i});
+    const Schedule& s = built.back();
+    const std::vector<Cycles> loads = processor_loads(s, o.comm);
+    Cycles bound = *std::max_element(loads.begin(), loads.end());
+    if (o.processors > 64) {
+      const SharedLoads sh = shared_loads(s, o.comm);
+      std::vector<Cycles> interface(s.processors, 0);
+      for (const Dep& d : s.deps)
+        if (s.remote(d) && !sent_by_processor(d))
+          interface[s.op(d.src).proc.value] += o.comm.inject(d.bytes);
+      bound = std::max({bound, sh.link_max(), sh.dram_channel,
+                        *std::max_element(interface.begin(), interface.end())});
+    }
+    order.push_back({bound, i});
   }
   std::sort(order.begin(), order.end());
   // When the estimates found plans that fit, a candidate is kept only if its predicted SRAM
@@ -332,21 +346,10 @@ Schedule pipedream(const TaskGraph& g, const SchedulerOptions& o) {
     return !b || a.predicted_period < b->predicted_period ||
            (a.predicted_period == b->predicted_period && a.predicted_latency < b->predicted_latency);
   };
-  for (const auto& [load, i] : order) {
-    if (best && load >= best->predicted_period) break;
+  for (const auto& [bound, i] : order) {
+    // A bound equal to the best period may still tie it with a shorter latency (faster()).
+    if (best && bound > best->predicted_period) break;
     Schedule& s = built[i];
-    if (best && o.processors > 64) {
-      // The link, DRAM channel and NoC interface loads bound the period from below too
-      // (finalize_schedule): a candidate they put above the best period cannot be faster().
-      const SharedLoads sh = shared_loads(s, o.comm);
-      std::vector<Cycles> interface(s.processors, 0);
-      for (const Dep& d : s.deps)
-        if (s.remote(d) && !sent_by_processor(d))
-          interface[s.op(d.src).proc.value] += o.comm.inject(d.bytes);
-      const Cycles bound = std::max({sh.link_max(), sh.dram_channel,
-                                     *std::max_element(interface.begin(), interface.end())});
-      if (bound > best->predicted_period) continue;
-    }
     PredictedRun alone;
     std::vector<Cycles> waits = dram_waits_keep_run(s, o.comm, &alone);
     if (best && o.processors > 64) {
