@@ -173,7 +173,7 @@ void replay_prediction(Schedule& s, const CommModel& c) {
   // A budget of op and dep instances: the replay is the simulation, and sequential or
   // data-parallel at P >= 256 (60,000+ ops x 13 iterations, every link's calendar long) would
   // take seconds per candidate; those keep the terms.
-  const uint64_t iterations = 5ull * replay_drain(s) + 9;
+  const uint64_t iterations = 5ull * drain_iterations(s) + 9;
   if ((s.ops.size() + s.deps.size()) * iterations > kReplayBudget) return;
   CommModel alone = c;
   alone.op_wait.clear();

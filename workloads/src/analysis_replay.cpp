@@ -489,25 +489,12 @@ class Machine {
 
 }  // namespace
 
-uint32_t replay_drain(const Schedule& s) {
-  // platform/src/metrics/plan.cpp plan_iterations: the pipeline depth or the longest distance.
-  if (s.ops.empty()) return 0;
-  int32_t lo = s.ops.front().offset, hi = lo;
-  for (const Op& op : s.ops) {
-    lo = std::min(lo, op.offset);
-    hi = std::max(hi, op.offset);
-  }
-  uint32_t drain = uint32_t(hi - lo);
-  for (const Dep& d : s.deps) drain = std::max(drain, d.distance);
-  return drain;
-}
-
 MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured,
                              int warmup) {
   MachineReplay r;
   if (!c.noc || c.node.size() < s.processors || s.ops.empty() || !measured) return r;
   // The automatic warm-up of plan_iterations when none is given.
-  const uint32_t drain = replay_drain(s);
+  const uint32_t drain = drain_iterations(s);
   const uint32_t W = warmup < 1 ? std::max<uint32_t>(4 * drain, 1) : uint32_t(warmup);
   const uint32_t N = W + measured + drain;
   Machine m(s, c, N);

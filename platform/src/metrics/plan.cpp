@@ -7,16 +7,6 @@
 
 namespace spikepipe {
 
-uint32_t pipeline_depth(const Schedule& s) {
-  if (s.ops.empty()) return 0;
-  int32_t lo = s.ops.front().offset, hi = lo;
-  for (const auto& op : s.ops) {
-    lo = std::min(lo, op.offset);
-    hi = std::max(hi, op.offset);
-  }
-  return static_cast<uint32_t>(hi - lo);
-}
-
 void check_iteration_counts(int64_t measured, int64_t warmup) {
   const std::string max = std::to_string(kMaxIterations);
   if (measured < 1 || measured > kMaxIterations)
@@ -37,10 +27,7 @@ IterationPlan plan_iterations(const Schedule& s, uint32_t measured, int warmup) 
          "0 .. " + std::to_string(kMaxIterations));
   }
   IterationPlan p;
-  // Run on until every message of a measured iteration has a consumer that runs: the pipeline
-  // depth, and at least the longest dependency distance (weights reach F_l d_l + 1 iterations on).
-  p.drain = pipeline_depth(s);
-  for (const auto& d : s.deps) p.drain = std::max(p.drain, d.distance);
+  p.drain = drain_iterations(s);
   // Without a prediction, the automatic warm-up is four times the depth and 8 iterations are
   // measured. Ops that may run d_l iterations ahead (weights with a delay) keep filling buffers
   // for several depths before the completions settle; measured on cifar10-vgg with 8 processors,

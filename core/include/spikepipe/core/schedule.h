@@ -107,4 +107,12 @@ struct Schedule {
   bool remote(const Dep& d) const { return op(d.src).proc != op(d.dst).proc; }
 };
 
+// Pipeline depth in rounds: the largest op offset minus the smallest.
+uint32_t pipeline_depth(const Schedule& s);
+// Iterations a run goes on past its last measured one, so that every message of a measured
+// iteration has a consumer that runs: the pipeline depth, and at least the longest dependency
+// distance (weights reach F_l d_l + 1 iterations on). The simulator's run plan and the
+// planner's replay count it the same way.
+uint32_t drain_iterations(const Schedule& s);
+
 }  // namespace spikepipe

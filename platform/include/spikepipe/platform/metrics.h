@@ -31,8 +31,6 @@ struct IterationPlan {
   uint32_t last_measured() const { return warmup + measured - 1; }
 };
 
-// Pipeline depth in rounds: the largest op offset minus the smallest.
-uint32_t pipeline_depth(const Schedule& s);
 // drain: the pipeline depth or the longest dependency distance, whichever is larger. Automatic
 // (measured 0, warmup < 0): the schedule's predicted run (Schedule::run_measured, run_warmup)
 // when it has one, else 8 measured after a warm-up of four times the drain.

@@ -101,11 +101,10 @@ MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t mea
 // bound, replayed). make_schedule applies it to what plan_memory returns or compares (the
 // schedule, or its spill and recompute variants) and to the P/4 candidate; searches keep the
 // fast terms.
-// Only within kReplayBudget op + dep instances (replay_drain: the schedule's drain, as
-// plan_iterations counts it; a run simulates about 5 x drain + 8 iterations).
+// Only within kReplayBudget op + dep instances (drain_iterations, core/schedule.h: a run
+// simulates about 5 x drain + 8 iterations).
 void replay_prediction(Schedule& s, const CommModel& c);
 inline constexpr uint64_t kReplayBudget = 100000;
-uint32_t replay_drain(const Schedule& s);
 
 // Where a sequence of completions settles: from iteration `from` on, every completion interval
 // equals (within the metrics' 0.5% of the mean) the one `cycle` iterations later, seen over at
