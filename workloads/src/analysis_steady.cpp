@@ -16,11 +16,11 @@ SteadyPattern find_steady_pattern(const std::vector<Cycles>& completion, uint32_
   std::vector<double> iv(n, 0.0);
   for (size_t k = 1; k < n; ++k)
     iv[k] = completion[k] > completion[k - 1] ? double(completion[k] - completion[k - 1]) : 0.0;
-  // The tolerance of platform/src/metrics/iterations.cpp (0.5% of the mean interval), on the
-  // mean of the second half, which is past any transient the search can see.
+  // The metrics' tolerance, on the mean of the second half, which is past any transient the
+  // search can see.
   double mean = 0;
   for (size_t k = n / 2; k < n; ++k) mean += iv[k] / double(n - n / 2);
-  const double tol = 0.005 * mean;
+  const double tol = kSteadyTolerance * mean;
   for (uint32_t c = 1; c <= max_cycle && 3ull * c < n; ++c) {
     // The earliest k from which every interval equals the one c iterations later.
     size_t from = n - c;

@@ -48,7 +48,7 @@ Window steady_state(const IterationPlan& plan, Metrics& m) {
   for (uint32_t c = 1; c <= I / 2 && m.cycle == 0; ++c) {
     bool repeats = true;
     for (uint32_t k = 0; k + c < I; ++k)
-      repeats = repeats && std::fabs(iv[k + c] - iv[k]) <= 0.005 * mean;
+      repeats = repeats && std::fabs(iv[k + c] - iv[k]) <= kSteadyTolerance * mean;
     if (repeats) m.cycle = c;
   }
   m.steady = m.cycle != 0 || I == 1;

@@ -114,5 +114,8 @@ uint32_t pipeline_depth(const Schedule& s);
 // distance (weights reach F_l d_l + 1 iterations on). The simulator's run plan and the
 // planner's replay count it the same way.
 uint32_t drain_iterations(const Schedule& s);
+// Two completion intervals count as equal within this fraction of the mean interval: the steady
+// state that the metrics check and that the planner's run-length search looks for (METHOD.md §6).
+inline constexpr double kSteadyTolerance = 0.005;
 
 }  // namespace spikepipe
