@@ -17,7 +17,7 @@
 
 #include "spikepipe/models/dram.h"
 #include "spikepipe/models/noc.h"
-#include "spikepipe/models/noc_engine.h"
+#include "spikepipe/core/noc_engine.h"
 #include "spikepipe/models/payload.h"
 #include "spikepipe/models/sim_time.h"
 #include "spikepipe/platform/sc_entry.h"
@@ -69,7 +69,7 @@ void BM_NocTimingMesh8(benchmark::State& state) {
 }
 BENCHMARK(BM_NocTimingMesh8);
 
-// The causal engine (models/noc_engine.h) without a kernel, as `spikepipe noc` drives it: an 8x8
+// The causal engine (core/noc_engine.h) without a kernel, as `spikepipe noc` drives it: an 8x8
 // mesh, XY routing, 2 VCs x 8 flits, router latency 2, uniform random traffic of arg(1)-flit
 // packets (32 B flits; 8 flits = the 256-byte packets of the presets), Bernoulli injection at
 // arg(0)/100 flits per node per cycle (10: light; 30: loaded, below saturation at about 0.37 for

@@ -19,7 +19,7 @@
 #include "spikepipe/cli/options.h"
 #include "spikepipe/core/error.h"
 #include "spikepipe/core/noc_graph.h"
-#include "spikepipe/models/noc_engine.h"
+#include "spikepipe/core/noc_engine.h"
 
 namespace spikepipe::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <map>
 #include <vector>
 
-#include "spikepipe/models/noc_engine.h"
+#include "spikepipe/core/noc_engine.h"
 
 namespace spikepipe::test {
 

@@ -12,7 +12,7 @@
 #include <tuple>
 #include <random>
 
-#include "spikepipe/models/noc_engine.h"
+#include "spikepipe/core/noc_engine.h"
 #include "support/noc_collect.h"
 
 namespace spikepipe {

@@ -10,7 +10,7 @@
 
 #include "spikepipe/core/error.h"
 #include "spikepipe/models/noc.h"
-#include "spikepipe/models/noc_engine.h"
+#include "spikepipe/core/noc_engine.h"
 #include "support/noc_collect.h"
 #include "support/recording_probe.h"
 

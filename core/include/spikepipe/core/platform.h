@@ -53,7 +53,7 @@ NocShape parse_noc_shape(const std::string& s, const std::string& where);
 
 // noc-model: `causal` = flit-level routers (virtual channels, finite buffers, credits,
 // round-robin), every port and link served in the order traffic becomes ready
-// (models/noc_engine.h); `ideal` = the contention-free closed form with links reserved per
+// (core/noc_engine.h); `ideal` = the contention-free closed form with links reserved per
 // message in call order (the earlier model, fast, not causal).
 enum class NocModel { Ideal, Causal };
 const char* to_string(NocModel m);

@@ -30,7 +30,7 @@
 #include <queue>
 
 #include "spikepipe/core/noc_graph.h"
-#include "spikepipe/models/noc_engine.h"
+#include "spikepipe/core/noc_engine.h"
 #include "spikepipe/core/platform.h"
 #include "spikepipe/models/probe.h"
 

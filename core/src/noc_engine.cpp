@@ -1,6 +1,6 @@
 // The causal NoC engine: flit-level routers with virtual channels, credits and round-robin
 // allocation, and the exact "train" fast path (see noc_engine.h).
-#include "spikepipe/models/noc_engine.h"
+#include "spikepipe/core/noc_engine.h"
 
 #include <algorithm>
 #include <cstdlib>
