@@ -21,8 +21,8 @@ CommModel CommModel::of(const PlatformParams& p) {
   c.dram_channels = p.memory.channels;
   c.dram_interleave = p.memory.interleave_bytes;
   c.sram_bytes = p.processor.sram_bytes;
-  c.ideal_machine = p.noc.model == NocModel::Ideal && p.memory.model == DramModel::Simple &&
-                    !p.processor.overlap_units;
+  c.replayable = p.noc.model == NocModel::Ideal && !p.processor.overlap_units;
+  c.clock_ghz = p.clock_ghz;
   auto g = std::make_shared<NocGraph>(p.noc);
   const std::vector<uint32_t> ctrls = p.memory.controllers();
   const uint32_t P = p.processors;
@@ -50,6 +50,7 @@ CommModel CommModel::of(const PlatformParams& p) {
   if (p.memory.model != DramModel::Simple) {
     // The device's closed forms: a read to a closed bank (tRCD + CL), then bursts at full speed.
     const DramSpec s = dram_spec(p.memory);
+    c.dram_device = std::make_shared<const DramSpec>(s);
     c.dram_latency = s.cycles(s.tRCD + s.CL, p.clock_ghz);
     c.dram_bytes_per_cycle = s.peak_bytes_per_cycle(p.clock_ghz);
   }

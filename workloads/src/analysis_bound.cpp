@@ -169,7 +169,7 @@ void finalize_with_waits(Schedule& s, const CommModel& c_alone, bool memory,
 }
 
 void replay_prediction(Schedule& s, const CommModel& c) {
-  if (!c.ideal_machine) return;
+  if (!c.replayable) return;
   // A budget of op and dep instances: the replay is the simulation, and sequential or
   // data-parallel at P >= 256 (60,000+ ops x 13 iterations, every link's calendar long) would
   // take seconds per candidate; those keep the terms.

@@ -1,11 +1,11 @@
-// The machine replay: the run the simulator makes of a schedule on the ideal NoC and the simple
-// DRAM model, without SystemC. Those two serve their resources in call order (a link is reserved
-// for a whole message when its send is issued, a DRAM channel is busy until its last access
-// ends), so the order in which accesses contend is the order in which the processors issue them;
+// The machine replay: the run the simulator makes of a schedule on the ideal NoC, without SystemC.
+// It and the DRAM behind it serve their resources in call order (a link is reserved for a whole
+// message when its send is issued; a DRAM channel serves each access to its end when it is made:
+// busy_until with the simple model, the bank engine core/dram_engine.h with ddr4 / hbm2), so the order in which accesses contend is the order in which the processors issue them;
 // replaying the processors' calls in time order with the same rules gives the same times. The
 // rules are those of models/src/processor.cpp (wait, read, compute, finish, sends),
 // models/src/noc.cpp (NocTiming::send, reads and writes through the controller) and
-// models/src/dram.cpp (DramTiming::access, split): a change there must be made here too
+// models/src/dram.cpp (DramTiming::access, access_banked, split): a change there must be made here too
 // (tests/unit/platform/test_sim_vs_prediction.cpp compares both). Calls at the same cycle are
 // ordered as SystemC 2.3's kernel orders its threads (the run queue, the delta notifications
 // triggered last made first, the timed-event heap): on the shipped presets every run's period is
@@ -14,16 +14,19 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <type_traits>
 #include <limits>
 #include <unordered_map>
 
+#include "spikepipe/core/dram_engine.h"
 #include "spikepipe/core/sram.h"
 #include "spikepipe/workloads/analysis.h"
 
 namespace spikepipe {
 namespace {
 
-constexpr Cycles kNever = std::numeric_limits<Cycles>::max();
+// kNever (core/dram_engine.h): the largest time, "not yet" and "never".
+static_assert(std::is_same_v<Cycles, Tick>);
 // models/src/processor.cpp: the address map of a processor's DRAM region.
 constexpr uint64_t kRegionBits = 40, kSpillBase = 1ull << 38, kSpillSpan = 1ull << 37;
 constexpr uint64_t kWeightBase = 1ull << 37, kOutputBase = 1ull << 39;
@@ -34,6 +37,7 @@ class Machine {
   Machine(const Schedule& s, const CommModel& c, uint32_t iterations)
       : s_(s), c_(c), N_(iterations), ci_(s), reserved_(c.noc->links().size()),
         busy_ch_(std::max<uint32_t>(1, c.dram_channels), 0) {
+    if (c.dram_device) banked_.assign(busy_ch_.size(), DramChannel(*c.dram_device));
     const uint32_t P = s.processors;
     done_.assign(s.ops.size(), 0);
     in_.resize(s.ops.size());
@@ -212,7 +216,7 @@ class Machine {
   }
 
   // DramTiming::split + access: the bytes interleaved over the channels, each served in order.
-  std::pair<Cycles, Cycles> dram(uint64_t address, uint64_t bytes, Cycles t) {
+  std::pair<Cycles, Cycles> dram(uint64_t address, uint64_t bytes, bool write, Cycles t) {
     const uint64_t il = std::max<uint64_t>(1, c_.dram_interleave), ch = busy_ch_.size();
     share_.assign(ch, 0);
     uint64_t a = address, left = bytes;
@@ -232,6 +236,7 @@ class Machine {
       a += take;
       left -= take;
     }
+    if (!banked_.empty()) return dram_banked(address, write, t);
     Cycles first = kNever, done = 0;
     for (size_t i = 0; i < ch; ++i) {
       if (!share_[i]) continue;
@@ -244,18 +249,51 @@ class Machine {
     return {first, done};
   }
 
+  // DramTiming::access_banked: each channel's share submitted at t and served to its end now.
+  std::pair<Cycles, Cycles> dram_banked(uint64_t address, bool write, Cycles t) {
+    const DramSpec& spec = *c_.dram_device;
+    const double ghz = c_.clock_ghz;
+    Cycles first = kNever, done = 0;
+    for (size_t i = 0; i < banked_.size(); ++i) {
+      if (!share_[i]) continue;
+      DramRequest q;
+      q.id = dram_request_++;
+      q.address = channel_address(address, static_cast<uint32_t>(i));
+      q.bytes = share_[i];
+      q.write = write;
+      q.ready = spec.ticks(t, ghz);
+      banked_[i].submit(q);
+      completions_.clear();
+      banked_[i].advance(kNever, completions_);
+      for (const DramCompletion& k : completions_) {
+        first = std::min<Cycles>(first, spec.cycles(k.first, ghz));
+        done = std::max<Cycles>(done, spec.cycles(k.done, ghz));
+      }
+    }
+    if (first == kNever) first = done = t + spec.cycles(spec.closed_read_ticks(), ghz);
+    return {first, done};
+  }
+  // DramTiming::channel_address: where the range from `address` starts on channel `channel`.
+  uint64_t channel_address(uint64_t address, uint32_t channel) const {
+    const uint64_t il = std::max<uint64_t>(1, c_.dram_interleave), ch = banked_.size();
+    const uint64_t u0 = address / il;
+    const uint64_t u = u0 + (channel + ch - u0 % ch) % ch;
+    const uint64_t start = u == u0 ? address : u * il;
+    return (u / ch) * il + start % il;
+  }
+
   // Noc MemoryRead: the header to the controller, the channels, the data back. Its arrival.
   Cycles read(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {
     const uint32_t ctrl = c_.controller[p];
     const Cycles t1 = t0 + Cycles(c_.noc->hops(node(p), ctrl)) * c_.hop_latency;
-    const auto [first, done] = dram(address, bytes, t1);
+    const auto [first, done] = dram(address, bytes, false, t1);
     const Cycles ser = serial_cycles(bytes, c_.link_bytes_per_cycle);
     const Cycles start = std::max(first, done > ser ? done - ser : 0);
     return std::max(noc(ctrl, node(p), bytes, start).second, done);
   }
   // Noc MemoryWrite (posted): to the controller, then the channels, reserved now.
   void write(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {
-    dram(address, bytes, noc(node(p), c_.controller[p], bytes, t0).second);
+    dram(address, bytes, true, noc(node(p), c_.controller[p], bytes, t0).second);
   }
   // SystolicProcessor::hold: what does not fit (or is planned to) streams to DRAM.
   void hold(uint32_t p, Slot& slot, uint64_t bytes, uint64_t to_dram, Cycles t0) {
@@ -453,6 +491,9 @@ class Machine {
   std::vector<std::map<Cycles, Cycles>> reserved_;  // per link: booked windows, start -> end
   std::vector<Cycles> busy_ch_;
   std::vector<uint64_t> share_;
+  std::vector<DramChannel> banked_;  // ddr4 / hbm2: one engine per channel
+  std::vector<DramCompletion> completions_;
+  uint64_t dram_request_ = 0;
   std::vector<LinkId> route_;
   std::vector<uint32_t> done_;
   std::vector<std::vector<uint32_t>> in_, out_;

@@ -36,7 +36,7 @@ SteadyPattern find_steady_pattern(const std::vector<Cycles>& completion, uint32_
 }
 
 void plan_run_length(Schedule& s, const CommModel& c) {
-  if (!c.ideal_machine || s.ops.empty()) return;
+  if (!c.replayable || s.ops.empty()) return;
   const uint32_t drain = drain_iterations(s);
   const uint32_t auto_warmup = std::max<uint32_t>(4 * drain, 1);
   // The replay runs the default warm-up and kSteadySearch iterations past it (plus the drain).

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "spikepipe/core/dram_spec.h"
 #include "spikepipe/core/ids.h"
 #include "spikepipe/core/noc_graph.h"
 #include "spikepipe/core/platform.h"
@@ -40,9 +41,15 @@ struct CommModel {
   // of it on the shared channels (workloads/analysis.h dram_waits; finalize_schedule fills it).
   // Empty (or sized for another schedule): uncontended reads.
   std::vector<Cycles> op_wait;
-  // The simulated machine is the one replay_machine() (workloads/analysis.h) replays: the ideal
-  // NoC, the simple DRAM model and overlap-units off (of() sets it from the platform).
-  bool ideal_machine = false;
+  // The simulated machine is one that replay_machine() (workloads/analysis.h) replays to the
+  // cycle: the ideal NoC and overlap-units off, with any DRAM model (of() sets it from the
+  // platform). The ideal NoC serves links and DRAM channels in call order, so replaying the calls
+  // in the kernel's order gives the simulator's times; the causal NoC does not.
+  bool replayable = false;
+  // dram-model ddr4 / hbm2: the device the replay drives (core/dram_engine.h), in its own clock,
+  // and the processor clock to convert; null for the simple model (latency + channel rate).
+  std::shared_ptr<const DramSpec> dram_device;
+  double clock_ghz = 1.0;
 
   static CommModel of(const PlatformParams& p);
   Cycles inject(uint64_t bytes) const;  // serial_cycles at the link rate: the sender is busy

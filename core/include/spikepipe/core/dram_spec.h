@@ -2,7 +2,7 @@
 // DRAM devices of the detailed models (dram-model = ddr4 | hbm2): organisation of one channel and
 // the datasheet timings in DRAM clock cycles (tCK), with the closed forms that follow from them.
 // The presets and their sources are listed in docs/MODELS.md (DRAM). Plain data: the bank and
-// command timing engine that uses it is models/dram_engine.h.
+// command timing engine that uses it is core/dram_engine.h.
 #include <cstdint>
 
 #include "spikepipe/core/platform.h"

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "spikepipe/core/platform.h"
-#include "spikepipe/models/dram_engine.h"
+#include "spikepipe/core/dram_engine.h"
 #include "spikepipe/models/probe.h"
 
 namespace spikepipe {

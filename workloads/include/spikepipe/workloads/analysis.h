@@ -78,9 +78,9 @@ struct PredictedRun {
 // Runs `iterations` iterations (0: enough for the steady state, from the largest offset).
 PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
 
-// The run the simulator makes of s on the machine c describes when c.ideal_machine (the ideal
-// NoC: links reserved per message in call order; the simple DRAM: each channel serves in call
-// order; overlap-units off): every processor's waits, DRAM reads, compute, posted writes, run-time
+// The run the simulator makes of s on the machine c describes when c.replayable (the ideal
+// NoC: links reserved per message in call order; each DRAM channel serves in call order, the
+// simple model as latency + rate, ddr4 / hbm2 with their bank engine; overlap-units off): every processor's waits, DRAM reads, compute, posted writes, run-time
 // spills and sends replayed in time order with the models' rules (analysis_replay.cpp), over the
 // iterations `spikepipe run` simulates by default (warm-up 4 x the pipeline depth, `measured`,
 // drain), the period measured as the metrics do (the last whole cycles of the completion
@@ -96,7 +96,7 @@ struct MachineReplay {
 // measured iteration).
 MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured = 8,
                              int warmup = -1);
-// The schedule as chosen on the machine that runs it: when c.ideal_machine, its predicted period
+// The schedule as chosen on the machine that runs it: when c.replayable, its predicted period
 // and latency become replay_machine()'s (the contention that finalize_schedule's terms only
 // bound, replayed). make_schedule applies it to what plan_memory returns or compares (the
 // schedule, or its spill and recompute variants) and to the P/4 candidate; searches keep the

@@ -1,6 +1,6 @@
 // Bank and command timing of one DRAM channel: FR-FCFS over a causal queue, open-page rows,
-// refresh (models/dram_engine.h, docs/MODELS.md).
-#include "spikepipe/models/dram_engine.h"
+// refresh (core/dram_engine.h, docs/MODELS.md).
+#include "spikepipe/core/dram_engine.h"
 
 #include <algorithm>
 

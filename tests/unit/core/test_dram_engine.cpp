@@ -1,10 +1,10 @@
-// The bank and command timing engine of dram-model ddr4 / hbm2 (models/dram_engine.h), without a
+// The bank and command timing engine of dram-model ddr4 / hbm2 (core/dram_engine.h), without a
 // kernel: every figure is a closed form of the device timing (core/dram_spec.h).
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "spikepipe/models/dram_engine.h"
+#include "spikepipe/core/dram_engine.h"
 
 namespace spikepipe {
 namespace {
