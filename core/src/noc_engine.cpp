@@ -47,7 +47,6 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
       fail("noc", "endpoint at node " + std::to_string(endpoint_nodes[e]) + " outside the NoC");
     eps_[e].node = endpoint_nodes[e];
     eps_[e].router = router_of_node_[endpoint_nodes[e]];
-    eps_[e].credits.assign(V_, B_);
   }
   router_in_.resize(routers_);
   in_slot_.resize(L_ + E_);
@@ -68,7 +67,7 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   in_ne_.assign(L_ + E_, 0);
   for (uint8_t k = 0; k < 2; ++k)
     for (uint32_t v = vc_lo(k); v < vc_hi(k); ++v) cls_mask_[k] |= uint64_t(1) << v;
-  out_credits_.assign(size_t(L_) * V_, B_);
+  credits_.assign(size_t(L_ + E_) * V_, B_);
   invc_.resize(size_t(L_ + E_) * V_);
   flits_.resize(size_t(L_ + E_) * V_ * B_);
   router_flits_.assign(routers_, 0);
@@ -84,7 +83,7 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   for (const auto& ins : router_in_) most = std::max(most, ins.size());
   reqs_.resize(most * IS_);  // noc-input-speedup: up to IS_ requests per input port
   active_.resize(routers_);
-  credit_back_.resize(L_);  // one flit leaves each link's buffers per cycle at most
+  credit_back_.resize(size_t(L_ + E_) * IS_);  // flits leaving an input port per cycle at most
   for (auto& w : wire_) w.v.resize(std::max<uint32_t>(1, L_));
   win_.resize(most);
 }
@@ -293,7 +292,11 @@ void NocEngine::cycle(Cycles c) {
   }
   if (!inj_list_.empty()) inject(c);
   wout_ = &wire(c + R_);
-  for (uint32_t i = 0; i < nactive_; ++i) route_router(active_[i], c);
+  if (IS_ > 1) {
+    for (uint32_t i = 0; i < nactive_; ++i) route_router<true>(active_[i], c);
+  } else {
+    for (uint32_t i = 0; i < nactive_; ++i) route_router<false>(active_[i], c);
+  }
   uint32_t keep = 0;
   for (uint32_t i = 0; i < nactive_; ++i) {
     const uint32_t r = active_[i];
@@ -304,10 +307,8 @@ void NocEngine::cycle(Cycles c) {
     }
   }
   nactive_ = keep;
-  for (uint32_t i = 0; i < ncredit_back_; ++i) ++out_credits_[credit_back_[i]];
+  for (uint32_t i = 0; i < ncredit_back_; ++i) ++credits_[credit_back_[i]];
   ncredit_back_ = 0;
-  for (const auto& cb : inj_credit_back_) ++eps_[cb.first].credits[cb.second];
-  inj_credit_back_.clear();
   if (!cands_.empty()) retrain_candidates(c + 1);
 }
 
@@ -518,7 +519,6 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
     }
     if (bj > 0 && bj < F && bj % P_ != 0) {  // a packet is half through this router
       InVc& iv = invc_[size_t(ip) * V_ + ivc];
-      iv.active = true;
       if (j < H) {
         iv.out = m.route[j];
         iv.out_vc = vc_lo(m.cls[j]);
@@ -532,7 +532,7 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
     const uint32_t arr = j == 0 ? ninj : arrived(j - 1);
     for (uint32_t f = bj; f < arr; ++f)
       push_flit(ip, ivc, Flit{id, f, j, is_tail(m, f) ? 1u : 0u});
-    if (j == 0) ep.credits[ivc] -= arr - bj;
+    if (j == 0) inj_credits(m.src, ivc) -= arr - bj;
   }
   std::vector<InFlight> wires;
   for (uint32_t j = 0; j < H; ++j) {
@@ -542,7 +542,7 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
       wires.push_back({off(id, j) + f + R_, m.route[j], vc,
                        {id, f, j + 1, is_tail(m, f) ? 1u : 0u}});
     }
-    out_credits_[size_t(m.route[j]) * V_ + vc] -= sent - sw(j + 1);
+    credits_[size_t(m.route[j]) * V_ + vc] -= sent - sw(j + 1);
   }
   if (!wires.empty()) {
     std::sort(wires.begin(), wires.end(),
@@ -565,7 +565,7 @@ void NocEngine::inject(Cycles c) {
       }
       uint32_t v = kNone;
       for (uint32_t k = vc_lo(0); k < vc_hi(0); ++k) {
-        if (ep.credits[k] > 0) {
+        if (inj_credits(e, k) > 0) {
           v = k;
           break;
         }
@@ -577,9 +577,9 @@ void NocEngine::inject(Cycles c) {
     } else {
       inj_list_[keep++] = e;
     }
-    if (ep.credits[ep.vc] == 0) continue;
+    if (inj_credits(e, ep.vc) == 0) continue;
     Msg& m = msgs_[ep.cur];
-    --ep.credits[ep.vc];
+    --inj_credits(e, ep.vc);
     push_flit(L_ + e, ep.vc, Flit{ep.cur, m.injected, 0, is_tail(m, m.injected) ? 1u : 0u});
     ++m.injected;
     if (m.injected == m.F) {
@@ -594,6 +594,7 @@ void NocEngine::inject(Cycles c) {
   inj_list_.resize(keep);
 }
 
+template <bool kSpeedup>
 void NocEngine::route_router(uint32_t r, Cycles c) {
   const std::vector<uint32_t>& insv = router_in_[r];
   const uint32_t* ins = insv.data();
@@ -608,13 +609,38 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
   //    noc-input-speedup S it offers one per group of VCs v mod S (S crossbar inputs, as
   //    BookSim's input_speedup), i.e. up to S flits per cycle to different outputs.
   bool any_va = false;
+  // Offers VC v of input port ip if its head can go; false if it cannot.
+  auto offer = [&](uint32_t ip, uint32_t slot, uint32_t v) {
+    const InVc& iv = invc_[size_t(ip) * V_ + v];
+    if (iv.out == kNone) {
+      const Flit& f = buf(ip, v)[iv.head];
+      const uint32_t o = rt(f.msg, f.hop);
+      const uint32_t out = o & 0x7fffffffu;
+      // only a head that may find a free output VC asks
+      if (out < L_ && !(out_free_[out] & cls_mask_[o >> 31])) return false;
+      reqs[n++] = {ip, v | kVa, out, slot};
+      any_va = true;
+    } else {
+      if (iv.out < L_ && credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) return false;
+      reqs[n++] = {ip, v, iv.out, slot};
+    }
+    return true;
+  };
   for (uint32_t slot = 0; slot < nslots; ++slot) {
     const uint32_t ip = ins[slot];
     const uint64_t ne = in_ne_[ip];
     if (!ne) continue;
-    const InVc* ivs = &invc_[size_t(ip) * V_];
     // The VCs holding flits in round-robin order: from in_rr_ up, then those below it.
-    uint64_t m = ne & (~uint64_t(0) << in_rr_[ip]), rest = ne ^ m;
+    const uint64_t hi = ne & (~uint64_t(0) << in_rr_[ip]);
+    if (!kSpeedup) {  // the first that can go
+      bool done = false;
+      for (uint64_t m = hi; m && !done; m &= m - 1)
+        done = offer(ip, slot, static_cast<uint32_t>(__builtin_ctzll(m)));
+      for (uint64_t m = ne ^ hi; m && !done; m &= m - 1)
+        done = offer(ip, slot, static_cast<uint32_t>(__builtin_ctzll(m)));
+      continue;
+    }
+    uint64_t m = hi, rest = ne ^ hi;
     uint64_t groups = 0;  // VC groups (v mod S) that already offered
     uint32_t offered = 0;
     for (;;) {
@@ -625,20 +651,8 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
       }
       const uint32_t v = static_cast<uint32_t>(__builtin_ctzll(m));
       m &= m - 1;
-      if (IS_ > 1 && ((groups >> (v % IS_)) & 1)) continue;
-      const InVc& iv = ivs[v];
-      if (!iv.active) {
-        const Flit& f = buf(ip, v)[iv.head];
-        const uint32_t o = rt(f.msg, f.hop);
-        const uint32_t out = o & 0x7fffffffu;
-        // only a head that may find a free output VC asks
-        if (out < L_ && !(out_free_[out] & cls_mask_[o >> 31])) continue;
-        reqs[n++] = {ip, v | kVa, out, slot};
-        any_va = true;
-      } else {
-        if (iv.out < L_ && out_credits_[size_t(iv.out) * V_ + iv.out_vc] == 0) continue;
-        reqs[n++] = {ip, v, iv.out, slot};
-      }
+      if ((groups >> (v % IS_)) & 1) continue;
+      if (!offer(ip, slot, v)) continue;
       if (++offered == IS_) break;
       groups |= uint64_t(1) << (v % IS_);
     }
@@ -675,12 +689,10 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
         const uint32_t ov = static_cast<uint32_t>(__builtin_ctzll(freev));
         own(q.out, ov, q.in * V_ + q.vc);
         iv.out_vc = ov;
-        iv.active = true;
         iv.out = q.out;
-        if (out_credits_[size_t(q.out) * V_ + ov] == 0) q.vc |= kLost;
+        if (credits_[size_t(q.out) * V_ + ov] == 0) q.vc |= kLost;
       } else {
         iv.out_vc = 0;
-        iv.active = true;
         iv.out = q.out;
       }
     }
@@ -709,23 +721,24 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
       }
     }
   }
+  // 4. The winners move. Round-robin pointers: a train sets them only for cycles before this
+  //    one (set_in_rr's time check always passes here), so they are stored directly.
   Wire& wout = *wout_;
+  uint32_t moved = 0;
   for (uint32_t i = 0; i < n; ++i) {
     const Req& q = reqs[i];
     if (q.vc & kLost) continue;
+    ++moved;
     InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
     const Flit f = buf(q.in, q.vc)[iv.head];
     iv.head = iv.head + 1 == B_ ? 0 : iv.head + 1;
     if (--iv.count == 0) in_ne_[q.in] &= ~(uint64_t(1) << q.vc);
-    --router_flits_[r];
-    --active_flits_;
-    set_in_rr(q.in, q.vc + 1 == V_ ? 0 : q.vc + 1, c);
-    set_out_rr(q.out, q.slot + 1 == nslots ? 0 : q.slot + 1, c);
-    if (q.in < L_) {
-      credit_back_[ncredit_back_++] = q.in * V_ + q.vc;
-    } else {
-      inj_credit_back_.push_back({q.in - L_, q.vc});
-    }
+    assert(in_rr_t_[q.in] <= c && out_rr_t_[q.out] <= c);
+    in_rr_[q.in] = q.vc + 1 == V_ ? 0 : q.vc + 1;
+    in_rr_t_[q.in] = c;
+    out_rr_[q.out] = q.slot + 1 == nslots ? 0 : q.slot + 1;
+    out_rr_t_[q.out] = c;
+    credit_back_[ncredit_back_++] = q.in * V_ + q.vc;
     {  // at position H (ejection) too: the re-train check reads them
       Pos& ps = pos_[size_t(f.msg) * S_ + f.hop];
       if (ps.first == kNever) ps.first = c + R_;
@@ -733,19 +746,18 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
       ++ps.swc;
     }
     if (q.out < L_) {
-      --out_credits_[size_t(q.out) * V_ + iv.out_vc];
+      --credits_[size_t(q.out) * V_ + iv.out_vc];
       wout.push({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
       ++wire_n_;
       if (f.tail) disown(q.out, iv.out_vc);
     } else {
       delivered(f.msg, c);
     }
-    if (f.tail) {
-      iv.active = false;
-      iv.out = kNone;
-    }
-    ++count_.flit_moves;
+    if (f.tail) iv.out = kNone;
   }
+  router_flits_[r] -= moved;
+  active_flits_ -= moved;
+  count_.flit_moves += moved;
 }
 
 void NocEngine::delivered(uint32_t id, Cycles c) {
@@ -819,7 +831,7 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
   }
   for (uint32_t v = 0; v < V_; ++v) {
     const uint32_t want = v == vc_lo(0) ? B_ - (I - swc(id, 0)) : B_;
-    if (ep.credits[v] != want) return 1;
+    if (inj_credits(m.src, v) != want) return 1;
   }
   a_.resize(H + 1);
   auto arrived = [&](uint32_t j) -> uint32_t {  // flits that reached position j + 1 before T
@@ -856,7 +868,7 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
     for (uint32_t v = 0; v < V_; ++v) {
       const InVc& iv = ivs[v];
       if (iv.count != (v == ivc ? nb : 0u)) return 1;
-      if (iv.active != (act && v == ivc)) return 1;
+      if ((iv.out != kNone) != (act && v == ivc)) return 1;
     }
     if (act && (ivs[ivc].out != (j < H ? m.route[j] : L_ + m.dst) ||
                 ivs[ivc].out_vc != (j < H ? vc_lo(m.cls[j]) : 0u)))
@@ -870,7 +882,7 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
       for (uint32_t v = 0; v < V_; ++v) {
         if (out_owner_[size_t(out) * V_ + v] != (act && v == ov ? ip * V_ + ivc : kNone)) return 1;
         const uint32_t want = v == ov ? B_ - (s - swc(id, j + 1)) : B_;
-        if (out_credits_[size_t(out) * V_ + v] != want) return 1;
+        if (credits_[size_t(out) * V_ + v] != want) return 1;
       }
     }
   }
@@ -905,14 +917,13 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
       iv.count = 0;
       in_ne_[ip] &= ~(uint64_t(1) << ivc);
     }
-    if (iv.active) {
+    if (iv.out != kNone) {
       if (j < H) disown(iv.out, iv.out_vc);
-      iv.active = false;
       iv.out = kNone;
     }
-    if (j < H) out_credits_[size_t(m.route[j]) * V_ + vc_lo(m.cls[j])] = B_;
+    if (j < H) credits_[size_t(m.route[j]) * V_ + vc_lo(m.cls[j])] = B_;
   }
-  ep.credits[vc_lo(0)] = B_;
+  inj_credits(m.src, vc_lo(0)) = B_;
   if (wires > 0) {
     for (auto& w : wire_) {
       const uint32_t kept = static_cast<uint32_t>(

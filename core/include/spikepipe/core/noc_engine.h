@@ -134,8 +134,7 @@ class NocEngine {
   };
   struct InVc {
     uint32_t head = 0, count = 0;
-    bool active = false;     // a packet holds it: out port / vc are set
-    uint32_t out = kNone, out_vc = 0;
+    uint32_t out = kNone, out_vc = 0;  // out != kNone: a packet holds it (its output port, VC)
   };
   struct Msg {
     uint32_t src = 0, dst = 0, F = 0, H = 0;
@@ -174,7 +173,6 @@ class NocEngine {
     std::deque<uint32_t> fifo;  // ready detailed messages, first come first served
     uint32_t cur = kNone;       // message whose packet is being injected
     uint32_t vc = 0;            // its virtual channel
-    std::vector<uint32_t> credits;  // of the local input port, per VC
   };
   struct TrainUse {
     uint32_t msg, gen;
@@ -242,6 +240,7 @@ class NocEngine {
   void make_detailed(uint32_t id);
   void cycle(Cycles c);
   void inject(Cycles c);
+  template <bool kSpeedup>
   void route_router(uint32_t r, Cycles c);
   void push_flit(uint32_t port, uint32_t vc, const Flit& f);
   void delivered(uint32_t msg, Cycles c);
@@ -295,7 +294,10 @@ class NocEngine {
     uint32_t swc;
   };
   std::vector<Pos> pos_;
-  std::vector<uint32_t> out_credits_;              // [link * V + vc]
+  // [input port * V + vc]: credits for that buffer, held upstream (a link's output port, or the
+  // endpoint for its injection port): one array, so the router step returns both kinds alike.
+  std::vector<uint32_t> credits_;
+  uint32_t& inj_credits(uint32_t e, uint32_t vc) { return credits_[size_t(L_ + e) * V_ + vc]; }
   std::vector<InVc> invc_;                         // [in port * V + vc]
   std::vector<Flit> flits_;
   std::vector<uint32_t> router_flits_;
@@ -305,9 +307,8 @@ class NocEngine {
   std::vector<Wire> wire_;
   uint64_t wire_n_ = 0;                            // flits on the wires
   Wire* wout_ = nullptr;                             // the bucket of this cycle's switched flits
-  std::vector<uint32_t> credit_back_;  // out port * V + vc, credits for the next cycle
+  std::vector<uint32_t> credit_back_;  // input port * V + vc, credits for the next cycle
   uint32_t ncredit_back_ = 0;
-  std::vector<std::pair<uint32_t, uint32_t>> inj_credit_back_;  // (endpoint, vc)
   uint64_t active_flits_ = 0;
   std::vector<uint32_t> inj_list_;  // endpoints with something to inject
   std::vector<uint8_t> inj_flag_;
