@@ -65,6 +65,7 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   if (V_ > 64) fail("noc-vcs", "is " + std::to_string(V_), "<= 64");
   out_free_.assign(L_ + E_, V_ == 64 ? ~uint64_t(0) : (uint64_t(1) << V_) - 1);
   in_ne_.assign(L_ + E_, 0);
+  router_ne_.assign(routers_, 0);
   for (uint8_t k = 0; k < 2; ++k)
     for (uint32_t v = vc_lo(k); v < vc_hi(k); ++v) cls_mask_[k] |= uint64_t(1) << v;
   credits_.assign(size_t(L_ + E_) * V_, B_);
@@ -81,6 +82,7 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   wire_.resize(size_t(R_) + 1);
   size_t most = 0;
   for (const auto& ins : router_in_) most = std::max(most, ins.size());
+  wide_ = most > 64;  // router_ne_ holds 64 slots
   reqs_.resize(most * IS_);  // noc-input-speedup: up to IS_ requests per input port
   active_.resize(routers_);
   credit_back_.resize(size_t(L_ + E_) * IS_);  // flits leaving an input port per cycle at most
@@ -320,6 +322,7 @@ void NocEngine::push_flit(uint32_t port, uint32_t vc, const Flit& f) {
   ++iv.count;
   in_ne_[port] |= uint64_t(1) << vc;
   const uint32_t r = in_router_[port];
+  router_ne_[r] |= slot_bit(in_slot_[port]);
   ++router_flits_[r];
   ++active_flits_;
   if (!in_active_[r]) {
@@ -626,10 +629,9 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     }
     return true;
   };
-  for (uint32_t slot = 0; slot < nslots; ++slot) {
+  auto offer_port = [&](uint32_t slot) {
     const uint32_t ip = ins[slot];
     const uint64_t ne = in_ne_[ip];
-    if (!ne) continue;
     // The VCs holding flits in round-robin order: from in_rr_ up, then those below it.
     const uint64_t hi = ne & (~uint64_t(0) << in_rr_[ip]);
     if (!kSpeedup) {  // the first that can go
@@ -638,7 +640,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
         done = offer(ip, slot, static_cast<uint32_t>(__builtin_ctzll(m)));
       for (uint64_t m = ne ^ hi; m && !done; m &= m - 1)
         done = offer(ip, slot, static_cast<uint32_t>(__builtin_ctzll(m)));
-      continue;
+      return;
     }
     uint64_t m = hi, rest = ne ^ hi;
     uint64_t groups = 0;  // VC groups (v mod S) that already offered
@@ -656,6 +658,15 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
       if (++offered == IS_) break;
       groups |= uint64_t(1) << (v % IS_);
     }
+  };
+  // The input ports holding flits, in slot order: a mask per router (which of its ports hold
+  // flits is random under load, so testing each costs a mispredicted branch).
+  if (wide_) {
+    for (uint32_t slot = 0; slot < nslots; ++slot)
+      if (in_ne_[ins[slot]]) offer_port(slot);
+  } else {
+    for (uint64_t sm = router_ne_[r]; sm; sm &= sm - 1)
+      offer_port(static_cast<uint32_t>(__builtin_ctzll(sm)));
   }
   if (n == 0) return;
   // 2. Virtual-channel allocation: heads get the lowest free output VC of their class, inputs
@@ -732,7 +743,8 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
     const Flit f = buf(q.in, q.vc)[iv.head];
     iv.head = iv.head + 1 == B_ ? 0 : iv.head + 1;
-    if (--iv.count == 0) in_ne_[q.in] &= ~(uint64_t(1) << q.vc);
+    if (--iv.count == 0 && !(in_ne_[q.in] &= ~(uint64_t(1) << q.vc)))
+      router_ne_[r] &= ~slot_bit(q.slot);
     assert(in_rr_t_[q.in] <= c && out_rr_t_[q.out] <= c);
     in_rr_[q.in] = q.vc + 1 == V_ ? 0 : q.vc + 1;
     in_rr_t_[q.in] = c;
@@ -915,7 +927,8 @@ int NocEngine::try_retrain(uint32_t id, Cycles T) {
       router_flits_[in_router_[ip]] -= iv.count;
       active_flits_ -= iv.count;
       iv.count = 0;
-      in_ne_[ip] &= ~(uint64_t(1) << ivc);
+      if (!(in_ne_[ip] &= ~(uint64_t(1) << ivc)))
+        router_ne_[in_router_[ip]] &= ~slot_bit(in_slot_[ip]);
     }
     if (iv.out != kNone) {
       if (j < H) disown(iv.out, iv.out_vc);

@@ -286,6 +286,9 @@ class NocEngine {
   std::vector<uint32_t> out_owner_;                // [out port * V + vc] -> input vc key or kNone
   std::vector<uint64_t> out_free_;                 // per out port: bit v = VC v has no owner
   std::vector<uint64_t> in_ne_;                    // per input port: bit v = VC v holds flits
+  std::vector<uint64_t> router_ne_;                // per router: bit s = input slot s holds flits
+  bool wide_ = false;                              // a router has more than 64 input ports
+  static uint64_t slot_bit(uint32_t slot) { return slot < 64 ? uint64_t(1) << slot : 0; }
   uint64_t cls_mask_[2] = {0, 0};                  // the VCs of each class
   uint32_t S_ = 1;                                 // stride of rt_, pos_
   std::vector<uint32_t> rt_;
