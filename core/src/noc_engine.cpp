@@ -743,8 +743,11 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     InVc& iv = invc_[size_t(q.in) * V_ + q.vc];
     const Flit f = buf(q.in, q.vc)[iv.head];
     iv.head = iv.head + 1 == B_ ? 0 : iv.head + 1;
-    if (--iv.count == 0 && !(in_ne_[q.in] &= ~(uint64_t(1) << q.vc)))
-      router_ne_[r] &= ~slot_bit(q.slot);
+    // Branch-free bookkeeping: whether a VC empties or a packet ends here is random under load.
+    --iv.count;
+    const uint64_t ne = in_ne_[q.in] & ~(uint64_t(iv.count == 0) << q.vc);
+    in_ne_[q.in] = ne;
+    router_ne_[r] &= ~(uint64_t(ne == 0) * slot_bit(q.slot));
     assert(in_rr_t_[q.in] <= c && out_rr_t_[q.out] <= c);
     in_rr_[q.in] = q.vc + 1 == V_ ? 0 : q.vc + 1;
     in_rr_t_[q.in] = c;
@@ -753,7 +756,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     credit_back_[ncredit_back_++] = q.in * V_ + q.vc;
     {  // at position H (ejection) too: the re-train check reads them
       Pos& ps = pos_[size_t(f.msg) * S_ + f.hop];
-      if (ps.first == kNever) ps.first = c + R_;
+      ps.first = std::min(ps.first, c + R_);  // kNever until the first
       ps.last = c + R_;
       ++ps.swc;
     }
@@ -765,7 +768,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     } else {
       delivered(f.msg, c);
     }
-    if (f.tail) iv.out = kNone;
+    iv.out = f.tail ? kNone : iv.out;
   }
   router_flits_[r] -= moved;
   active_flits_ -= moved;
