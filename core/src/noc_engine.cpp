@@ -57,10 +57,8 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
     in_slot_[ip] = static_cast<uint32_t>(router_in_[in_router_[ip]].size());
     router_in_[in_router_[ip]].push_back(ip);
   }
-  in_rr_.assign(L_ + E_, 0);
-  out_rr_.assign(L_ + E_, 0);
-  in_rr_t_.assign(L_ + E_, 0);
-  out_rr_t_.assign(L_ + E_, 0);
+  in_rr_.assign(L_ + E_, Rr{0, 0});
+  out_rr_.assign(L_ + E_, Rr{0, 0});
   out_owner_.assign(size_t(L_ + E_) * V_, kNone);
   if (V_ > 64) fail("noc-vcs", "is " + std::to_string(V_), "<= 64");
   out_free_.assign(L_ + E_, V_ == 64 ? ~uint64_t(0) : (uint64_t(1) << V_) - 1);
@@ -633,7 +631,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     const uint32_t ip = ins[slot];
     const uint64_t ne = in_ne_[ip];
     // The VCs holding flits in round-robin order: from in_rr_ up, then those below it.
-    const uint64_t hi = ne & (~uint64_t(0) << in_rr_[ip]);
+    const uint64_t hi = ne & (~uint64_t(0) << in_rr_[ip].next);
     if (!kSpeedup) {  // the first that can go
       bool done = false;
       for (uint64_t m = hi; m && !done; m &= m - 1)
@@ -675,11 +673,11 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     // Insertion sort by (out, priority): at most noc-input-speedup requests per input port.
     for (uint32_t i = 1; i < n; ++i) {
       const Req x = reqs[i];
-      const uint32_t px = pri(x.slot, out_rr_[x.out]);
+      const uint32_t px = pri(x.slot, out_rr_[x.out].next);
       uint32_t j = i;
       while (j > 0) {
         const Req& y = reqs[j - 1];
-        if (y.out < x.out || (y.out == x.out && pri(y.slot, out_rr_[y.out]) <= px)) break;
+        if (y.out < x.out || (y.out == x.out && pri(y.slot, out_rr_[y.out].next) <= px)) break;
         reqs[j] = y;
         --j;
       }
@@ -723,7 +721,7 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
         continue;
       }
       Req& o = reqs[win[w]];
-      const uint32_t rr = out_rr_[q.out];
+      const uint32_t rr = out_rr_[q.out].next;
       if (pri(q.slot, rr) < pri(o.slot, rr)) {
         o.vc |= kLost;
         win[w] = i;
@@ -748,11 +746,9 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     const uint64_t ne = in_ne_[q.in] & ~(uint64_t(iv.count == 0) << q.vc);
     in_ne_[q.in] = ne;
     router_ne_[r] &= ~(uint64_t(ne == 0) * slot_bit(q.slot));
-    assert(in_rr_t_[q.in] <= c && out_rr_t_[q.out] <= c);
-    in_rr_[q.in] = q.vc + 1 == V_ ? 0 : q.vc + 1;
-    in_rr_t_[q.in] = c;
-    out_rr_[q.out] = q.slot + 1 == nslots ? 0 : q.slot + 1;
-    out_rr_t_[q.out] = c;
+    assert(in_rr_[q.in].t <= c && out_rr_[q.out].t <= c);
+    in_rr_[q.in] = {c, q.vc + 1 == V_ ? 0 : q.vc + 1};
+    out_rr_[q.out] = {c, q.slot + 1 == nslots ? 0 : q.slot + 1};
     credit_back_[ncredit_back_++] = q.in * V_ + q.vc;
     {  // at position H (ejection) too: the re-train check reads them
       Pos& ps = pos_[size_t(f.msg) * S_ + f.hop];

@@ -185,14 +185,12 @@ class NocEngine {
   void apply_rr(const TrainUse& u);
   // A train's pointers may be set ahead of time (t): only a later change moves them again.
   void set_out_rr(uint32_t port, uint32_t v, Cycles t) {
-    if (t < out_rr_t_[port]) return;
-    out_rr_[port] = v;
-    out_rr_t_[port] = t;
+    if (t < out_rr_[port].t) return;
+    out_rr_[port] = {t, v};
   }
   void set_in_rr(uint32_t port, uint32_t v, Cycles t) {
-    if (t < in_rr_t_[port]) return;
-    in_rr_[port] = v;
-    in_rr_t_[port] = t;
+    if (t < in_rr_[port].t) return;
+    in_rr_[port] = {t, v};
   }
   void prune(uint32_t ch, Cycles c);  // drops (and applies) the train uses over at c
 
@@ -280,9 +278,12 @@ class NocEngine {
   std::vector<std::vector<uint32_t>> router_in_;   // input ports of each router
   std::vector<uint32_t> in_slot_;                  // input port -> its index in its router
   std::vector<uint32_t> in_router_;                // input port -> router
-  std::vector<uint32_t> in_rr_;                    // per input port: next VC to consider
-  std::vector<uint32_t> out_rr_;                   // per output port: next input slot
-  std::vector<Cycles> in_rr_t_, out_rr_t_;         // cycle of the last change
+  struct Rr {  // a round-robin pointer and the cycle of its last change (one cache line)
+    Cycles t;
+    uint32_t next;
+  };
+  std::vector<Rr> in_rr_;                          // per input port: next VC to consider
+  std::vector<Rr> out_rr_;                         // per output port: next input slot
   std::vector<uint32_t> out_owner_;                // [out port * V + vc] -> input vc key or kNone
   std::vector<uint64_t> out_free_;                 // per out port: bit v = VC v has no owner
   std::vector<uint64_t> in_ne_;                    // per input port: bit v = VC v holds flits
