@@ -532,7 +532,7 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
     // Its backlog here: flits that arrived (were injected) before T and wait to be switched.
     const uint32_t arr = j == 0 ? ninj : arrived(j - 1);
     for (uint32_t f = bj; f < arr; ++f)
-      push_flit(ip, ivc, Flit{id, f, j, is_tail(m, f) ? 1u : 0u});
+      push_flit(ip, ivc, Flit{id, f, j, flit_flags(m, f)});
     if (j == 0) inj_credits(m.src, ivc) -= arr - bj;
   }
   std::vector<InFlight> wires;
@@ -541,7 +541,7 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
     const uint32_t vc = vc_lo(m.cls[j]);
     for (uint32_t f = arr; f < sent; ++f) {
       wires.push_back({off(id, j) + f + R_, m.route[j], vc,
-                       {id, f, j + 1, is_tail(m, f) ? 1u : 0u}});
+                       {id, f, j + 1, flit_flags(m, f)}});
     }
     credits_[size_t(m.route[j]) * V_ + vc] -= sent - sw(j + 1);
   }
@@ -581,7 +581,7 @@ void NocEngine::inject(Cycles c) {
     if (inj_credits(e, ep.vc) == 0) continue;
     Msg& m = msgs_[ep.cur];
     --inj_credits(e, ep.vc);
-    push_flit(L_ + e, ep.vc, Flit{ep.cur, m.injected, 0, is_tail(m, m.injected) ? 1u : 0u});
+    push_flit(L_ + e, ep.vc, Flit{ep.cur, m.injected, 0, flit_flags(m, m.injected)});
     ++m.injected;
     if (m.injected == m.F) {
       m.inject_time = c + 1;
@@ -750,21 +750,24 @@ void NocEngine::route_router(uint32_t r, Cycles c) {
     in_rr_[q.in] = {c, q.vc + 1 == V_ ? 0 : q.vc + 1};
     out_rr_[q.out] = {c, q.slot + 1 == nslots ? 0 : q.slot + 1};
     credit_back_[ncredit_back_++] = q.in * V_ + q.vc;
-    {  // at position H (ejection) too: the re-train check reads them
+    // Per position (at H, the ejection, too): first and last arrival, for the link uses, and for
+    // the re-train check the switch count. The first flit switched here is a packet's head, the
+    // last one a packet's tail, so the others need not touch the message's record.
+    if (f.flags & (kHead | kTail | kLong)) {
       Pos& ps = pos_[size_t(f.msg) * S_ + f.hop];
       ps.first = std::min(ps.first, c + R_);  // kNever until the first
       ps.last = c + R_;
-      ++ps.swc;
+      ps.swc += (f.flags & kLong) ? 1 : 0;
     }
     if (q.out < L_) {
       --credits_[size_t(q.out) * V_ + iv.out_vc];
-      wout.push({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.tail}});
+      wout.push({c + R_, q.out, iv.out_vc, {f.msg, f.index, f.hop + 1, f.flags}});
       ++wire_n_;
-      if (f.tail) disown(q.out, iv.out_vc);
+      if (f.flags & kTail) disown(q.out, iv.out_vc);
     } else {
       delivered(f.msg, c);
     }
-    iv.out = f.tail ? kNone : iv.out;
+    iv.out = (f.flags & kTail) ? kNone : iv.out;
   }
   router_flits_[r] -= moved;
   active_flits_ -= moved;

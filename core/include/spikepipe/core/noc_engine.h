@@ -125,8 +125,11 @@ class NocEngine {
     uint32_t msg;
     uint32_t index;  // flit index within the message
     uint32_t hop;    // router position on the route (0 = source router)
-    uint32_t tail;   // 1: the last flit of its packet
+    uint32_t flags;  // kTail | kHead | kLong
   };
+  // kTail: the last flit of its packet; kHead: the first; kLong: of a message long enough to be
+  // re-trained (the re-train check reads its switch count at every position, swc).
+  static constexpr uint32_t kTail = 1, kHead = 2, kLong = 4;
   struct InFlight {
     Cycles at;
     uint32_t port, vc;  // downstream input port (= link id) and virtual channel
@@ -205,13 +208,18 @@ class NocEngine {
   bool is_tail(const Msg& m, uint32_t index) const {
     return (index + 1) % P_ == 0 || index + 1 == m.F;
   }
+  uint32_t flit_flags(const Msg& m, uint32_t index) const {
+    return (is_tail(m, index) ? kTail : 0) | (index % P_ == 0 ? kHead : 0) |
+           (m.F >= kRetrainMinFlits ? kLong : 0);
+  }
   // Per message and router position j (flat, stride S_, so that the per-flit work touches no
   // Msg): the output port at j and the class of its VC (bit 31); first / last flit arrival
   // downstream of link j.
   uint32_t& rt(uint32_t msg, uint32_t j) { return rt_[size_t(msg) * S_ + j]; }
   Cycles& first(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].first; }
   Cycles& last(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].last; }
-  // Train: switch offset at router position j; detailed: flits switched at position j so far.
+  // Train: switch offset at router position j; detailed: flits switched at position j so far
+  // (kept for kLong messages only: no other is ever re-trained).
   Cycles& off(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].off; }
   uint32_t& swc(uint32_t msg, uint32_t j) { return pos_[size_t(msg) * S_ + j].swc; }
   Cycles sw_at(uint32_t msg, uint32_t j, Cycles T) {  // train: flits switched at j before T
