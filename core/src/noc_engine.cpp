@@ -494,6 +494,8 @@ bool NocEngine::materialise(uint32_t id, Cycles T) {
   if (ninj < F) {
     ep.fifo.push_front(id);
     ep.cur = ninj % P_ ? id : kNone;
+    ep.left = std::min(P_ - ninj % P_, F - ninj);
+    ep.head = false;
     ep.vc = vc_lo(0);
     if (!inj_flag_[m.src]) {
       inj_flag_[m.src] = 1;
@@ -575,20 +577,25 @@ void NocEngine::inject(Cycles c) {
       if (v == kNone) continue;
       ep.cur = ep.fifo.front();
       ep.vc = v;
+      ep.left = std::min(P_, msgs_[ep.cur].F - msgs_[ep.cur].injected);
+      ep.head = true;
     } else {
       inj_list_[keep++] = e;
     }
     if (inj_credits(e, ep.vc) == 0) continue;
     Msg& m = msgs_[ep.cur];
     --inj_credits(e, ep.vc);
-    push_flit(L_ + e, ep.vc, Flit{ep.cur, m.injected, 0, flit_flags(m, m.injected)});
+    const uint32_t flags = (ep.left == 1 ? kTail : 0) | (ep.head ? kHead : 0) |
+                           (m.F >= kRetrainMinFlits ? kLong : 0);
+    ep.head = false;
+    push_flit(L_ + e, ep.vc, Flit{ep.cur, m.injected, 0, flags});
     ++m.injected;
     if (m.injected == m.F) {
       m.inject_time = c + 1;
       push_event(ep.cur, Done::Injected, c + 1);
       ep.fifo.pop_front();
       ep.cur = kNone;
-    } else if (m.injected % P_ == 0) {
+    } else if (--ep.left == 0) {
       ep.cur = kNone;
     }
   }

@@ -176,6 +176,8 @@ class NocEngine {
     std::deque<uint32_t> fifo;  // ready detailed messages, first come first served
     uint32_t cur = kNone;       // message whose packet is being injected
     uint32_t vc = 0;            // its virtual channel
+    uint32_t left = 0;          // flits of that packet still to inject (no division per flit)
+    bool head = false;          // its next flit is its first
   };
   struct TrainUse {
     uint32_t msg, gen;
