@@ -82,7 +82,7 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   for (const auto& ins : router_in_) most = std::max(most, ins.size());
   wide_ = most > 64;  // router_ne_ holds 64 slots
   reqs_.resize(most * IS_);  // noc-input-speedup: up to IS_ requests per input port
-  active_.resize(routers_);
+  active_.resize(routers_ + 1);  // + 1: push_flit writes one past the list
   credit_back_.resize(size_t(L_ + E_) * IS_);  // flits leaving an input port per cycle at most
   for (auto& w : wire_) w.v.resize(std::max<uint32_t>(1, L_));
   win_.resize(most);
@@ -323,10 +323,9 @@ void NocEngine::push_flit(uint32_t port, uint32_t vc, const Flit& f) {
   router_ne_[r] |= slot_bit(in_slot_[port]);
   ++router_flits_[r];
   ++active_flits_;
-  if (!in_active_[r]) {
-    in_active_[r] = 1;
-    active_[nactive_++] = r;
-  }
+  active_[nactive_] = r;  // joins the list unless it is there (no branch: random under load)
+  nactive_ += in_active_[r] ^ 1;
+  in_active_[r] = 1;
 }
 
 void NocEngine::start_ready(Cycles c) {
