@@ -18,6 +18,11 @@ NocEngine::NocEngine(const NocParams& p, std::vector<uint32_t> endpoint_nodes, b
   V_ = std::max<uint32_t>(1, p.vcs);
   B_ = std::max<uint32_t>(1, p.buffer_flits);
   R_ = static_cast<uint32_t>(std::max<Cycles>(1, p.router_latency));
+  // A train streams at link rate, which one VC does only with buffer_flits >= R + 1 (the
+  // platform rejects less for noc-model = causal). Below that a materialised train would put
+  // more flits in a buffer than it holds, so engines built directly with such buffers go flit
+  // by flit.
+  fast_ = fast_ && B_ >= R_ + 1;
   D_ = p.terminal_latency;
   IS_ = std::min(V_, std::max<uint32_t>(1, p.input_speedup));
   P_ = static_cast<uint32_t>(
