@@ -804,6 +804,8 @@ void NocEngine::candidate(uint32_t id) {
   if (!m.live || m.train || m.cand) return;
   // A few flits left: checking costs more than moving them (the loaded benchmark's 8-flit
   // packets would pay for checks that cannot pay back).
+  // (So only messages of kRetrainMinFlits or more are checked: their flits are kLong and keep
+  // the switch counts the check reads.)
   if (m.F - m.delivered < kRetrainMinFlits) return;
   m.cand = true;
   cands_.push_back({id, m.gen, 0, 1});
