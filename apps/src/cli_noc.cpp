@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -20,6 +21,7 @@
 #include "spikepipe/core/error.h"
 #include "spikepipe/core/noc_graph.h"
 #include "spikepipe/core/noc_engine.h"
+#include "spikepipe/platform/output_dir.h"
 
 namespace spikepipe::cli {
 namespace {
@@ -136,6 +138,9 @@ int replay(const po::variables_map& vm, const PlatformParams& p) {
            "the platform of the run");
     ms.push_back(m);
   }
+  // Checked before the work, written all at once at the end (platform/output_dir.h).
+  std::optional<OutputDir> out;
+  if (vm.count("out")) out.emplace(vm["out"].as<std::string>(), "noc");
   std::stable_sort(ms.begin(), ms.end(), [](const M& a, const M& b) { return a.sent < b.sent; });
   std::vector<uint32_t> nodes;
   for (uint32_t q = 0; q < p.processors; ++q) nodes.push_back(p.noc.node_of(q));
@@ -162,10 +167,9 @@ int replay(const po::variables_map& vm, const PlatformParams& p) {
     os << m.id << ',' << m.src << ',' << m.dst << ',' << m.bytes << ',' << m.sent << ','
        << m.received << ',' << a << ',' << m.received - m.sent << ',' << a - m.sent << '\n';
   }
-  const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";
-  if (!out.empty()) {
-    fs::create_directories(out);
-    std::ofstream(fs::path(out) / "replay.csv") << os.str();
+  if (out) {
+    out->write("replay.csv", os.str());
+    out->commit();
   }
   const double n = std::max<double>(1, double(ms.size()));
   std::printf("replayed %zu messages of %s on %s (%s NoC, %u VCs x %u flits)\n", ms.size(),
@@ -255,6 +259,8 @@ int noc(const Args& args) {
   const double zero_load =
       double(F) + double(np.router_latency) * mean_h + double(np.terminal_latency);
 
+  std::optional<OutputDir> out;  // checked before the work, written at the end
+  if (vm->count("out")) out.emplace((*vm)["out"].as<std::string>(), "noc");
   std::ostringstream csv;
   csv << "traffic,packet_flits,offered,accepted,latency_mean,latency_p99,packets,zero_load,"
          "channel_bound,stable\n";
@@ -324,11 +330,10 @@ int noc(const Args& args) {
                   pat.name.c_str(), F, rate, acc, mean, p99, n, zero_load, bound, stable ? 1 : 0);
     csv << row;
   }
-  if (vm->count("out")) {
-    const fs::path out = (*vm)["out"].as<std::string>();
-    fs::create_directories(out);
-    std::ofstream(out / "noc.csv") << csv.str();
-    std::printf("wrote %s\n", (out / "noc.csv").string().c_str());
+  if (out) {
+    out->write("noc.csv", csv.str());
+    out->commit();
+    std::printf("wrote %s\n", (out->final_path() / "noc.csv").string().c_str());
   }
   return 0;
 }

@@ -333,8 +333,16 @@ void remove_stale(const fs::path& base, const std::string& name) {
 
 // ---- OutputDir ----
 
+namespace {
+// A run and a compare may replace each other (the same files); any other kind only its own.
+std::vector<std::string> replaceable_by(const std::string& kind) {
+  if (kind == "run" || kind == "compare") return {"run", "compare"};
+  return {kind};
+}
+}  // namespace
+
 OutputDir::OutputDir(fs::path dir, std::string kind) : kind_(std::move(kind)) {
-  final_ = check_out(dir, kind_, {"run", "compare"});
+  final_ = check_out(dir, kind_, replaceable_by(kind_));
   std::error_code ec;
   // Missing parents of DIR are created only by commit(), so that a run that fails leaves no
   // empty folders behind: until then the staging directory lives in the nearest existing one.
@@ -423,7 +431,7 @@ void OutputDir::commit() {
   std::vector<std::string> keep;  // the user's entries in the old DIR, carried over
   if (had) {
     // Checked again: DIR may have changed during the run.
-    check_out(final_, kind_, {"run", "compare"});
+    check_out(final_, kind_, replaceable_by(kind_));
     old_m = read_manifest(final_);
     keep = foreign_entries(final_, old_m ? &*old_m : nullptr);
     std::vector<std::string> mine = files;

@@ -94,6 +94,31 @@ TEST(OutputsE2E, ADirectoryWithoutManifestIsRefusedAndKeptWhole) {
   EXPECT_TRUE(leftovers(dir).empty());
 }
 
+// `spikepipe noc` (synthetic traffic and --replay) writes through the same checked, atomic
+// output: it once created DIR and wrote noc.csv into whatever was there.
+TEST(OutputsE2E, NocOutputIsCheckedLikeARun) {
+  const fs::path dir = scratch("noc_out"), logs = scratch("noc_out_logs");
+  fs::create_directories(dir / "mine");
+  std::ofstream(dir / "mine" / "noc.csv") << "my own\n";
+  const std::string before = snapshot(dir / "mine");
+  const std::string noc = "noc --injection-rate 0.1 --measure 500 --out ";
+  RunResult r = run_spikepipe(noc + "mine", logs, dir);
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.err.find("--out mine: not replaced"), std::string::npos) << r.err;
+  EXPECT_EQ(snapshot(dir / "mine"), before);
+  r = run_spikepipe(noc + "n", logs, dir);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "n" / "noc.csv"));
+  EXPECT_TRUE(fs::exists(dir / "n" / ".spikepipe-manifest"));
+  r = run_spikepipe(noc + "n", logs, dir);  // an earlier noc output is replaced
+  EXPECT_EQ(r.rc, 0) << r.err;
+  r = run_spikepipe("run" + words(kBase) + " --out n", logs, dir);  // a run does not replace it
+  EXPECT_NE(r.rc, 0);
+  EXPECT_NE(r.err.find("holds a spikepipe noc output"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "n" / "noc.csv"));
+  EXPECT_TRUE(leftovers(dir).empty());
+}
+
 TEST(OutputsE2E, TheCurrentDirectoryAndItsAncestorsAreRefused) {
   const fs::path dir = scratch("cwd"), logs = scratch("cwd_logs");
   const fs::path out = dir / "out";

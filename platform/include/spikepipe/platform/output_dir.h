@@ -63,7 +63,8 @@ void remove_stale(const std::filesystem::path& base, const std::string& name);
 
 class OutputDir {
  public:
-  // Checks DIR (check_out: KIND "run" or "compare", each may replace the other) and creates the
+  // Checks DIR (check_out: KIND "run" or "compare", each may replace the other, or another kind
+  // such as "noc", which replaces only its own) and creates the
   // temporary directory at once, so that an unwritable or refused DIR fails before the run.
   // Throws Error naming the directory.
   explicit OutputDir(std::filesystem::path dir, std::string kind = "run");
