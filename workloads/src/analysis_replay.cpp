@@ -12,6 +12,8 @@
 // the replay's to the cycle. Ties matter: cifar10-vgg --split on mesh16 ran 8% apart when two
 // processors whose reads tie at one cycle were served the other way round.
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <functional>
 #include <map>
 #include <memory>
@@ -98,8 +100,12 @@ class Machine : private NocEngine::Listener {
         methods_.clear();
         for (batch_i_ = 0; batch_i_ < batch_m_.size(); ++batch_i_) {
           const uint32_t q = batch_m_[batch_i_];
-          if (q == kNoc) step();
-          else post_due(q);
+          if (q == kNoc) {
+            step();
+            if (over_budget()) return false;
+          } else {
+            post_due(q);
+          }
         }
         batch_m_.clear();
         std::swap(runnable_, batch_t_);
@@ -155,6 +161,9 @@ class Machine : private NocEngine::Listener {
   }
 
   const std::vector<Cycles>& iteration_end() const { return iteration_end_; }
+  // With the causal NoC: stop (run() false) once the engine's work (cycles simulated + flits
+  // switched, deterministic) passes `budget`, or is on course to pass twice it.
+  void set_budget(uint64_t budget) { budget_ = budget; }
   const std::vector<Cycles>& iteration_start() const { return iteration_start_; }
 
  private:
@@ -228,6 +237,23 @@ class Machine : private NocEngine::Listener {
       i = best;
     }
     return top;
+  }
+  bool over_budget() const {
+    if (!budget_) return false;
+    const NocEngine::Counters& k = eng_->counters();
+    const uint64_t used = k.cycles + k.flit_moves;
+    if (used > budget_) return true;
+    // On course to pass it: the work so far scaled to the run, by the simulated time against
+    // N periods of the prediction so far (once a sixteenth of a period has run), or by the ops
+    // run (once one iteration's worth has): each an underestimate while the pipeline fills.
+    const double P = double(s_.predicted_period);
+    if (P > 0 && double(now_) * 16 >= P &&
+        double(used) * double(N_) * P / double(now_) > 4.0 * double(budget_))
+      return true;
+    const uint64_t per_iteration = s_.ops.size();
+    return ops_done_ >= per_iteration &&
+           double(used) * double(per_iteration) * double(N_) / double(ops_done_) >
+               4.0 * double(budget_);
   }
   void pop_dead() {
     while (heap_.size() > 1 && !timed_[heap_[1].second].live) extract_top();
@@ -739,6 +765,7 @@ class Machine : private NocEngine::Listener {
     const uint32_t k = pr.cur.iteration();
     iteration_end_[k] = std::max(iteration_end_[k], t);
     ++done_[op.id.value];
+    ++ops_done_;
     if (op.dram_write_bytes)
       write(p, region(p) + kOutputBase + (k % 16) * round_up(op.dram_write_bytes, 4096),
             op.dram_write_bytes, t);
@@ -875,9 +902,21 @@ class Machine : private NocEngine::Listener {
   uint32_t wake_id_ = 0;
   Cycles wake_at_ = 0;
   bool diverged_ = false;  // a message ready before the engine's time: the simulator fails there
+  uint64_t budget_ = 0, ops_done_ = 0;
 };
 
 }  // namespace
+
+uint64_t causal_replay_budget() {
+  // SPIKEPIPE_REPLAY_BUDGET (a count; 0: none) overrides it, for measurements.
+  if (const char* v = std::getenv("SPIKEPIPE_REPLAY_BUDGET")) {
+    try {
+      return std::stoull(v);
+    } catch (const std::exception&) {
+    }
+  }
+  return kCausalReplayBudget;
+}
 
 MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured,
                              int warmup) {
@@ -888,7 +927,9 @@ MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t mea
   const uint32_t W = warmup < 1 ? std::max<uint32_t>(4 * drain, 1) : uint32_t(warmup);
   const uint32_t N = W + measured + drain;
   Machine m(s, c, N);
-  if (!m.run()) return r;
+  if (c.causal_noc) m.set_budget(causal_replay_budget());
+  const bool ran = m.run();
+  if (!ran) return r;
   const auto& end = m.iteration_end();
   // platform/src/metrics/iterations.cpp steady_state: the last whole cycles of the intervals.
   std::vector<double> iv;

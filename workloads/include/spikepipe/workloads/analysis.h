@@ -105,6 +105,16 @@ MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t mea
 // simulates about 5 x drain + 8 iterations).
 void replay_prediction(Schedule& s, const CommModel& c);
 inline constexpr uint64_t kReplayBudget = 100000;
+// With the causal NoC the replay simulates the routers too (core/noc_engine.h, as the simulator
+// does): it costs about what the simulation costs, growing with the contended traffic. A replay
+// stops (ok = false, the prediction keeps finalize_schedule's terms) once the engine's work
+// (cycles simulated + flits switched: NocEngine::counters, deterministic) passes
+// causal_replay_budget(), or is on course to pass 4 times it (scaled to the run by the simulated
+// time against the schedule's predicted period, or by the ops run)
+// (kCausalReplayBudget, about a second on a 2-core machine; SPIKEPIPE_REPLAY_BUDGET=N in the
+// environment sets another, 0 none). The ideal NoC's replay has no such budget (kReplayBudget).
+inline constexpr uint64_t kCausalReplayBudget = 20000000;
+uint64_t causal_replay_budget();
 
 // Where a sequence of completions settles: from iteration `from` on, every completion interval
 // equals (within the metrics' 0.5% of the mean) the one `cycle` iterations later, seen over at
