@@ -109,8 +109,8 @@ inline constexpr uint64_t kReplayBudget = 100000;
 // does): it costs about what the simulation costs, growing with the contended traffic. A replay
 // stops (ok = false, the prediction keeps finalize_schedule's terms) once the engine's work
 // (cycles simulated + flits switched: NocEngine::counters, deterministic) passes
-// causal_replay_budget(), or is on course to pass 4 times it (scaled to the run by the simulated
-// time against the schedule's predicted period, or by the ops run)
+// causal_replay_budget(), or is on course to pass it (the work so far scaled to the run by the
+// simulated time against the schedule's predicted period, or by the ops run)
 // (kCausalReplayBudget, about a second on a 2-core machine; SPIKEPIPE_REPLAY_BUDGET=N in the
 // environment sets another, 0 none). The ideal NoC's replay has no such budget (kReplayBudget).
 inline constexpr uint64_t kCausalReplayBudget = 20000000;
