@@ -1,4 +1,6 @@
-// The machine replay: the run the simulator makes of a schedule on the ideal NoC, without SystemC.
+// The machine replay: the run the simulator makes of a schedule, without SystemC. On the causal
+// NoC it drives the simulator's own flit-level engine (core/noc_engine.h) as models/src/noc.cpp
+// does (see "The causal NoC" below and docs/EXECUTION.md); what follows is the ideal NoC.
 // It and the DRAM behind it serve their resources in call order (a link is reserved for a whole
 // message when its send is issued; a DRAM channel serves each access to its end when it is made:
 // busy_until with the simple model, the bank engine core/dram_engine.h with ddr4 / hbm2), so the order in which accesses contend is the order in which the processors issue them;

@@ -79,8 +79,10 @@ struct PredictedRun {
 PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
 
 // The run the simulator makes of s on the machine c describes when c.replayable (the ideal
-// NoC: links reserved per message in call order; each DRAM channel serves in call order, the
-// simple model as latency + rate, ddr4 / hbm2 with their bank engine; overlap-units off): every processor's waits, DRAM reads, compute, posted writes, run-time
+// NoC: links reserved per message in call order; or the causal NoC: the simulator's router
+// engine driven as the simulator drives it, within causal_replay_budget(); each DRAM channel
+// serves in call order, the simple model as latency + rate, ddr4 / hbm2 with their bank engine;
+// overlap-units off): every processor's waits, DRAM reads, compute, posted writes, run-time
 // spills and sends replayed in time order with the models' rules (analysis_replay.cpp), over the
 // iterations `spikepipe run` simulates by default (warm-up 4 x the pipeline depth, `measured`,
 // drain), the period measured as the metrics do (the last whole cycles of the completion
@@ -127,9 +129,10 @@ SteadyPattern find_steady_pattern(const std::vector<Cycles>& completion, uint32_
 // Sets s.run_warmup and s.run_measured (Schedule) from the machine replay run kSteadySearch
 // iterations past the default warm-up: warm-up max(4 x drain, the transient), measured
 // max(8, 2 x the pattern); when that differs from the default run, the predicted period and
-// latency become the replay of that run. Nothing when c is not the ideal machine, when the
-// replay is over kSteadyBudget op + dep instances, or when no pattern of up to kMaxSteadyCycle
-// iterations shows (a run then keeps the default and says whether it settled).
+// latency become the replay of that run. Nothing when c is not replayable, when the replay is
+// over kSteadyBudget op + dep instances (or, on the causal NoC, its work budget), or when no
+// pattern of up to kMaxSteadyCycle iterations shows (a run then keeps the default and says
+// whether it settled).
 void plan_run_length(Schedule& s, const CommModel& c);
 inline constexpr uint32_t kSteadySearch = 96, kMaxSteadyCycle = 32;
 inline constexpr uint64_t kSteadyBudget = 1000000;
