@@ -15,13 +15,13 @@
 // processors whose reads tie at one cycle were served the other way round.
 #include <algorithm>
 #include <cstdlib>
-#include <string>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <queue>
+#include <string>
 #include <type_traits>
-#include <limits>
 #include <unordered_map>
 
 #include "spikepipe/core/dram_engine.h"
@@ -928,6 +928,7 @@ MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t mea
                              int warmup) {
   MachineReplay r;
   if (!c.noc || c.node.size() < s.processors || s.ops.empty() || !measured) return r;
+  if (c.causal_noc && c.controller_nodes.empty()) return r;
   // The automatic warm-up of plan_iterations when none is given.
   const uint32_t drain = drain_iterations(s);
   const uint32_t W = warmup < 1 ? std::max<uint32_t>(4 * drain, 1) : uint32_t(warmup);
