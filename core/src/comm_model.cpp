@@ -21,7 +21,7 @@ CommModel CommModel::of(const PlatformParams& p) {
   c.dram_channels = p.memory.channels;
   c.dram_interleave = p.memory.interleave_bytes;
   c.sram_bytes = p.processor.sram_bytes;
-  c.replayable = p.noc.model == NocModel::Ideal && !p.processor.overlap_units;
+  c.replayable = !p.processor.overlap_units;
   c.clock_ghz = p.clock_ghz;
   auto g = std::make_shared<NocGraph>(p.noc);
   const std::vector<uint32_t> ctrls = p.memory.controllers();
@@ -47,6 +47,8 @@ CommModel CommModel::of(const PlatformParams& p) {
     for (uint32_t b = 0; b < P; ++b)
       c.hop_table[size_t(a) * P + b] = static_cast<uint16_t>(g->hops(c.node[a], c.node[b]));
   c.noc = std::move(g);
+  c.controller_nodes = ctrls.empty() ? std::vector<uint32_t>{0} : ctrls;
+  if (p.noc.model == NocModel::Causal) c.causal_noc = std::make_shared<const NocParams>(p.noc);
   if (p.memory.model != DramModel::Simple) {
     // The device's closed forms: a read to a closed bank (tRCD + CL), then bursts at full speed.
     const DramSpec s = dram_spec(p.memory);

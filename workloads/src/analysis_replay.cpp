@@ -1,4 +1,6 @@
-// The machine replay: the run the simulator makes of a schedule on the ideal NoC, without SystemC.
+// The machine replay: the run the simulator makes of a schedule, without SystemC. On the causal
+// NoC it drives the simulator's own flit-level engine (core/noc_engine.h) as models/src/noc.cpp
+// does (see "The causal NoC" below and docs/EXECUTION.md); what follows is the ideal NoC.
 // It and the DRAM behind it serve their resources in call order (a link is reserved for a whole
 // message when its send is issued; a DRAM channel serves each access to its end when it is made:
 // busy_until with the simple model, the bank engine core/dram_engine.h with ddr4 / hbm2), so the order in which accesses contend is the order in which the processors issue them;
@@ -12,13 +14,18 @@
 // the replay's to the cycle. Ties matter: cifar10-vgg --split on mesh16 ran 8% apart when two
 // processors whose reads tie at one cycle were served the other way round.
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
-#include <map>
-#include <type_traits>
 #include <limits>
+#include <map>
+#include <memory>
+#include <queue>
+#include <string>
+#include <type_traits>
 #include <unordered_map>
 
 #include "spikepipe/core/dram_engine.h"
+#include "spikepipe/core/noc_engine.h"
 #include "spikepipe/core/sram.h"
 #include "spikepipe/workloads/analysis.h"
 
@@ -32,7 +39,7 @@ constexpr uint64_t kRegionBits = 40, kSpillBase = 1ull << 38, kSpillSpan = 1ull 
 constexpr uint64_t kWeightBase = 1ull << 37, kOutputBase = 1ull << 39;
 uint64_t round_up(uint64_t v, uint64_t to) { return (v + to - 1) / to * to; }
 
-class Machine {
+class Machine : private NocEngine::Listener {
  public:
   Machine(const Schedule& s, const CommModel& c, uint32_t iterations)
       : s_(s), c_(c), N_(iterations), ci_(s), reserved_(c.noc->links().size()),
@@ -50,7 +57,7 @@ class Machine {
     }
     const std::vector<uint64_t> w = resident_weight_bytes(s);
     for (uint32_t p = 0; p < P; ++p) {
-      procs_.push_back(Proc{ProgramCursor(s, ProcessorId(p), N_)});
+      procs_.emplace_back(ProgramCursor(s, ProcessorId(p), N_));
       sram_.emplace_back(c.sram_bytes ? c.sram_bytes : ~uint64_t(0) / 2, p < w.size() ? w[p] : 0);
       weight_total_.push_back(p < w.size() ? w[p] : 0);
     }
@@ -61,6 +68,23 @@ class Machine {
     post_at_.assign(P, 0);
     iteration_end_.assign(N_, 0);
     iteration_start_.assign(N_, kNever);
+    if (c.causal_noc) {
+      // models/src/noc.cpp: the ports (processors, then the DRAM port at the first controller),
+      // then one endpoint per controller; a processor's requests go to its nearest controller's.
+      std::vector<uint32_t> eps(c.node.begin(), c.node.end());
+      const std::vector<uint32_t>& ctrls = c.controller_nodes;
+      eps.push_back(ctrls.front());
+      const uint32_t ep0 = uint32_t(eps.size());
+      for (uint32_t n : ctrls) eps.push_back(n);
+      for (uint32_t p = 0; p < c.node.size(); ++p)
+        ctrl_ep_.push_back(ep0 + uint32_t(std::find(ctrls.begin(), ctrls.end(), c.controller[p]) -
+                                          ctrls.begin()));
+      eng_ = std::make_unique<NocEngine>(*c.causal_noc, eps);
+      // The re-train changes no time (docs/MODELS.md), only the engine's work, which the budget
+      // counts: on whatever SPIKEPIPE_NOC_RETRAIN says, so that the prediction does not depend
+      // on it.
+      eng_->set_retrain(true);
+    }
   }
 
   // The kernel's loop as SystemC runs it: the threads made runnable run in order; then the delta
@@ -69,20 +93,45 @@ class Machine {
   // advances to the earliest timed wait, and every wait that ends then wakes its thread in the
   // order the kernel's event heap gives them (sc_ppq: the same binary heap, so equal times
   // come out in SystemC's order).
+  // With the causal NoC the Noc's own method (step) runs too, woken by its event (rearm), and
+  // the NoC wakes a processor waiting for its injections or reads by an immediate notification
+  // (it runs in the same evaluation, after the threads already runnable).
   bool run() {
     for (uint32_t p = 0; p < s_.processors; ++p) runnable_.push_back(p);
     for (;;) {
-      for (uint32_t q : methods_) post_due(q);  // the evaluation runs methods before threads
-      methods_.clear();
-      for (size_t i = 0; i < runnable_.size(); ++i) resume(runnable_[i]);
-      runnable_.clear();
+      // The evaluation: methods first, then the threads made runnable so far (toggle_threads),
+      // again while a method made a thread runnable.
+      while (!methods_.empty() || !runnable_.empty()) {
+        std::swap(methods_, batch_m_);
+        methods_.clear();
+        for (batch_i_ = 0; batch_i_ < batch_m_.size(); ++batch_i_) {
+          const uint32_t q = batch_m_[batch_i_];
+          if (q == kNoc) {
+            step();
+            if (over_budget()) return false;
+          } else {
+            post_due(q);
+          }
+        }
+        batch_m_.clear();
+        std::swap(runnable_, batch_t_);
+        runnable_.clear();
+        for (uint32_t q : batch_t_) resume(q);
+        batch_t_.clear();
+        if (diverged_) return false;
+      }
       if (!delta_.empty()) {
         std::swap(delta_, woken_);
         delta_.clear();
         for (auto it = woken_.rbegin(); it != woken_.rend(); ++it) {
-          const auto [q, timeout] = *it;
-          if (timeout) {
+          const auto [q, kind] = *it;
+          if (kind == Delta::Timeout) {
             runnable_.push_back(q);
+            continue;
+          }
+          if (kind == Delta::NocWake) {
+            wake_type_ = Notify::None;
+            methods_.push_back(kNoc);
             continue;
           }
           announced_[q] = 0;
@@ -94,6 +143,7 @@ class Machine {
         woken_.clear();
         continue;
       }
+      pop_dead();  // sc_simcontext::next_time
       if (heap_.size() <= 1) break;
       now_ = heap_[1].first;
       do {
@@ -103,7 +153,11 @@ class Machine {
           runnable_.push_back(e.proc);
           continue;
         }
-        post_pending_[e.proc] = kNone;
+        if (e.proc == kNoc) {
+          wake_type_ = Notify::None;
+        } else {
+          post_pending_[e.proc] = kNone;
+        }
         methods_.push_back(e.proc);
       } while (heap_.size() > 1 && heap_[1].first == now_);
     }
@@ -113,17 +167,46 @@ class Machine {
   }
 
   const std::vector<Cycles>& iteration_end() const { return iteration_end_; }
+  // With the causal NoC: stop (run() false) once the engine's work (cycles simulated + flits
+  // switched, deterministic) passes `budget`, or is on course to pass twice it.
+  void set_budget(uint64_t budget) { budget_ = budget; }
   const std::vector<Cycles>& iteration_start() const { return iteration_start_; }
 
  private:
   enum class Stage { Wait, Read, Compute, Finish, Send };
+  // The causal NoC's driver (models/src/noc.cpp Noc) and payloads.
+  static constexpr uint32_t kNoc = ~uint32_t(0) - 1;  // the Noc's step method, as a process
+  struct Req {  // a payload: a message, a DRAM read or write
+    enum What : uint8_t { Message, Read, Write } what = Message;
+    uint8_t refs = 0;
+    bool done = false;
+    uint32_t proc = 0;          // whose noc_done_ it notifies (the sender, the requester)
+    uint32_t dep = 0, k = 0;    // a message's dep and iteration
+    uint64_t id = 0;            // MessageExt::id, the engine's tag (its order of reports)
+    uint64_t address = 0, bytes = 0;
+    Cycles data_done = 0, arrival = 0;
+  };
+  enum class Role : uint8_t { Message, ReadData, Write };
+  struct InFlight {
+    uint32_t req;
+    Role role;
+  };
+  enum class Notify : uint8_t { None, Delta, Timed };
+
   struct Proc {
+    explicit Proc(ProgramCursor c) : cur(std::move(c)) {}
     ProgramCursor cur;
     Stage stage = Stage::Wait;
     bool blocked = false;  // waits for its announced_ event
     size_t next_send = 0;
     Cycles start = 0;
     uint64_t spill_cursor = 0;
+    // Causal NoC: waits for its noc_done_ event (a send's injection, its reads' data).
+    bool on_done = false;
+    uint32_t sending = kNone;        // the request of the message being injected
+    bool reading = false;            // its reads are issued, read_begin when
+    Cycles read_begin = 0;
+    std::vector<uint32_t> reads;     // their requests
   };
   struct Slot {
     Cycles arrival = kNever;
@@ -161,6 +244,26 @@ class Machine {
     }
     return top;
   }
+  bool over_budget() const {
+    if (!budget_) return false;
+    const NocEngine::Counters& k = eng_->counters();
+    const uint64_t used = k.cycles + k.flit_moves;
+    if (used > budget_) return true;
+    // On course to pass it: the work so far scaled to the run, by the simulated time against
+    // N periods of the prediction so far (once a sixteenth of a period has run), or by the ops
+    // run (once one iteration's worth has): each an underestimate while the pipeline fills.
+    const double P = double(s_.predicted_period);
+    if (P > 0 && double(now_) * 16 >= P &&
+        double(used) * double(N_) * P / double(now_) > double(budget_))
+      return true;
+    const uint64_t per_iteration = s_.ops.size();
+    return ops_done_ >= per_iteration &&
+           double(used) * double(per_iteration) * double(N_) / double(ops_done_) >
+               double(budget_);
+  }
+  void pop_dead() {
+    while (heap_.size() > 1 && !timed_[heap_[1].second].live) extract_top();
+  }
   // posted_due_.notify(after): an earlier pending notification stays, a later one is replaced.
   void notify_post(uint32_t p, Cycles at) {
     uint32_t& pending = post_pending_[p];
@@ -189,7 +292,7 @@ class Machine {
   void wait_until(uint32_t p, Cycles t, Stage next) {
     procs_[p].stage = next;
     if (t > now_) insert(t, p);
-    else delta_.push_back({p, true});
+    else delta_.push_back({p, Delta::Timeout});
   }
   uint64_t key(uint32_t d, uint32_t k) const { return (uint64_t(d) << 32) | k; }
   uint64_t region(uint32_t p) const { return uint64_t(p + 1) << kRegionBits; }
@@ -293,6 +396,7 @@ class Machine {
   }
   // Noc MemoryWrite (posted): to the controller, then the channels, reserved now.
   void write(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {
+    if (eng_) return causal_write(p, address, bytes, t0);
     dram(address, bytes, true, noc(node(p), c_.controller[p], bytes, t0).second);
   }
   // SystolicProcessor::hold: what does not fit (or is planned to) streams to DRAM.
@@ -325,7 +429,210 @@ class Machine {
   void wake(uint32_t q, Cycles) {
     if (announced_[q]) return;
     announced_[q] = 1;
-    delta_.push_back({q, false});
+    delta_.push_back({q, Delta::Announce});
+  }
+
+  // --- The causal NoC: models/src/noc.cpp (Noc::causal_transport, step, rearm, done,
+  // dram_request) and the processor's side of it (models/src/processor.cpp: send, memory,
+  // read_memory, inbox_transport's Announce and Arrive), call for call.
+
+  // wake_.notify(SC_ZERO_TIME) / notify(t) (sc_event::notify: a pending delta stays, an earlier
+  // timed one stays, a later timed one is cancelled, its heap entry left dead).
+  void wake_delta() {
+    if (wake_type_ == Notify::Delta) return;
+    if (wake_type_ == Notify::Timed) timed_[wake_id_].live = false;
+    delta_.push_back({kNoc, Delta::NocWake});
+    wake_type_ = Notify::Delta;
+  }
+  void wake_timed(Cycles at) {
+    if (wake_type_ == Notify::Delta) return;
+    if (wake_type_ == Notify::Timed) {
+      if (wake_at_ <= at) return;
+      timed_[wake_id_].live = false;
+    }
+    wake_id_ = insert(at, kNoc, true);
+    wake_at_ = at;
+    wake_type_ = Notify::Timed;
+  }
+  void rearm() {
+    Cycles n = eng_->next_time();
+    if (!dram_due_.empty()) n = std::min(n, dram_due_.top().first);
+    if (n == NocEngine::kNever) return;
+    if (n <= now_) wake_delta();
+    else wake_timed(n);
+  }
+  // Noc::step: the DRAM requests due, the engine to now (its reports delivered in its order),
+  // then ahead to the kernel's next activity when nothing else runs at this time.
+  void step() {
+    const Cycles T = now_;
+    while (!dram_due_.empty() && dram_due_.top().first <= T) {
+      const uint64_t i = dram_due_.top().second;
+      dram_due_.pop();
+      dram_free_.push_back(i);
+      dram_request(dram_reqs_[i]);
+    }
+    eng_->advance(T, *this);
+    // sc_pending_activity_at_current_time: runnable processes (this evaluation's other methods,
+    // the threads not yet run) or delta notifications.
+    const bool pending = batch_i_ + 1 < batch_m_.size() || !methods_.empty() ||
+                         !runnable_.empty() || !delta_.empty();
+    if (!pending) {
+      pop_dead();  // sc_pending_activity_at_future_time (next_time) drops cancelled entries
+      Cycles H = heap_.size() > 1 ? heap_[1].first : NocEngine::kNever;
+      if (!dram_due_.empty()) H = std::min(H, dram_due_.top().first);
+      eng_->run_ahead(H);
+    }
+    rearm();
+  }
+  // A request lives while the engine or a waiting processor holds it (refs).
+  uint32_t new_req(Req r, uint8_t refs) {
+    r.id = next_id_++;
+    r.refs = refs;
+    if (!free_reqs_.empty()) {
+      const uint32_t i = free_reqs_.back();
+      free_reqs_.pop_back();
+      reqs_[i] = r;
+      return i;
+    }
+    reqs_.push_back(r);
+    return uint32_t(reqs_.size() - 1);
+  }
+  void release(uint32_t i) {
+    if (--reqs_[i].refs == 0) free_reqs_.push_back(i);
+  }
+  void track(uint32_t h, uint32_t req, Role role) {
+    if (inflight_.size() <= h) inflight_.resize(h + 1);
+    inflight_[h] = {req, role};
+  }
+  uint32_t add(uint32_t a, uint32_t b, uint64_t bytes, Cycles t0, uint32_t req, Role role) {
+    if (t0 < eng_->now()) diverged_ = true;  // the simulator fails here: not its run
+    const uint32_t h = eng_->add(a, b, bytes, t0, reqs_[req].id);
+    track(h, req, role);
+    return h;
+  }
+  // SystolicProcessor::send / collective_send through Noc::causal_transport: the receiver takes
+  // its buffer now (Announce), the message enters the engine.
+  uint32_t causal_message(uint32_t d, uint32_t k, Cycles t0, bool waited) {
+    const Dep& dep = s_.deps[d];
+    const uint32_t p = s_.op(dep.src).proc.value, q = s_.op(dep.dst).proc.value;
+    Req r;
+    r.what = Req::Message;
+    r.proc = p;
+    r.dep = d;
+    r.k = k;
+    const uint32_t i = new_req(r, waited ? 2 : 1);
+    if (has_consumer(dep, k, N_)) {
+      Slot& slot = slots_[key(d, k)];
+      slot.arrival = kNever;
+      if (occupies_sram(dep)) slot.held = sram_[q].hold(dep.bytes, dep.spill_bytes);
+    }
+    add(p, q, dep.bytes, t0, i, Role::Message);
+    rearm();
+    return i;
+  }
+  // SystolicProcessor::memory (a read) through Noc::causal_transport: the header reaches the
+  // controller side band after hops x router latency, the DRAM is called then (Noc::step).
+  uint32_t causal_read(uint32_t p, uint64_t address, uint64_t bytes) {
+    Req r;
+    r.what = Req::Read;
+    r.proc = p;
+    r.address = address;
+    r.bytes = bytes;
+    const uint32_t i = new_req(r, 2);
+    const Cycles t1 = now_ + Cycles(c_.noc->hops(node(p), c_.controller[p])) * c_.hop_latency;
+    if (t1 == now_) {
+      dram_request(i);
+    } else {
+      uint64_t at;
+      if (!dram_free_.empty()) {
+        at = dram_free_.back();
+        dram_free_.pop_back();
+        dram_reqs_[at] = i;
+      } else {
+        at = dram_reqs_.size();
+        dram_reqs_.push_back(i);
+      }
+      dram_due_.push({t1, at});
+    }
+    rearm();
+    return i;
+  }
+  // A posted write: through the engine to the controller, the DRAM called at its arrival.
+  void causal_write(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {
+    Req r;
+    r.what = Req::Write;
+    r.proc = p;
+    r.address = address;
+    r.bytes = bytes;
+    const uint32_t i = new_req(r, 1);
+    add(p, ctrl_ep_[p], bytes, t0, i, Role::Write);
+    rearm();
+  }
+  // Noc::dram_request: at the controller now; a read's data back from max(now, first beat,
+  // last beat - serialisation).
+  void dram_request(uint32_t i) {
+    Req& r = reqs_[i];
+    const bool wr = r.what == Req::Write;
+    const auto [first, done] = dram(r.address, r.bytes, wr, now_);
+    if (wr) {
+      const uint32_t p = r.proc;
+      release(i);
+      noc_done(p);
+      return;
+    }
+    r.data_done = done;
+    const Cycles ser = serial_cycles(r.bytes, c_.link_bytes_per_cycle);
+    const Cycles ready = std::max({now_, first, done > ser ? done - ser : Cycles(0)});
+    const uint32_t p = r.proc;
+    add(ctrl_ep_[p], p, r.bytes, ready, i, Role::ReadData);
+    rearm();
+  }
+  // noc_done_.notify(): immediate; a thread waiting for it runs in this evaluation.
+  void noc_done(uint32_t p) {
+    if (!procs_[p].on_done) return;
+    procs_[p].on_done = false;
+    runnable_.push_back(p);
+  }
+  // Noc::done: the engine's reports, in its order.
+  void done(const NocEngine::Done& d) override {
+    const InFlight f = inflight_[d.msg];
+    Req& r = reqs_[f.req];
+    if (d.kind == NocEngine::Done::Injected) {
+      if (f.role == Role::Message) {
+        r.done = true;
+        noc_done(r.proc);
+      }
+      return;
+    }
+    switch (f.role) {
+      case Role::Message: {
+        // SystolicProcessor::inbox_transport, Phase::Arrive: what did not fit streams to DRAM.
+        const uint32_t dd = r.dep, k = r.k;
+        release(f.req);
+        const Dep& dep = s_.deps[dd];
+        if (!has_consumer(dep, k, N_)) return;
+        const uint32_t q = s_.op(dep.dst).proc.value;
+        Slot& slot = slots_[key(dd, k)];
+        slot.arrival = now_;
+        if (occupies_sram(dep) && slot.held.spilled) {
+          Proc& pq = procs_[q];
+          slot.spill_address = region(q) + kSpillBase + pq.spill_cursor % kSpillSpan;
+          pq.spill_cursor += round_up(slot.held.spilled, 4096);
+          causal_write(q, slot.spill_address, slot.held.spilled, now_);
+        }
+        wake(q, now_);
+        return;
+      }
+      case Role::ReadData:
+        r.arrival = std::max(d.time, r.data_done);
+        r.done = true;
+        release(f.req);  // the reader holds it still
+        noc_done(reqs_[f.req].proc);
+        return;
+      case Role::Write:
+        dram_request(f.req);
+        return;
+    }
   }
 
   // The thread of processor p from where it waits until it waits again.
@@ -391,32 +698,67 @@ class Machine {
 
   bool read_memory(uint32_t p, Cycles t) {
     Proc& pr = procs_[p];
+    if (eng_ && pr.reading) return reads_done(p);
     const Op& op = pr.cur.op();
     const uint32_t k = pr.cur.iteration();
     issue_posted(p, t);  // a spill written now goes before the read that may fetch it
     Cycles done = t;
+    // The causal NoC answers later: read_memory() waits for every read's data (reads_done).
+    auto rd = [&](uint64_t address, uint64_t bytes) {
+      if (!eng_) return read(p, address, bytes, t);
+      pr.reads.push_back(causal_read(p, address, bytes));
+      return t;
+    };
     if (op.dram_read_bytes)
-      done = std::max(done, read(p, region(p) + (k % 16) * round_up(op.dram_read_bytes, 4096),
-                                 op.dram_read_bytes, t));
+      done = std::max(done, rd(region(p) + (k % 16) * round_up(op.dram_read_bytes, 4096),
+                               op.dram_read_bytes));
     for (uint32_t d : in_[op.id.value]) {
       const auto j = producer_iteration(s_.deps[d], k);
       if (!j) continue;
       auto it = slots_.find(key(d, *j));
       if (it == slots_.end() || !it->second.held.spilled) continue;
-      done = std::max(done, read(p, it->second.spill_address, it->second.held.spilled, t));
+      done = std::max(done, rd(it->second.spill_address, it->second.held.spilled));
     }
     const uint64_t excess = sram_[p].weight_excess();
     if (excess && holds_weights(op) && weight_total_[p]) {
       const auto bytes = static_cast<uint64_t>(double(op.weight_bytes) * double(excess) /
                                                double(weight_total_[p]));
       if (bytes)
-        done = std::max(done, read(p,
-                                   region(p) + kWeightBase + (uint64_t(op.layer) << 28) +
-                                       (uint64_t(op.part) << 24),
-                                   bytes, t));
+        done = std::max(done, rd(region(p) + kWeightBase + (uint64_t(op.layer) << 28) +
+                                     (uint64_t(op.part) << 24),
+                                 bytes));
+    }
+    if (eng_) {
+      pr.reading = true;
+      pr.read_begin = t;
+      return reads_done(p);
     }
     pr.stage = Stage::Compute;
     if (done > t) {
+      wait_until(p, done, Stage::Compute);
+      return false;
+    }
+    return true;
+  }
+
+  // SystolicProcessor::read_memory: wait(noc_done_) until every read is done, then to the last
+  // data's arrival.
+  bool reads_done(uint32_t p) {
+    Proc& pr = procs_[p];
+    Cycles done = pr.read_begin;
+    for (uint32_t i : pr.reads)
+      if (!reqs_[i].done) {
+        pr.on_done = true;
+        return false;
+      }
+    for (uint32_t i : pr.reads) {
+      done = std::max(done, reqs_[i].arrival);
+      release(i);
+    }
+    pr.reads.clear();
+    pr.reading = false;
+    pr.stage = Stage::Compute;
+    if (done > now_) {
       wait_until(p, done, Stage::Compute);
       return false;
     }
@@ -429,6 +771,7 @@ class Machine {
     const uint32_t k = pr.cur.iteration();
     iteration_end_[k] = std::max(iteration_end_[k], t);
     ++done_[op.id.value];
+    ++ops_done_;
     if (op.dram_write_bytes)
       write(p, region(p) + kOutputBase + (k % 16) * round_up(op.dram_write_bytes, 4096),
             op.dram_write_bytes, t);
@@ -460,7 +803,8 @@ class Machine {
       for (uint32_t d : ci_.members[g]) {
         const Dep& dep = s_.deps[d];
         if (s_.remote(dep)) {
-          message(d, k, std::max(S, t));
+          if (eng_) causal_message(d, k, std::max(S, t), false);
+          else message(d, k, std::max(S, t));
         } else if (has_consumer(dep, k, N_)) {
           slots_[key(d, k)].arrival = S;
           wake(s_.op(dep.dst).proc.value, t);
@@ -474,6 +818,24 @@ class Machine {
   bool send(uint32_t p, Cycles t) {
     Proc& pr = procs_[p];
     const std::vector<uint32_t>& outs = out_[pr.cur.op().id.value];
+    if (eng_) {  // busy until the NoC reports the message injected
+      if (pr.sending != kNone) {
+        if (!reqs_[pr.sending].done) {
+          pr.on_done = true;
+          return false;
+        }
+        release(pr.sending);
+        pr.sending = kNone;
+      }
+      if (pr.next_send < outs.size()) {
+        pr.sending = causal_message(outs[pr.next_send++], pr.cur.iteration(), t, true);
+        pr.on_done = true;
+        return false;
+      }
+      pr.cur.next();
+      pr.stage = Stage::Wait;
+      return true;
+    }
     if (pr.next_send < outs.size()) {
       const Cycles injected = message(outs[pr.next_send++], pr.cur.iteration(), t);
       wait_until(p, injected, Stage::Send);
@@ -506,7 +868,10 @@ class Machine {
   Cycles now_ = 0;
   std::vector<std::pair<Cycles, uint32_t>> heap_{{0, 0}};  // [0] unused, as in sc_ppq
   std::vector<uint32_t> runnable_;
-  std::vector<std::pair<uint32_t, bool>> delta_, woken_;  // (processor, timeout or announce)
+  enum class Delta : uint8_t { Timeout, Announce, NocWake };
+  std::vector<std::pair<uint32_t, Delta>> delta_, woken_;  // (processor, what was notified)
+  std::vector<uint32_t> batch_m_, batch_t_;  // the methods and threads of this evaluation pass
+  size_t batch_i_ = 0;
   std::vector<char> announced_;
   struct Timed {
     uint32_t proc;
@@ -526,20 +891,52 @@ class Machine {
   std::vector<Cycles> post_at_;
   static constexpr uint32_t kNone = ~uint32_t(0);
   std::vector<Cycles> iteration_end_, iteration_start_;
+
+  // The causal NoC (null on the ideal one) and what its driver keeps.
+  std::unique_ptr<NocEngine> eng_;
+  std::vector<uint32_t> ctrl_ep_;  // per processor: its controller's endpoint
+  std::vector<Req> reqs_;
+  std::vector<uint32_t> free_reqs_;
+  uint64_t next_id_ = 1;  // RunLog::next_id
+  std::vector<InFlight> inflight_;  // by engine handle
+  std::priority_queue<std::pair<Cycles, uint64_t>, std::vector<std::pair<Cycles, uint64_t>>,
+                      std::greater<>>
+      dram_due_;  // (time, index into dram_reqs_), as Noc::dram_due_
+  std::vector<uint32_t> dram_reqs_;
+  std::vector<uint64_t> dram_free_;
+  Notify wake_type_ = Notify::None;  // the Noc's wake_ event
+  uint32_t wake_id_ = 0;
+  Cycles wake_at_ = 0;
+  bool diverged_ = false;  // a message ready before the engine's time: the simulator fails there
+  uint64_t budget_ = 0, ops_done_ = 0;
 };
 
 }  // namespace
+
+uint64_t causal_replay_budget() {
+  // SPIKEPIPE_REPLAY_BUDGET (a count; 0: none) overrides it, for measurements.
+  if (const char* v = std::getenv("SPIKEPIPE_REPLAY_BUDGET")) {
+    try {
+      return std::stoull(v);
+    } catch (const std::exception&) {
+    }
+  }
+  return kCausalReplayBudget;
+}
 
 MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t measured,
                              int warmup) {
   MachineReplay r;
   if (!c.noc || c.node.size() < s.processors || s.ops.empty() || !measured) return r;
+  if (c.causal_noc && c.controller_nodes.empty()) return r;
   // The automatic warm-up of plan_iterations when none is given.
   const uint32_t drain = drain_iterations(s);
   const uint32_t W = warmup < 1 ? std::max<uint32_t>(4 * drain, 1) : uint32_t(warmup);
   const uint32_t N = W + measured + drain;
   Machine m(s, c, N);
-  if (!m.run()) return r;
+  if (c.causal_noc) m.set_budget(causal_replay_budget());
+  const bool ran = m.run();
+  if (!ran) return r;
   const auto& end = m.iteration_end();
   // platform/src/metrics/iterations.cpp steady_state: the last whole cycles of the intervals.
   std::vector<double> iv;

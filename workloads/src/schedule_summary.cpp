@@ -45,7 +45,8 @@ std::string sram_warning(const Schedule& s, uint64_t sram_bytes) {
     if (s.sram_peak[p] > s.sram_peak[worst] || over.size() == 1) worst = p;
   }
   const std::string tail =
-      ": expect spills beyond the planned ones (in the predicted period on the ideal NoC only)";
+      ": expect spills beyond the planned ones (in the predicted period when the planner replays "
+      "the machine)";
   if (over.empty()) return {};
   if (over.size() == 1)
     return "P" + std::to_string(worst) + " needs " + short_bytes(s.sram_peak[worst]) +

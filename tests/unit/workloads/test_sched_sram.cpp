@@ -92,10 +92,10 @@ TEST(SchedSram, WarningsNameTheProcessorsThatDoNotFit) {
   s.sram_peak = predict_sram(s, CommModel{}).peak;  // 3000, 1140
   EXPECT_TRUE(sram_warning(s, 3000).empty());
   EXPECT_EQ(sram_warning(s, 2048),
-            "P0 needs 2.9 KiB of SRAM, has 2 KiB: expect spills beyond the planned ones (in the predicted period on the ideal NoC only)");
+            "P0 needs 2.9 KiB of SRAM, has 2 KiB: expect spills beyond the planned ones (in the predicted period when the planner replays the machine)");
   s.sram_peak = {9646899, 0};  // 9.2 MiB
   EXPECT_EQ(sram_warning(s, 4u << 20),
-            "P0 needs 9.2 MiB of SRAM, has 4 MiB: expect spills beyond the planned ones (in the predicted period on the ideal NoC only)");
+            "P0 needs 9.2 MiB of SRAM, has 4 MiB: expect spills beyond the planned ones (in the predicted period when the planner replays the machine)");
 }
 
 TEST(SchedSram, ManyProcessorsThatDoNotFitMakeOneLine) {
@@ -105,7 +105,7 @@ TEST(SchedSram, ManyProcessorsThatDoNotFitMakeOneLine) {
   s.sram_peak[63] = 1u << 20;  // fits
   EXPECT_EQ(sram_warning(s, 4u << 20),
             "63 of 64 processors need more SRAM than their 4 MiB (P0, P1, P2, P3, P4, P5, P6, P7, "
-            "...; up to 488 MiB on P7): expect spills beyond the planned ones (in the predicted period on the ideal NoC only)");
+            "...; up to 488 MiB on P7): expect spills beyond the planned ones (in the predicted period when the planner replays the machine)");
 }
 
 TEST(SchedSram, ADeadlockedScheduleHasNoPrediction) {

@@ -41,11 +41,18 @@ struct CommModel {
   // of it on the shared channels (workloads/analysis.h dram_waits; finalize_schedule fills it).
   // Empty (or sized for another schedule): uncontended reads.
   std::vector<Cycles> op_wait;
-  // The simulated machine is one that replay_machine() (workloads/analysis.h) replays to the
-  // cycle: the ideal NoC and overlap-units off, with any DRAM model (of() sets it from the
-  // platform). The ideal NoC serves links and DRAM channels in call order, so replaying the calls
-  // in the kernel's order gives the simulator's times; the causal NoC does not.
+  // The simulated machine is one that replay_machine() (workloads/analysis.h) replays: overlap-units
+  // off, with either NoC and any DRAM model (of() sets it from the platform). The ideal NoC serves
+  // links and DRAM channels in call order, so replaying the calls in the kernel's order gives the
+  // simulator's times; with the causal NoC the replay drives the simulator's router engine
+  // (core/noc_engine.h) as models/src/noc.cpp does, in the kernel's order (causal_noc below).
   bool replayable = false;
+  // noc-model causal: the NoC the replay drives, and the memory controllers' nodes as listed
+  // (controllers()): the engine's endpoints are laid out as the simulator's Noc lays them out
+  // (the processors' nodes, the DRAM port at the first controller, then every controller). Null
+  // for the ideal NoC.
+  std::shared_ptr<const NocParams> causal_noc;
+  std::vector<uint32_t> controller_nodes;
   // dram-model ddr4 / hbm2: the device the replay drives (core/dram_engine.h), in its own clock,
   // and the processor clock to convert; null for the simple model (latency + channel rate).
   std::shared_ptr<const DramSpec> dram_device;

@@ -79,8 +79,10 @@ struct PredictedRun {
 PredictedRun predict_run(const Schedule& s, const CommModel& c, uint32_t iterations = 0);
 
 // The run the simulator makes of s on the machine c describes when c.replayable (the ideal
-// NoC: links reserved per message in call order; each DRAM channel serves in call order, the
-// simple model as latency + rate, ddr4 / hbm2 with their bank engine; overlap-units off): every processor's waits, DRAM reads, compute, posted writes, run-time
+// NoC: links reserved per message in call order; or the causal NoC: the simulator's router
+// engine driven as the simulator drives it, within causal_replay_budget(); each DRAM channel
+// serves in call order, the simple model as latency + rate, ddr4 / hbm2 with their bank engine;
+// overlap-units off): every processor's waits, DRAM reads, compute, posted writes, run-time
 // spills and sends replayed in time order with the models' rules (analysis_replay.cpp), over the
 // iterations `spikepipe run` simulates by default (warm-up 4 x the pipeline depth, `measured`,
 // drain), the period measured as the metrics do (the last whole cycles of the completion
@@ -105,6 +107,16 @@ MachineReplay replay_machine(const Schedule& s, const CommModel& c, uint32_t mea
 // simulates about 5 x drain + 8 iterations).
 void replay_prediction(Schedule& s, const CommModel& c);
 inline constexpr uint64_t kReplayBudget = 100000;
+// With the causal NoC the replay simulates the routers too (core/noc_engine.h, as the simulator
+// does): it costs about what the simulation costs, growing with the contended traffic. A replay
+// stops (ok = false, the prediction keeps finalize_schedule's terms) once the engine's work
+// (cycles simulated + flits switched: NocEngine::counters, deterministic) passes
+// causal_replay_budget(), or is on course to pass it (the work so far scaled to the run by the
+// simulated time against the schedule's predicted period, or by the ops run)
+// (kCausalReplayBudget, about a second on a 2-core machine; SPIKEPIPE_REPLAY_BUDGET=N in the
+// environment sets another, 0 none). The ideal NoC's replay has no such budget (kReplayBudget).
+inline constexpr uint64_t kCausalReplayBudget = 20000000;
+uint64_t causal_replay_budget();
 
 // Where a sequence of completions settles: from iteration `from` on, every completion interval
 // equals (within the metrics' 0.5% of the mean) the one `cycle` iterations later, seen over at
@@ -117,9 +129,10 @@ SteadyPattern find_steady_pattern(const std::vector<Cycles>& completion, uint32_
 // Sets s.run_warmup and s.run_measured (Schedule) from the machine replay run kSteadySearch
 // iterations past the default warm-up: warm-up max(4 x drain, the transient), measured
 // max(8, 2 x the pattern); when that differs from the default run, the predicted period and
-// latency become the replay of that run. Nothing when c is not the ideal machine, when the
-// replay is over kSteadyBudget op + dep instances, or when no pattern of up to kMaxSteadyCycle
-// iterations shows (a run then keeps the default and says whether it settled).
+// latency become the replay of that run. Nothing when c is not replayable, when the replay is
+// over kSteadyBudget op + dep instances (or, on the causal NoC, its work budget), or when no
+// pattern of up to kMaxSteadyCycle iterations shows (a run then keeps the default and says
+// whether it settled).
 void plan_run_length(Schedule& s, const CommModel& c);
 inline constexpr uint32_t kSteadySearch = 96, kMaxSteadyCycle = 32;
 inline constexpr uint64_t kSteadyBudget = 1000000;
