@@ -39,11 +39,7 @@ NocTiming::NocTiming(const NocParams& p, Probe& probe)
       probe_(probe),
       reserved_(topo_.links().size()) {}
 
-void NocTiming::forget_before(Cycles t) {
-  for (auto& w : reserved_) {
-    while (!w.empty() && w.begin()->second <= t) w.erase(w.begin());
-  }
-}
+void NocTiming::forget_before(Cycles t) { forget_ = std::max(forget_, t); }
 
 // Packets of one message leave back to back and every link has the same rate, so a message is a
 // train: if its first packet waits d cycles for a link, every later packet waits exactly d too
@@ -61,12 +57,8 @@ NocTiming::Transfer NocTiming::send(uint32_t a, uint32_t b, uint64_t bytes, Cycl
   for (const LinkId id : route_) {
     const uint32_t l = id.value;
     // The first free window of `dur` cycles at or after the head's arrival.
-    auto& w = reserved_[l];
-    Cycles start = head + p_.router_latency;
-    auto it = w.upper_bound(start);
-    if (it != w.begin()) start = std::max(start, std::prev(it)->second);
-    for (; it != w.end() && it->first < start + dur; ++it) start = std::max(start, it->second);
-    if (dur) w.emplace_hint(it, start, start + dur);
+    reserved_[l].forget_before(forget_);  // lazily, per link used: O(hops) per message
+    const Cycles start = reserved_[l].book(head + p_.router_latency, dur);
     LinkEvent ev;
     ev.link = id;
     ev.message = message;

@@ -25,6 +25,7 @@
 #include <unordered_map>
 
 #include "spikepipe/core/dram_engine.h"
+#include "spikepipe/core/link_calendar.h"
 #include "spikepipe/core/noc_engine.h"
 #include "spikepipe/core/sram.h"
 #include "spikepipe/workloads/analysis.h"
@@ -306,14 +307,9 @@ class Machine : private NocEngine::Listener {
     Cycles head = t0;
     for (LinkId l : route_) {
       // NocTiming::send: the first free window of `dur` at or after the head's arrival.
-      auto& w = reserved_[l.value];
-      while (!w.empty() && w.begin()->second <= now_) w.erase(w.begin());  // forget_before(now)
-      Cycles start = head + c_.hop_latency;
-      auto it = w.upper_bound(start);
-      if (it != w.begin()) start = std::max(start, std::prev(it)->second);
-      for (; it != w.end() && it->first < start + dur; ++it) start = std::max(start, it->second);
-      if (dur) w.emplace_hint(it, start, start + dur);
-      head = start;
+      LinkCalendar& w = reserved_[l.value];
+      w.forget_before(now_);
+      head = w.book(head + c_.hop_latency, dur);
     }
     return {t0 + dur, head + dur + c_.terminal_latency};  // injected, arrival
   }
@@ -850,7 +846,7 @@ class Machine : private NocEngine::Listener {
   const CommModel& c_;
   const uint32_t N_;
   const CollectiveIndex ci_;
-  std::vector<std::map<Cycles, Cycles>> reserved_;  // per link: booked windows, start -> end
+  std::vector<LinkCalendar> reserved_;  // per link: its booked windows
   std::vector<Cycles> busy_ch_;
   std::vector<uint64_t> share_;
   std::vector<DramChannel> banked_;  // ddr4 / hbm2: one engine per channel

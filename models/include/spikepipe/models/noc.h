@@ -29,6 +29,7 @@
 #include <memory>
 #include <queue>
 
+#include "spikepipe/core/link_calendar.h"
 #include "spikepipe/core/noc_graph.h"
 #include "spikepipe/core/noc_engine.h"
 #include "spikepipe/core/platform.h"
@@ -64,7 +65,8 @@ class NocTiming {
   // order their senders issue them, not the order they reach a link: a DRAM read's data are sent
   // when it is called, for when the channels have read them. A single busy_until per link kept
   // the link idle until then for every message called after it and ready before it.
-  std::vector<std::map<Cycles, Cycles>> reserved_;
+  std::vector<LinkCalendar> reserved_;
+  Cycles forget_ = 0;  // windows ending by then are dropped from a link when it is next used
   std::vector<LinkId> route_;  // scratch
 };
 
