@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "spikepipe/core/dram_interleave.h"
 #include "spikepipe/core/execution.h"
 #include "spikepipe/models/payload.h"
 #include "spikepipe/models/sim_time.h"
@@ -33,35 +34,11 @@ DramTiming::DramTiming(const MemoryParams& p, double clock_ghz)
 }
 
 uint64_t DramTiming::channel_address(uint64_t address, uint32_t channel) const {
-  const uint64_t il = p_.interleave_bytes, ch = p_.channels;
-  const uint64_t u0 = address / il;
-  const uint64_t u = u0 + (channel + ch - u0 % ch) % ch;  // the range's first unit on `channel`
-  const uint64_t start = u == u0 ? address : u * il;
-  return (u / ch) * il + start % il;
+  return spikepipe::channel_address(address, channel, p_.interleave_bytes, p_.channels);
 }
 
 void DramTiming::split(uint64_t address, uint64_t bytes, std::vector<uint64_t>& per) const {
-  const uint64_t il = p_.interleave_bytes, ch = p_.channels;
-  per.assign(ch, 0);
-  if (bytes == 0) return;
-  // Head up to the first unit boundary, then whole rounds over all channels, then the tail.
-  uint64_t a = address, left = bytes;
-  const uint64_t head = std::min(left, il - a % il);
-  per[(a / il) % ch] += head;
-  a += head;
-  left -= head;
-  const uint64_t units = left / il, rounds = units / ch;
-  if (rounds) {
-    for (auto& v : per) v += rounds * il;
-    a += rounds * ch * il;
-    left -= rounds * ch * il;
-  }
-  while (left > 0) {
-    const uint64_t take = std::min(left, il);
-    per[(a / il) % ch] += take;
-    a += take;
-    left -= take;
-  }
+  interleave_split(address, bytes, p_.interleave_bytes, p_.channels, per);
 }
 
 DramTiming::Access DramTiming::access(uint64_t address, uint64_t bytes, Cycles t,

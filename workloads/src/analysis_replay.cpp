@@ -3,15 +3,17 @@
 // does (see "The causal NoC" below and docs/EXECUTION.md); what follows is the ideal NoC.
 // It and the DRAM behind it serve their resources in call order (a link is reserved for a whole
 // message when its send is issued; a DRAM channel serves each access to its end when it is made:
-// busy_until with the simple model, the bank engine core/dram_engine.h with ddr4 / hbm2), so the order in which accesses contend is the order in which the processors issue them;
+// busy_until with the simple model, the bank engine core/dram_engine.h with ddr4 / hbm2), so
+// the order in which accesses contend is the order in which the processors issue them;
 // replaying the processors' calls in time order with the same rules gives the same times. The
 // rules are those of models/src/processor.cpp (wait, read, compute, finish, sends),
 // models/src/noc.cpp (NocTiming::send, reads and writes through the controller) and
-// models/src/dram.cpp (DramTiming::access, access_banked, split): a change there must be made here too
-// (tests/unit/platform/test_sim_vs_prediction.cpp compares both). Calls at the same cycle are
-// ordered as SystemC 2.3's kernel orders its threads (the run queue, the delta notifications
-// triggered last made first, the timed-event heap): on the shipped presets every run's period is
-// the replay's to the cycle. Ties matter: cifar10-vgg --split on mesh16 ran 8% apart when two
+// models/src/dram.cpp (DramTiming::access, access_banked); the link calendar
+// (core/link_calendar.h) and the channel split (core/dram_interleave.h) are shared. A change
+// there must be made here too (tests/unit/platform/test_sim_vs_prediction.cpp compares both).
+// Calls at the same cycle are ordered as SystemC 2.3's kernel orders its threads (the run queue,
+// the delta notifications triggered last made first, the timed-event heap): on the shipped
+// presets every run's period is the replay's to the cycle. Ties matter: cifar10-vgg --split on mesh16 ran 8% apart when two
 // processors whose reads tie at one cycle were served the other way round.
 #include <algorithm>
 #include <cstdlib>
@@ -25,6 +27,7 @@
 #include <unordered_map>
 
 #include "spikepipe/core/dram_engine.h"
+#include "spikepipe/core/dram_interleave.h"
 #include "spikepipe/core/link_calendar.h"
 #include "spikepipe/core/noc_engine.h"
 #include "spikepipe/core/sram.h"
@@ -316,25 +319,8 @@ class Machine : private NocEngine::Listener {
 
   // DramTiming::split + access: the bytes interleaved over the channels, each served in order.
   std::pair<Cycles, Cycles> dram(uint64_t address, uint64_t bytes, bool write, Cycles t) {
-    const uint64_t il = std::max<uint64_t>(1, c_.dram_interleave), ch = busy_ch_.size();
-    share_.assign(ch, 0);
-    uint64_t a = address, left = bytes;
-    const uint64_t head = std::min(left, il - a % il);
-    share_[(a / il) % ch] += head;
-    a += head;
-    left -= head;
-    const uint64_t rounds = left / il / ch;
-    if (rounds) {
-      for (auto& v : share_) v += rounds * il;
-      a += rounds * ch * il;
-      left -= rounds * ch * il;
-    }
-    while (left > 0) {
-      const uint64_t take = std::min(left, il);
-      share_[(a / il) % ch] += take;
-      a += take;
-      left -= take;
-    }
+    const uint32_t ch = static_cast<uint32_t>(busy_ch_.size());
+    interleave_split(address, bytes, c_.dram_interleave, ch, share_);
     if (!banked_.empty()) return dram_banked(address, write, t);
     Cycles first = kNever, done = 0;
     for (size_t i = 0; i < ch; ++i) {
@@ -357,7 +343,8 @@ class Machine : private NocEngine::Listener {
       if (!share_[i]) continue;
       DramRequest q;
       q.id = dram_request_++;
-      q.address = channel_address(address, static_cast<uint32_t>(i));
+      q.address = channel_address(address, static_cast<uint32_t>(i), c_.dram_interleave,
+                                  static_cast<uint32_t>(banked_.size()));
       q.bytes = share_[i];
       q.write = write;
       q.ready = spec.ticks(t, ghz);
@@ -372,14 +359,7 @@ class Machine : private NocEngine::Listener {
     if (first == kNever) first = done = t + spec.cycles(spec.closed_read_ticks(), ghz);
     return {first, done};
   }
-  // DramTiming::channel_address: where the range from `address` starts on channel `channel`.
-  uint64_t channel_address(uint64_t address, uint32_t channel) const {
-    const uint64_t il = std::max<uint64_t>(1, c_.dram_interleave), ch = banked_.size();
-    const uint64_t u0 = address / il;
-    const uint64_t u = u0 + (channel + ch - u0 % ch) % ch;
-    const uint64_t start = u == u0 ? address : u * il;
-    return (u / ch) * il + start % il;
-  }
+
 
   // Noc MemoryRead: the header to the controller, the channels, the data back. Its arrival.
   Cycles read(uint32_t p, uint64_t address, uint64_t bytes, Cycles t0) {

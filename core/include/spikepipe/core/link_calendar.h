@@ -52,9 +52,11 @@ class LinkCalendar {
   // are passed over, the classes below are never looked at.
   Cycles first_gap(Cycles from, Cycles dur) const {
     Cycles best = std::prev(w_.end())->second;
-    for (uint32_t c = size_class(dur); c < gaps_.size(); ++c) {
+    const uint32_t own = size_class(dur);
+    for (uint32_t c = own; c < gaps_.size(); ++c) {
+      if (gaps_[c].empty()) continue;
       auto g = gaps_[c].lower_bound({from, 0});
-      if (c == size_class(dur))
+      if (c == own)
         while (g != gaps_[c].end() && g->first < best && g->second < dur) ++g;
       if (g != gaps_[c].end()) best = std::min(best, g->first);
     }
@@ -78,10 +80,8 @@ class LinkCalendar {
       w_.emplace_hint(it, s, end);
     }
   }
-  static uint32_t size_class(Cycles size) {
-    uint32_t c = 0;
-    while (c + 1 < 64 && (Cycles(2) << c) <= size) ++c;
-    return c;
+  static uint32_t size_class(Cycles size) {  // floor(log2(size)), size >= 1
+    return 63 - static_cast<uint32_t>(__builtin_clzll(size));
   }
   void add_gap(Cycles at, Cycles size) { gaps_[size_class(size)].insert({at, size}); }
   void drop_gap(Cycles at, Cycles size) {
