@@ -141,10 +141,19 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     ref = {}
     if a.reference:
-        rows = csv.DictReader(l for l in open(a.reference) if not l.startswith("#"))
-        ref = {(r["traffic"], int(r["packet_flits"])): (float(r["booksim_zero_load"]),
-                                                        float(r["booksim_saturation"]))
-               for r in rows}
+        try:
+            rows = csv.DictReader(l for l in open(a.reference) if not l.startswith("#"))
+            ref = {(r["traffic"], int(r["packet_flits"])): (float(r["booksim_zero_load"]),
+                                                            float(r["booksim_saturation"]))
+                   for r in rows}
+        except (OSError, KeyError, ValueError, TypeError) as e:
+            ap.error("--reference %s: not a compare.csv of this script (%s: %s); needs the "
+                     "columns traffic, packet_flits, booksim_zero_load, booksim_saturation"
+                     % (a.reference, type(e).__name__, e))
+        missing = [c for c in [(t, int(f)) for t in a.patterns.split(",")
+                               for f in a.flits.split(",")] if c not in ref]
+        if missing:
+            ap.error("--reference %s has no row for %s" % (a.reference, missing))
     cases = [(t, int(f)) for t in a.patterns.split(",") for f in a.flits.split(",")]
 
     def one(case):

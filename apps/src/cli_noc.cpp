@@ -117,22 +117,29 @@ int replay(const po::variables_map& vm, const PlatformParams& p) {
   if (!in) fail("--replay", (dir / "messages.csv").string() + " cannot be read", "a run's --out DIR");
   std::string line;
   std::getline(in, line);
+  const std::string file = (dir / "messages.csv").string();
   if (line.rfind("message,src,dst,", 0) != 0)
-    fail("--replay", "messages.csv has an unknown header", "message,src,dst,...");
+    fail("--replay " + file, "unknown header", "a run's messages.csv: message,src,dst,...");
   struct M {
     uint64_t id, bytes;
     uint32_t src, dst;
     Cycles sent, received;
   };
   std::vector<M> ms;
-  while (std::getline(in, line)) {
+  for (size_t no = 2; std::getline(in, line); ++no) {
     std::vector<std::string> f;
     std::stringstream ss(line);
     std::string x;
     while (std::getline(ss, x, ',')) f.push_back(x);
-    if (f.size() < 12) continue;
-    M m{std::stoull(f[0]), std::stoull(f[6]), uint32_t(std::stoul(f[1])),
-        uint32_t(std::stoul(f[2])), std::stoull(f[9]), std::stoull(f[10])};
+    const std::string where = "--replay " + file + ":" + std::to_string(no);
+    if (f.size() < 12) fail(where, "a row of " + std::to_string(f.size()) + " fields", "12 or more");
+    M m;
+    try {
+      m = M{std::stoull(f[0]), std::stoull(f[6]), uint32_t(std::stoul(f[1])),
+            uint32_t(std::stoul(f[2])), std::stoull(f[9]), std::stoull(f[10])};
+    } catch (const std::exception&) {
+      fail(where, "a field is not a whole number", "message,src,dst,...,bytes,...,sent,received");
+    }
     if (m.src >= p.processors || m.dst >= p.processors)
       fail("--replay", "message " + f[0] + " names processor beyond --processors",
            "the platform of the run");

@@ -46,10 +46,12 @@ void write_inputs(const fs::path& dir) {
   std::ofstream(dir / "short.csv")
       << "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
          "Filter, Strides,\nConv1, 12, 12, 3, 3, 1, 4, 1,\nConv2, 10, 10, 3, 3, 4,\n";
+  fs::create_directories(dir / "cut_run");
+  std::ofstream(dir / "cut_run" / "messages.csv") << "message,src,dst,kind\n1,0,1\n";
 }
 const std::set<std::string> kInputs = {"unknown_key.cfg", "bad_value.cfg", "zero_link.cfg",
-                                       "broken.yaml",     "short.csv",     "stdout.txt",
-                                       "stderr.txt"};
+                                       "broken.yaml",     "short.csv",     "cut_run",
+                                       "stdout.txt",      "stderr.txt"};
 
 class CliErrors : public ::testing::TestWithParam<Case> {};
 
@@ -135,6 +137,8 @@ const Case kCases[] = {
     {"run_malformed_yaml",       "run --network broken.yaml --out out",          {"broken.yaml"}},
     {"run_topology_short",       "run --topology short.csv --out out",           {"short.csv"}},
     {"run_link_bytes_zero",      "run --noc-link-bytes 0 --out out",             {"noc-link-bytes"}},
+    {"noc_vcs_zero",             "noc --noc-vcs 0 --out out",                    {"--noc-vcs", "1 .. 64"}},
+    {"noc_replay_cut_row",       "noc --replay cut_run --out out",               {"cut_run/messages.csv:2", "12 or more"}},
     {"run_packet_bytes_zero",    "run --noc-packet-bytes 0 --out out",           {"noc-packet-bytes"}},
     {"run_sram_below_tile",      "run --sram-bytes 1 --out out",                 {"sram-bytes"}},
     {"run_trace_window_syntax",  "run --trace-window bad --out out",             {"--trace-window"}},
